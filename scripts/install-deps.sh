@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what the product and its tests need, only when missing:
+# PostgreSQL 15 (server + client tools), gpg, zstd, Node.js + s3rver (test S3 server),
+# docker-compose (compose file validation only; no engine runs it here).
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+
+need=()
+command -v pg_dump >/dev/null && [ -d /usr/lib/postgresql ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql postgresql-client)
+command -v gpg >/dev/null || need+=(gnupg)
+command -v zstd >/dev/null || need+=(zstd)
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
+if [ "${LEOPASS_WITH_COMPOSE:-0}" = 1 ]; then command -v docker-compose >/dev/null || need+=(docker-compose); fi
+
+if [ ${#need[@]} -gt 0 ]; then
+  log "installing Debian packages: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  # Debian's postgresql package starts a system cluster on 5432; we run private clusters instead.
+  if command -v pg_lsclusters >/dev/null; then as_root pg_ctlcluster --force 15 main stop >/dev/null 2>&1 || true; fi
+fi
+
+if [ ! -f "$REPO_ROOT/.tools/node_modules/s3rver/bin/s3rver.js" ]; then
+  log "installing s3rver into .tools/"
+  npm install --prefix "$REPO_ROOT/.tools" --no-audit --no-fund --loglevel=error s3rver@3.7.1 >/dev/null
+fi

@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace LeoPass.Recovery.Cli.Commands;
+
+/// <summary>The top-level command groups, in the order `--help` lists them.</summary>
+internal static class CommandGroups
+{
+    public static IEnumerable<Command> All()
+    {
+        yield break;
+    }
+}

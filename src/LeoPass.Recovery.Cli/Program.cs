@@ -1,0 +1,3 @@
+using LeoPass.Recovery.Cli;
+
+return await CliApplication.RunAsync(args);

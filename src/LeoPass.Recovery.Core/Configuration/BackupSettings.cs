@@ -1,0 +1,47 @@
+namespace LeoPass.Recovery.Core.Configuration;
+
+/// <summary>How backups are made, kept and read back.</summary>
+public sealed record BackupSettings
+{
+    public int RetentionDays { get; init; } = 30;
+    public CompressionKind Compression { get; init; } = CompressionKind.Zstd;
+    public string? EncryptionPublicKeyPath { get; init; }
+    public string? DecryptionPrivateKeyPath { get; init; }
+    public string? DecryptionPassphrase { get; init; }
+    public string Cron { get; init; } = "0 2 * * *";
+    public string TimeZone { get; init; } = "UTC";
+
+    /// <summary>The public key path, or a ConfigurationException saying how to get one.</summary>
+    public string RequirePublicKey() => EncryptionPublicKeyPath ?? throw new ConfigurationException(
+        "BACKUP_ENCRYPTION_PUBLIC_KEY is not set: backups are encrypted to an OpenPGP public key. Set it to the path of an ASCII-armoured public key (create a pair with `leopass-recovery keys generate --out DIR`).");
+
+    public string RequirePrivateKey() => DecryptionPrivateKeyPath ?? throw new ConfigurationException(
+        "BACKUP_DECRYPTION_PRIVATE_KEY is not set: reading a backup back needs the OpenPGP private key. Set it to the path of the ASCII-armoured private key (and BACKUP_DECRYPTION_PASSPHRASE if it is protected).");
+
+    internal static BackupSettings Read(EnvironmentReader env) => new()
+    {
+        RetentionDays = env.Integer("BACKUP_RETENTION_DAYS", 30, 1, 3650),
+        Compression = env.Choice("BACKUP_COMPRESSION", CompressionKind.Zstd, new Dictionary<string, CompressionKind>
+        {
+            ["zstd"] = CompressionKind.Zstd,
+            ["gzip"] = CompressionKind.Gzip,
+            ["none"] = CompressionKind.None,
+        }),
+        EncryptionPublicKeyPath = env.ExistingFile("BACKUP_ENCRYPTION_PUBLIC_KEY"),
+        DecryptionPrivateKeyPath = env.ExistingFile("BACKUP_DECRYPTION_PRIVATE_KEY"),
+        DecryptionPassphrase = env.Text("BACKUP_DECRYPTION_PASSPHRASE"),
+        Cron = env.Text("BACKUP_CRON") ?? "0 2 * * *",
+        TimeZone = ReadTimeZone(env),
+    };
+
+    private static string ReadTimeZone(EnvironmentReader env)
+    {
+        var text = env.Text("BACKUP_TZ") ?? "UTC";
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(text, out _))
+        {
+            env.AddProblem($"BACKUP_TZ='{text}' is not valid: expected an IANA time zone such as UTC or Europe/Paris.");
+            return "UTC";
+        }
+        return text;
+    }
+}

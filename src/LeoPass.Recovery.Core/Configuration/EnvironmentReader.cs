@@ -1,0 +1,101 @@
+using System.Collections;
+using System.Globalization;
+
+namespace LeoPass.Recovery.Core.Configuration;
+
+/// <summary>
+/// Reads typed values from environment variables and collects every problem instead of
+/// stopping at the first, so one start-up error lists everything that needs fixing.
+/// </summary>
+public sealed class EnvironmentReader
+{
+    private readonly IReadOnlyDictionary<string, string?> _values;
+    private readonly List<string> _problems = [];
+
+    public EnvironmentReader(IReadOnlyDictionary<string, string?> values) => _values = values;
+
+    public static EnvironmentReader FromProcess()
+    {
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            values[(string)entry.Key] = entry.Value as string;
+        }
+        return new EnvironmentReader(values);
+    }
+
+    public IReadOnlyList<string> Problems => _problems;
+
+    public void AddProblem(string problem) => _problems.Add(problem);
+
+    /// <summary>The trimmed value, or null when the variable is unset or blank.</summary>
+    public string? Text(string name)
+    {
+        var value = _values.TryGetValue(name, out var raw) ? raw?.Trim() : null;
+        return string.IsNullOrEmpty(value) ? null : value;
+    }
+
+    public int Integer(string name, int defaultValue, int min, int max)
+    {
+        var text = Text(name);
+        if (text is null) return defaultValue;
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+        _problems.Add($"{name}='{text}' is not valid: expected a whole number from {min} to {max} (default {defaultValue}).");
+        return defaultValue;
+    }
+
+    public T Choice<T>(string name, T defaultValue, IReadOnlyDictionary<string, T> choices)
+    {
+        var text = Text(name);
+        if (text is null) return defaultValue;
+        if (choices.TryGetValue(text.ToLowerInvariant(), out var value)) return value;
+        _problems.Add($"{name}='{text}' is not valid: expected one of {string.Join(", ", choices.Keys)}.");
+        return defaultValue;
+    }
+
+    /// <summary>An absolute http(s) URL. Secret URLs (a Sentry DSN holds a key) are never echoed.</summary>
+    public Uri? HttpUrl(string name, bool isSecret = false)
+    {
+        var text = Text(name);
+        if (text is null) return null;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        {
+            return uri;
+        }
+        var shown = isSecret ? "" : $"='{text}'";
+        _problems.Add($"{name}{shown} is not valid: expected an absolute http:// or https:// URL.");
+        return null;
+    }
+
+    /// <summary>A path to an existing, readable file.</summary>
+    public string? ExistingFile(string name)
+    {
+        var text = Text(name);
+        if (text is null) return null;
+        var path = Path.GetFullPath(text);
+        if (!File.Exists(path))
+        {
+            _problems.Add($"{name}='{text}' is not valid: no file exists at {path}.");
+            return null;
+        }
+        return path;
+    }
+
+    public string? PostgresConnection(string name)
+    {
+        var text = Text(name);
+        if (text is null) return null;
+        try
+        {
+            return PostgresConnectionString.Parse(text, name);
+        }
+        catch (ConfigurationException e)
+        {
+            _problems.Add(e.Message);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+namespace LeoPass.Recovery.Core.Configuration;
+
+/// <summary>
+/// Everything the product reads from its environment (12-factor). <see cref="Load"/> checks
+/// the format of every variable that is set and refuses the lot with one message naming each
+/// bad variable; whether a variable is required depends on the command, so requirements are
+/// checked by the <c>Require…</c> methods when the work that needs them starts.
+/// </summary>
+public sealed record RecoverySettings
+{
+    /// <summary>The production database that is backed up (DATABASE_URL), as an Npgsql connection string.</summary>
+    public string? SourceDatabase { get; init; }
+
+    /// <summary>The orchestrator's own state: catalogue, runs, journal (RECOVERY_DATABASE_URL).</summary>
+    public string? RecoveryDatabase { get; init; }
+
+    public StorageSettings Storage { get; init; } = new();
+    public BackupSettings Backup { get; init; } = new();
+    public AlertSettings Alerts { get; init; } = new();
+
+    public static RecoverySettings Load(EnvironmentReader env)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        var settings = new RecoverySettings
+        {
+            SourceDatabase = env.PostgresConnection("DATABASE_URL"),
+            RecoveryDatabase = env.PostgresConnection("RECOVERY_DATABASE_URL"),
+            Storage = StorageSettings.Read(env),
+            Backup = BackupSettings.Read(env),
+            Alerts = AlertSettings.Read(env),
+        };
+        if (env.Problems.Count > 0)
+        {
+            throw new ConfigurationException(env.Problems);
+        }
+        return settings;
+    }
+
+    public static RecoverySettings FromProcessEnvironment() => Load(EnvironmentReader.FromProcess());
+
+    public string RequireSourceDatabase() => SourceDatabase ?? throw new ConfigurationException(
+        "DATABASE_URL is not set: expected the database to back up, as postgresql://user:password@host:port/database.");
+
+    public string RequireRecoveryDatabase() => RecoveryDatabase ?? throw new ConfigurationException(
+        "RECOVERY_DATABASE_URL is not set: the orchestrator keeps its catalogue, runs and journal in a PostgreSQL database of its own; set it to postgresql://user:password@host:port/leopass_recovery.");
+
+    /// <summary>Every secret value in these settings, for redaction from logs and messages.</summary>
+    public IEnumerable<string> Secrets()
+    {
+        if (Storage.SecretKey is not null) yield return Storage.SecretKey;
+        if (Backup.DecryptionPassphrase is not null) yield return Backup.DecryptionPassphrase;
+        if (Alerts.SentryDsn is not null)
+        {
+            yield return Alerts.SentryDsn.ToString();
+            if (Alerts.SentryDsn.UserInfo.Length > 0) yield return Alerts.SentryDsn.UserInfo;
+        }
+        foreach (var connection in new[] { SourceDatabase, RecoveryDatabase })
+        {
+            if (connection is null) continue;
+            var password = new Npgsql.NpgsqlConnectionStringBuilder(connection).Password;
+            if (!string.IsNullOrEmpty(password)) yield return password;
+        }
+    }
+}

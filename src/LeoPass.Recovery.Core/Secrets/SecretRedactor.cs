@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+
+namespace LeoPass.Recovery.Core.Secrets;
+
+/// <summary>
+/// Replaces every known secret value in a text with <c>***</c>. Every line that leaves the
+/// process (logs, CLI output, error messages, alert bodies, API problem details) goes
+/// through <see cref="Redact"/>, so a secret echoed by a library error cannot leak.
+/// </summary>
+public sealed class SecretRedactor
+{
+    public const string Mask = "***";
+
+    // Values shorter than this are too likely to match ordinary text to be masked safely.
+    private const int MinimumSecretLength = 4;
+
+    private readonly ConcurrentDictionary<string, byte> _secrets = new(StringComparer.Ordinal);
+
+    public static SecretRedactor Shared { get; } = new();
+
+    public void Add(string? secret)
+    {
+        if (string.IsNullOrEmpty(secret) || secret.Length < MinimumSecretLength) return;
+        _secrets.TryAdd(secret, 0);
+        // Secrets also travel percent-encoded (inside URLs).
+        var escaped = Uri.EscapeDataString(secret);
+        if (escaped != secret) _secrets.TryAdd(escaped, 0);
+    }
+
+    public void AddRange(IEnumerable<string> secrets)
+    {
+        foreach (var secret in secrets) Add(secret);
+    }
+
+    public string Redact(string? text)
+    {
+        if (string.IsNullOrEmpty(text) || _secrets.IsEmpty) return text ?? "";
+        // Longest first, so a secret that contains another is masked whole.
+        foreach (var secret in _secrets.Keys.OrderByDescending(s => s.Length))
+        {
+            text = text.Replace(secret, Mask, StringComparison.Ordinal);
+        }
+        return text;
+    }
+}

@@ -1,0 +1,69 @@
+using LeoPass.Recovery.Core.Configuration;
+
+namespace LeoPass.Recovery.Core.Tests;
+
+public class RecoverySettingsTests
+{
+    private static RecoverySettings Load(params (string Key, string Value)[] values) =>
+        RecoverySettings.Load(new EnvironmentReader(values.ToDictionary(v => v.Key, v => (string?)v.Value)));
+
+    [Fact]
+    public void Defaults_apply_when_nothing_is_set()
+    {
+        var s = Load();
+        Assert.Equal(30, s.Backup.RetentionDays);
+        Assert.Equal(CompressionKind.Zstd, s.Backup.Compression);
+        Assert.Equal("0 2 * * *", s.Backup.Cron);
+        Assert.False(s.Storage.UsesObjectStorage);
+        Assert.Equal(StorageSettings.DefaultBackupDirectory, s.Storage.BackupDirectory);
+    }
+
+    [Fact]
+    public void Every_bad_variable_is_named_in_one_error()
+    {
+        var e = Assert.Throws<ConfigurationException>(() => Load(
+            ("BACKUP_RETENTION_DAYS", "thirty"),
+            ("BACKUP_COMPRESSION", "lz4"),
+            ("UPTIME_KUMA_PUSH_URL", "not a url"),
+            ("BACKUP_ENCRYPTION_PUBLIC_KEY", "/nonexistent/key.asc")));
+        Assert.Equal(4, e.Problems.Count);
+        Assert.Contains("BACKUP_RETENTION_DAYS='thirty'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("zstd, gzip, none", e.Message, StringComparison.Ordinal);
+        Assert.Contains("UPTIME_KUMA_PUSH_URL", e.Message, StringComparison.Ordinal);
+        Assert.Contains("/nonexistent/key.asc", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bucket_without_credentials_is_refused()
+    {
+        var e = Assert.Throws<ConfigurationException>(() => Load(("OCI_BUCKET", "b")));
+        Assert.Contains("OCI_S3_ACCESS_KEY", e.Message, StringComparison.Ordinal);
+        Assert.Contains("OCI_S3_SECRET_KEY", e.Message, StringComparison.Ordinal);
+        Assert.Contains("OCI_S3_ENDPOINT", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sentry_dsn_is_never_echoed_when_invalid()
+    {
+        var e = Assert.Throws<ConfigurationException>(() => Load(("SENTRY_DSN", "ftp://publickey123@sentry")));
+        Assert.Contains("SENTRY_DSN", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("publickey123", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Secrets_lists_passwords_keys_and_passphrase()
+    {
+        var s = Load(("DATABASE_URL", "postgresql://u:dbpass@h/d"), ("OCI_BUCKET", "b"), ("OCI_S3_ACCESS_KEY", "ak"),
+            ("OCI_S3_SECRET_KEY", "s3secret"), ("OCI_S3_ENDPOINT", "http://127.0.0.1:9"), ("BACKUP_DECRYPTION_PASSPHRASE", "phrase"));
+        Assert.Contains("dbpass", s.Secrets());
+        Assert.Contains("s3secret", s.Secrets());
+        Assert.Contains("phrase", s.Secrets());
+    }
+
+    [Fact]
+    public void Required_setting_missing_says_what_to_set()
+    {
+        var e = Assert.Throws<ConfigurationException>(() => Load().RequireRecoveryDatabase());
+        Assert.StartsWith("RECOVERY_DATABASE_URL is not set", e.Message, StringComparison.Ordinal);
+    }
+}
