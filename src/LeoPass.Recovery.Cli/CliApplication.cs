@@ -9,11 +9,12 @@ public static class CliApplication
     public static async Task<int> RunAsync(string[] args)
     {
         var root = new RootCommand("LeoPass.Recovery — verified, encrypted PostgreSQL backups and resumable restore runbooks.");
+        root.Options.Add(CommonOptions.Json);
+        root.Options.Add(CommonOptions.Verbose);
         foreach (var command in CommandGroups.All())
         {
             root.Subcommands.Add(command);
         }
-        var parse = root.Parse(args);
-        return await parse.InvokeAsync();
+        return await root.Parse(args).InvokeAsync();
     }
 }

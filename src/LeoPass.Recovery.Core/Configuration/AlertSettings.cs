@@ -10,7 +10,7 @@ public sealed record AlertSettings
 
     internal static AlertSettings Read(EnvironmentReader env) => new()
     {
-        UptimeKumaPushUrl = env.HttpUrl("UPTIME_KUMA_PUSH_URL"),
+        UptimeKumaPushUrl = env.HttpUrl("UPTIME_KUMA_PUSH_URL", isSecret: true), // the push token is in the path
         SentryDsn = env.HttpUrl("SENTRY_DSN", isSecret: true),
         OpsWebhookUrl = env.HttpUrl("OPS_WEBHOOK_URL"),
     };

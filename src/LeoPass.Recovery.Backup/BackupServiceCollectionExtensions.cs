@@ -1,0 +1,43 @@
+using LeoPass.Recovery.Backup.Alerts;
+using LeoPass.Recovery.Backup.Catalogue;
+using LeoPass.Recovery.Backup.Pipeline;
+using LeoPass.Recovery.Backup.Reading;
+using LeoPass.Recovery.Backup.Restore;
+using LeoPass.Recovery.Backup.Retention;
+using LeoPass.Recovery.Backup.Verification;
+using LeoPass.Recovery.Core.Configuration;
+using LeoPass.Recovery.Storage;
+using LeoPass.Recovery.Core.Secrets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LeoPass.Recovery.Backup;
+
+public static class BackupServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the backup half of the product. Settings are resolved lazily, so a command
+    /// that needs no catalogue does not require RECOVERY_DATABASE_URL.
+    /// </summary>
+    public static IServiceCollection AddBackup(this IServiceCollection services)
+    {
+        services.AddSingleton<IArtefactStore>(sp => ArtefactStoreFactory.Create(sp.GetRequiredService<RecoverySettings>().Storage));
+        services.AddSingleton(sp => new BackupCatalogue(sp.GetRequiredService<RecoverySettings>().RequireRecoveryDatabase(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => sp.GetRequiredService<RecoverySettings>().Backup);
+        services.AddSingleton<BackupPipeline>();
+        // The alert client's request logging is off: Kuma push URLs carry a token in their path.
+        services.AddHttpClient(AlertServiceCollectionExtensions.HttpClientName).RemoveAllLoggers();
+        services.AddSingleton(sp => AlertDispatcher.Create(
+            sp.GetRequiredService<RecoverySettings>().Alerts,
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(AlertServiceCollectionExtensions.HttpClientName),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<AlertDispatcher>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<SecretRedactor>() ?? SecretRedactor.Shared));
+        services.AddSingleton<BackupJob>();
+        services.AddSingleton<ArtefactReader>();
+        services.AddSingleton<BackupVerifier>();
+        services.AddSingleton<BackupPruner>();
+        services.AddSingleton(sp => new PlainRestore(sp.GetRequiredService<ArtefactReader>(), sp.GetRequiredService<RecoverySettings>().SourceDatabase));
+        return services;
+    }
+}

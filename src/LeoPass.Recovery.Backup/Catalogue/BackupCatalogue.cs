@@ -1,0 +1,135 @@
+using LeoPass.Recovery.Backup.Artefacts;
+using LeoPass.Recovery.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace LeoPass.Recovery.Backup.Catalogue;
+
+/// <summary>
+/// What backups exist and how they were verified. The bucket's manifests are the source of
+/// truth; the catalogue is a fast, queryable copy that <see cref="RefreshFromStoreAsync"/>
+/// rebuilds from them on a node that has never seen the bucket.
+/// </summary>
+public sealed class BackupCatalogue(string connectionString, TimeProvider clock)
+{
+    private CatalogueDbContext Open() => new(CatalogueDbContext.OptionsFor(connectionString));
+
+    /// <summary>Creates or upgrades the catalogue tables. Safe to call from several nodes at once.</summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = Open();
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    public async Task RecordAsync(BackupManifest manifest, CancellationToken cancellationToken = default)
+    {
+        await using var db = Open();
+        var existing = await db.Backups.FindAsync([manifest.Key], cancellationToken);
+        var entry = existing ?? new CatalogueEntry
+        {
+            Key = manifest.Key,
+            SnapshotStartedAt = manifest.Snapshot.StartedAt,
+            SnapshotEndedAt = manifest.Snapshot.EndedAt,
+            CreatedAt = manifest.CreatedAt,
+            DatabaseName = manifest.Database.Name,
+            StoredBytes = manifest.Sizes.StoredBytes,
+            DumpBytes = manifest.Sizes.DumpBytes,
+            Sha256 = manifest.Sha256,
+            ETag = manifest.Upload.ETag,
+            UploadVerification = manifest.Upload.Verification,
+            Compression = manifest.Compression,
+            RecipientFingerprint = manifest.Encryption.RecipientFingerprint,
+            ManifestJson = manifest.ToJson(),
+        };
+        entry.PrunedAt = null;
+        if (existing is null) db.Backups.Add(entry);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Backups not pruned, newest first.</summary>
+    public async Task<IReadOnlyList<CatalogueEntry>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = Open();
+        return await db.Backups.AsNoTracking().Where(b => b.PrunedAt == null)
+            .OrderByDescending(b => b.SnapshotStartedAt).ToListAsync(cancellationToken);
+    }
+
+    public async Task<CatalogueEntry?> FindAsync(string key, CancellationToken cancellationToken = default)
+    {
+        await using var db = Open();
+        return await db.Backups.AsNoTracking().FirstOrDefaultAsync(b => b.Key == key && b.PrunedAt == null, cancellationToken);
+    }
+
+    /// <summary>The newest backup whose upload was verified (every catalogued backup) and whose last full verification, if any, passed.</summary>
+    public async Task<CatalogueEntry?> LatestVerifiedAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = Open();
+        return await db.Backups.AsNoTracking()
+            .Where(b => b.PrunedAt == null && (b.LastVerifyResult == null || b.LastVerifyResult == "ok"))
+            .OrderByDescending(b => b.SnapshotStartedAt).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    public async Task RecordVerificationAsync(string key, string result, CancellationToken cancellationToken = default)
+    {
+        await using var db = Open();
+        await db.Backups.Where(b => b.Key == key).ExecuteUpdateAsync(s => s
+            .SetProperty(b => b.LastVerifiedAt, clock.GetUtcNow())
+            .SetProperty(b => b.LastVerifyResult, result), cancellationToken);
+    }
+
+    public async Task MarkPrunedAsync(string key, CancellationToken cancellationToken = default)
+    {
+        await using var db = Open();
+        await db.Backups.Where(b => b.Key == key).ExecuteUpdateAsync(s => s.SetProperty(b => b.PrunedAt, clock.GetUtcNow()), cancellationToken);
+    }
+
+    public async Task AddPendingUploadAsync(string key, string uploadId, CancellationToken cancellationToken = default)
+    {
+        await using var db = Open();
+        db.PendingUploads.Add(new PendingUpload { Key = key, UploadId = uploadId, StartedAt = clock.GetUtcNow() });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task RemovePendingUploadAsync(string uploadId, CancellationToken cancellationToken = default)
+    {
+        await using var db = Open();
+        await db.PendingUploads.Where(u => u.UploadId == uploadId).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<PendingUpload>> PendingUploadsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = Open();
+        return await db.PendingUploads.AsNoTracking().ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Rebuilds the catalogue from the manifests in the store: adds what the store has and the
+    /// catalogue lacks, and marks as pruned what the catalogue has and the store lost.
+    /// Returns how many entries were added and removed.
+    /// </summary>
+    public async Task<(int Added, int Removed)> RefreshFromStoreAsync(IArtefactStore store, CancellationToken cancellationToken = default)
+    {
+        var manifests = new Dictionary<string, BackupManifest>(StringComparer.Ordinal);
+        await foreach (var item in store.ListAsync(ArtefactKey.Prefix, cancellationToken))
+        {
+            if (!ArtefactKey.IsManifest(item.Key)) continue;
+            await using var stream = await store.OpenReadAsync(item.Key, cancellationToken);
+            using var reader = new StreamReader(stream);
+            var manifest = BackupManifest.Parse(await reader.ReadToEndAsync(cancellationToken), item.Key);
+            manifests[manifest.Key] = manifest;
+        }
+        var known = (await ListAsync(cancellationToken)).ToDictionary(b => b.Key, StringComparer.Ordinal);
+        var added = 0;
+        foreach (var manifest in manifests.Values.Where(m => !known.ContainsKey(m.Key)))
+        {
+            await RecordAsync(manifest, cancellationToken);
+            added++;
+        }
+        var removed = 0;
+        foreach (var key in known.Keys.Where(k => !manifests.ContainsKey(k)))
+        {
+            await MarkPrunedAsync(key, cancellationToken);
+            removed++;
+        }
+        return (added, removed);
+    }
+}

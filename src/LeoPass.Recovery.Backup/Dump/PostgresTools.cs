@@ -1,0 +1,50 @@
+using CliWrap;
+using CliWrap.Buffered;
+using LeoPass.Recovery.Core.Configuration;
+using Npgsql;
+
+namespace LeoPass.Recovery.Backup.Dump;
+
+/// <summary>
+/// Finds and describes the PostgreSQL client programs (pg_dump, pg_restore) and builds their
+/// connection arguments. Passwords travel in PGPASSWORD, never on the command line, where any
+/// user of the machine could read them in the process list.
+/// </summary>
+public static class PostgresTools
+{
+    /// <summary>PG_BIN_DIR when set, else the PATH.</summary>
+    public static string PathOf(string program)
+    {
+        var dir = Environment.GetEnvironmentVariable("PG_BIN_DIR");
+        return string.IsNullOrEmpty(dir) ? program : Path.Combine(dir, program);
+    }
+
+    public static async Task<string> VersionOfAsync(string program, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await Cli.Wrap(PathOf(program)).WithArguments("--version").WithValidation(CommandResultValidation.None)
+                .ExecuteBufferedAsync(cancellationToken);
+            return result.StandardOutput.Trim();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"{program} was not found ({e.Message}): install the PostgreSQL client tools (apt-get install postgresql-client) or set PG_BIN_DIR.", e);
+        }
+    }
+
+    /// <summary>A libpq URL without the password (that goes in <see cref="EnvironmentFor"/>).</summary>
+    public static string UrlWithoutPassword(string connectionString) =>
+        PostgresConnectionString.ToUrl(new NpgsqlConnectionStringBuilder(connectionString) { Password = null }.ConnectionString);
+
+    public static IReadOnlyDictionary<string, string?> EnvironmentFor(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return new Dictionary<string, string?>
+        {
+            ["PGPASSWORD"] = builder.Password,
+            ["PGCONNECT_TIMEOUT"] = "15",
+            ["PGAPPNAME"] = "leopass-recovery",
+        };
+    }
+}

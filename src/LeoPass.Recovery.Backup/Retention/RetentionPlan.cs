@@ -1,0 +1,31 @@
+namespace LeoPass.Recovery.Backup.Retention;
+
+/// <summary>A backup as retention sees it: when it was taken and whether it counts as verified.</summary>
+public sealed record RetentionCandidate(string Key, DateTimeOffset TakenAt, bool HasManifest, bool FailedVerification);
+
+/// <summary>What a prune removes and what it keeps on purpose.</summary>
+public sealed record RetentionPlan(IReadOnlyList<RetentionCandidate> Delete, RetentionCandidate? KeptNewestVerified, DateTimeOffset Cutoff);
+
+/// <summary>
+/// Decides what a prune deletes: backups older than the retention window, but never the
+/// newest verified backup and never the last one. Pure, so its rules are tested directly.
+/// </summary>
+public static class RetentionPlanner
+{
+    public static RetentionPlan Plan(IEnumerable<RetentionCandidate> candidates, DateTimeOffset now, int retentionDays)
+    {
+        var all = candidates.OrderByDescending(c => c.TakenAt).ToList();
+        var cutoff = now - TimeSpan.FromDays(retentionDays);
+        var newestVerified = all.FirstOrDefault(c => c.HasManifest && !c.FailedVerification);
+        var delete = all
+            .Where(c => c.TakenAt < cutoff)
+            .Where(c => newestVerified is null || c.Key != newestVerified.Key)
+            .ToList();
+        // With no verified backup at all, keep the newest thing there is rather than nothing.
+        if (delete.Count == all.Count && all.Count > 0)
+        {
+            delete.Remove(all[0]);
+        }
+        return new RetentionPlan(delete, newestVerified, cutoff);
+    }
+}

@@ -1,0 +1,192 @@
+using System.CommandLine;
+using LeoPass.Recovery.Backup.Pipeline;
+using LeoPass.Recovery.Backup.Restore;
+using LeoPass.Recovery.Backup.Retention;
+using LeoPass.Recovery.Backup.Verification;
+using LeoPass.Recovery.Cli.Output;
+using LeoPass.Recovery.Core.Configuration;
+
+namespace LeoPass.Recovery.Cli.Commands;
+
+/// <summary>`backup run|list|verify|prune|restore`: the backup half of the runbook, one command each.</summary>
+internal static class BackupCommands
+{
+    public static Command Create()
+    {
+        var backup = new Command("backup", "Take, list, verify, prune and restore encrypted backups");
+        backup.Subcommands.Add(Run());
+        backup.Subcommands.Add(List());
+        backup.Subcommands.Add(Verify());
+        backup.Subcommands.Add(Prune());
+        backup.Subcommands.Add(Restore());
+        return backup;
+    }
+
+    private static Argument<string> KeyArgument() => new("key")
+    {
+        Description = "An artefact key (see `backup list`) or `latest` for the newest verified backup",
+    };
+
+    private static Command Run()
+    {
+        var command = new Command("run", "Back up DATABASE_URL now: dump, compress, encrypt, upload, verify, write the manifest");
+        command.SetAction(async (context, _, cancellationToken) =>
+        {
+            await context.CatalogueAsync(cancellationToken);
+            using var progress = context.Progress();
+            var result = await context.Get<BackupJob>().RunAsync(progress, cancellationToken);
+            var m = result.Manifest;
+            if (context.Output.Json)
+            {
+                context.Output.WriteJson(new
+                {
+                    ok = true, key = m.Key, storedBytes = m.Sizes.StoredBytes, dumpBytes = m.Sizes.DumpBytes, sha256 = m.Sha256,
+                    durationMs = (long)result.Duration.TotalMilliseconds, verification = m.Upload.Verification, etag = m.Upload.ETag,
+                    tables = m.Tables.Count, store = m.Upload.Store,
+                });
+            }
+            else
+            {
+                context.Output.Properties([
+                    ("key", m.Key),
+                    ("size", $"{Format.Bytes(m.Sizes.StoredBytes)} stored ({Format.Bytes(m.Sizes.DumpBytes)} dumped)"),
+                    ("sha256", m.Sha256),
+                    ("duration", Format.Duration(result.Duration)),
+                    ("verification", $"{m.Upload.Verification} (ETag {m.Upload.ETag}, {m.Upload.Parts} part(s))"),
+                    ("tables", $"{m.Tables.Count} ({m.Tables.Sum(t => t.Rows)} rows)"),
+                    ("store", m.Upload.Store),
+                ]);
+            }
+            return CommandRunner.Success;
+        });
+        return command;
+    }
+
+    private static Command List()
+    {
+        var refresh = new Option<bool>("--refresh") { Description = "Rebuild the catalogue from the manifests in the store first (a new node recovers the list this way)" };
+        var command = new Command("list", "List the catalogued backups, newest first") { refresh };
+        command.SetAction(async (context, parse, cancellationToken) =>
+        {
+            var catalogue = await context.CatalogueAsync(cancellationToken);
+            (int Added, int Removed)? refreshed = null;
+            if (parse.GetValue(refresh))
+            {
+                refreshed = await catalogue.RefreshFromStoreAsync(context.Get<Storage.IArtefactStore>(), cancellationToken);
+            }
+            var backups = await catalogue.ListAsync(cancellationToken);
+            if (context.Output.Json)
+            {
+                context.Output.WriteJson(new
+                {
+                    ok = true,
+                    refreshed = refreshed is null ? null : new { added = refreshed.Value.Added, removed = refreshed.Value.Removed },
+                    backups = backups.Select(b => new
+                    {
+                        key = b.Key, takenAt = b.SnapshotStartedAt, storedBytes = b.StoredBytes, dumpBytes = b.DumpBytes, sha256 = b.Sha256,
+                        database = b.DatabaseName, uploadVerification = b.UploadVerification, lastVerifiedAt = b.LastVerifiedAt, lastVerifyResult = b.LastVerifyResult,
+                    }),
+                });
+                return CommandRunner.Success;
+            }
+            if (refreshed is { } r) context.Output.Line($"catalogue refreshed from {context.Get<Storage.IArtefactStore>().Description}: {r.Added} added, {r.Removed} no longer in the store");
+            if (backups.Count == 0)
+            {
+                context.Output.Line("no backups catalogued (run `backup run`, or `backup list --refresh` to read the store's manifests)");
+                return CommandRunner.Success;
+            }
+            context.Output.Table(["key", "taken (UTC)", "age", "size", "database", "upload check", "last verify"],
+                backups.Select(b => (IReadOnlyList<string>)[
+                    b.Key, Format.Time(b.SnapshotStartedAt), Format.Duration(context.Clock.GetUtcNow() - b.SnapshotStartedAt), Format.Bytes(b.StoredBytes),
+                    b.DatabaseName, b.UploadVerification, b.LastVerifiedAt is null ? "never" : $"{b.LastVerifyResult} ({Format.Time(b.LastVerifiedAt)})",
+                ]));
+            return CommandRunner.Success;
+        });
+        return command;
+    }
+
+    private static Command Verify()
+    {
+        var key = KeyArgument();
+        var command = new Command("verify", "Download a backup, check its SHA-256 against the manifest, decrypt and decompress it to nowhere") { key };
+        command.SetAction(async (context, parse, cancellationToken) =>
+        {
+            await context.CatalogueAsync(cancellationToken);
+            using var progress = context.Progress();
+            var result = await context.Get<BackupVerifier>().VerifyAsync(parse.GetValue(key)!, progress, cancellationToken);
+            if (context.Output.Json)
+            {
+                context.Output.WriteJson(new { ok = true, key = result.Manifest.Key, sha256 = result.Sha256, storedBytes = result.StoredBytes, dumpBytes = result.DumpBytes, durationMs = (long)result.Duration.TotalMilliseconds });
+            }
+            else
+            {
+                context.Output.Properties([
+                    ("key", result.Manifest.Key),
+                    ("result", "OK — SHA-256 matches the manifest, decrypts and decompresses to a pg_dump archive of the recorded size"),
+                    ("sha256", result.Sha256),
+                    ("size", $"{Format.Bytes(result.StoredBytes)} stored, {Format.Bytes(result.DumpBytes)} dump"),
+                    ("duration", Format.Duration(result.Duration)),
+                ]);
+            }
+            return CommandRunner.Success;
+        });
+        return command;
+    }
+
+    private static Command Prune()
+    {
+        var dryRun = new Option<bool>("--dry-run") { Description = "List what would be deleted, delete nothing" };
+        var command = new Command("prune", "Delete backups older than BACKUP_RETENTION_DAYS (never the newest verified one, never the last)") { dryRun };
+        command.SetAction(async (context, parse, cancellationToken) =>
+        {
+            await context.CatalogueAsync(cancellationToken);
+            var isDryRun = parse.GetValue(dryRun);
+            var days = context.Settings.Backup.RetentionDays;
+            var plan = await context.Get<BackupPruner>().PruneAsync(days, isDryRun, cancellationToken);
+            if (context.Output.Json)
+            {
+                context.Output.WriteJson(new { ok = true, dryRun = isDryRun, retentionDays = days, cutoff = plan.Cutoff, deleted = plan.Delete.Select(d => new { key = d.Key, takenAt = d.TakenAt }), keptNewestVerified = plan.KeptNewestVerified?.Key });
+                return CommandRunner.Success;
+            }
+            var verb = isDryRun ? "would delete" : "deleted";
+            context.Output.Line($"retention {days} days (cutoff {Format.Time(plan.Cutoff)}): {verb} {plan.Delete.Count} backup(s)");
+            foreach (var item in plan.Delete) context.Output.Line($"  {item.Key}");
+            if (plan.KeptNewestVerified is { } kept) context.Output.Line($"newest verified backup kept: {kept.Key}");
+            return CommandRunner.Success;
+        });
+        return command;
+    }
+
+    private static Command Restore()
+    {
+        var key = KeyArgument();
+        var target = new Option<string>("--target-database-url") { Description = "The database to restore into (created if missing); never DATABASE_URL", Required = true };
+        var jobs = new Option<int>("--jobs") { Description = "pg_restore parallel jobs", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
+        var noOwner = new Option<bool>("--no-owner") { Description = "Skip ownership and privileges (restoring onto a server without the same roles)" };
+        var command = new Command("restore", "Restore a backup into a database: download, verify, decrypt, decompress, pg_restore --clean --if-exists") { key, target, jobs, noOwner };
+        command.SetAction(async (context, parse, cancellationToken) =>
+        {
+            var targetConnection = PostgresConnectionString.Parse(parse.GetValue(target)!, "--target-database-url");
+            Core.Secrets.SecretRedactor.Shared.Add(new Npgsql.NpgsqlConnectionStringBuilder(targetConnection).Password);
+            await context.CatalogueAsync(cancellationToken);
+            using var progress = context.Progress();
+            var workDirectory = Path.Combine(Path.GetTempPath(), "leopass-restore");
+            var result = await context.Get<PlainRestore>().RunAsync(parse.GetValue(key)!, targetConnection, parse.GetValue(jobs), parse.GetValue(noOwner), workDirectory, progress, cancellationToken);
+            if (context.Output.Json)
+            {
+                context.Output.WriteJson(new { ok = true, key = result.Key, target = result.TargetDatabase, createdDatabase = result.CreatedDatabase, dumpBytes = result.DumpBytes, tables = result.Tables, durationMs = (long)result.Duration.TotalMilliseconds });
+            }
+            else
+            {
+                context.Output.Properties([
+                    ("key", result.Key),
+                    ("target", result.TargetDatabase + (result.CreatedDatabase ? " (created)" : "")),
+                    ("tables", $"{result.Tables}, row counts match the manifest"),
+                    ("duration", Format.Duration(result.Duration)),
+                ]);
+            }
+            return CommandRunner.Success;
+        });
+        return command;
+    }
+}

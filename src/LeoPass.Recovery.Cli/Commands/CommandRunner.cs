@@ -1,0 +1,65 @@
+using System.CommandLine;
+using LeoPass.Recovery.Backup;
+using LeoPass.Recovery.Cli.Output;
+using LeoPass.Recovery.Core.Configuration;
+using LeoPass.Recovery.Core.Secrets;
+using LeoPass.Recovery.Storage;
+
+namespace LeoPass.Recovery.Cli.Commands;
+
+/// <summary>
+/// Runs a command's body with the context it needs and turns every failure into one line on
+/// stderr and an exit code: 0 success, 1 the work failed, 2 the configuration or input is
+/// wrong, 130 interrupted.
+/// </summary>
+internal static class CommandRunner
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+    public const int BadInput = 2;
+    public const int Interrupted = 130;
+
+    public static void SetAction(this Command command, Func<CliContext, ParseResult, CancellationToken, Task<int>> body) =>
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, body, cancellationToken));
+
+    private static async Task<int> RunAsync(ParseResult parse, Func<CliContext, ParseResult, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    {
+        var json = parse.GetValue(CommonOptions.Json);
+        var output = new CliOutput(json, SecretRedactor.Shared);
+        try
+        {
+            await using var context = CliContext.Create(json, parse.GetValue(CommonOptions.Verbose));
+            return await body(context, parse, cancellationToken);
+        }
+        catch (ConfigurationException e)
+        {
+            output.Error(e.Message);
+            return BadInput;
+        }
+        catch (UsageException e)
+        {
+            output.Error(e.Message);
+            return BadInput;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            output.Error("interrupted");
+            return Interrupted;
+        }
+        catch (Exception e) when (e is BackupException or ArtefactStoreException or InvalidDataException or InvalidOperationException
+                                   or Backup.Encryption.EncryptionKeyException or Backup.Encryption.DecryptionKeyException or IOException)
+        {
+            output.Error(e.Message);
+            return Failure;
+        }
+        catch (Exception e)
+        {
+            // An unexpected exception still gets one line; the type helps a bug report.
+            output.Error($"{e.GetType().Name}: {e.Message}");
+            return Failure;
+        }
+    }
+}
+
+/// <summary>The command line asks for something impossible (a bad argument combination).</summary>
+internal sealed class UsageException(string message) : Exception(message);

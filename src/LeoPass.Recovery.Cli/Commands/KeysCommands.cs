@@ -1,0 +1,45 @@
+using System.CommandLine;
+using LeoPass.Recovery.Backup.Encryption;
+
+namespace LeoPass.Recovery.Cli.Commands;
+
+/// <summary>`keys generate`: an OpenPGP key pair for backups that plain gpg can also use.</summary>
+internal static class KeysCommands
+{
+    public static Command Create()
+    {
+        var keys = new Command("keys", "Manage the OpenPGP keys backups are encrypted to");
+        var outDir = new Option<string>("--out") { Description = "Directory for backup-public.asc and backup-private.asc (created, mode 0700)", Required = true };
+        var userId = new Option<string>("--user-id") { Description = "The key's user id", DefaultValueFactory = _ => "LeoPass Recovery <backups@leopass.local>" };
+        var passphraseEnv = new Option<bool>("--protect")
+        {
+            Description = "Protect the private key with the passphrase in BACKUP_DECRYPTION_PASSPHRASE (never pass a passphrase on the command line)",
+        };
+        var generate = new Command("generate", "Generate a key pair: the public key goes on the backup host, the private key in the responders' vault") { outDir, userId, passphraseEnv };
+        generate.SetAction((context, parse, _) =>
+        {
+            string? passphrase = null;
+            if (parse.GetValue(passphraseEnv))
+            {
+                passphrase = context.Settings.Backup.DecryptionPassphrase
+                    ?? throw new UsageException("--protect needs BACKUP_DECRYPTION_PASSPHRASE to be set to the passphrase");
+            }
+            var pair = OpenPgpKeyPairGenerator.Generate(parse.GetValue(outDir)!, parse.GetValue(userId)!, passphrase);
+            if (context.Output.Json)
+            {
+                context.Output.WriteJson(new { ok = true, fingerprint = pair.Fingerprint, publicKey = pair.PublicKeyPath, privateKey = pair.PrivateKeyPath });
+            }
+            else
+            {
+                context.Output.Properties([
+                    ("fingerprint", pair.Fingerprint),
+                    ("public key", pair.PublicKeyPath + "  → BACKUP_ENCRYPTION_PUBLIC_KEY on the backup host"),
+                    ("private key", pair.PrivateKeyPath + "  → keep offline; BACKUP_DECRYPTION_PRIVATE_KEY only where restores run"),
+                ]);
+            }
+            return Task.FromResult(CommandRunner.Success);
+        });
+        keys.Subcommands.Add(generate);
+        return keys;
+    }
+}

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LeoPass.Recovery.Core.Secrets;
+using Spectre.Console;
+
+namespace LeoPass.Recovery.Cli.Output;
+
+/// <summary>
+/// Everything a command prints goes through here: JSON for scripts (--json), tables for
+/// people, one-line errors on stderr — all with secrets masked.
+/// </summary>
+public sealed class CliOutput(bool json, SecretRedactor redactor)
+{
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public bool Json { get; } = json;
+
+    /// <summary>Whether a live progress display makes sense: a person is watching a terminal.</summary>
+    public bool Interactive => !Json && !Console.IsErrorRedirected;
+
+    public void WriteJson(object value) => Console.Out.WriteLine(redactor.Redact(JsonSerializer.Serialize(value, JsonOptions)));
+
+    public void Line(string text) => Console.Out.WriteLine(redactor.Redact(text));
+
+    public void Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        var table = new Table().Border(TableBorder.Simple);
+        foreach (var header in headers) table.AddColumn(new TableColumn(Markup.Escape(header)));
+        foreach (var row in rows) table.AddRow(row.Select(cell => Markup.Escape(redactor.Redact(cell))).ToArray());
+        AnsiConsole.Write(table);
+    }
+
+    /// <summary>Key/value pairs, aligned, for one object.</summary>
+    public void Properties(IEnumerable<(string Name, string Value)> properties)
+    {
+        var list = properties.ToList();
+        var width = list.Max(p => p.Name.Length);
+        foreach (var (name, value) in list) Line($"{name.PadRight(width)}  {value}");
+    }
+
+    public void Error(string message)
+    {
+        var text = redactor.Redact(message).ReplaceLineEndings(" ");
+        Console.Error.WriteLine($"error: {text}");
+        if (Json) WriteJson(new { ok = false, error = text });
+    }
+}
