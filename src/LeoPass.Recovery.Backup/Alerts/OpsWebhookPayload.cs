@@ -1,0 +1,43 @@
+using System.Text.Json;
+using LeoPass.Recovery.Core.Secrets;
+
+namespace LeoPass.Recovery.Backup.Alerts;
+
+/// <summary>
+/// The JSON the Ops webhook receives. Keys are snake_case:
+/// <c>{ id, job, status, summary, error, failed_stage, duration_ms, host, details, occurred_at }</c>;
+/// <c>status</c> is "succeeded" or "failed"; <c>id</c> lets a receiver drop a retried duplicate.
+/// </summary>
+public sealed record OpsWebhookPayload(
+    string Id,
+    string Job,
+    string Status,
+    string Summary,
+    string? Error,
+    string? FailedStage,
+    long DurationMs,
+    string Host,
+    IReadOnlyDictionary<string, string> Details,
+    DateTimeOffset OccurredAt)
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        // Detail keys ("sha256", "etag_check") are ours and already snake_case; leave them alone.
+        DictionaryKeyPolicy = null,
+    };
+
+    public static OpsWebhookPayload From(JobOutcome outcome, string host, SecretRedactor redactor) => new(
+        outcome.Id.ToString("N"),
+        redactor.Redact(outcome.JobName),
+        outcome.Succeeded ? "succeeded" : "failed",
+        redactor.Redact(outcome.Summary),
+        outcome.Error is null ? null : redactor.Redact(outcome.Error),
+        outcome.StageThatFailed is null ? null : redactor.Redact(outcome.StageThatFailed),
+        (long)outcome.Duration.TotalMilliseconds,
+        redactor.Redact(host),
+        outcome.Details.ToDictionary(d => redactor.Redact(d.Key), d => redactor.Redact(d.Value)),
+        outcome.FinishedAt.ToUniversalTime());
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+}
