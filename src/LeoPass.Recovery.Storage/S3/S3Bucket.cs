@@ -88,7 +88,7 @@ internal sealed class S3Bucket : IDisposable
     public Task<ListObjectsV2Response> ListObjectsAsync(string prefix, string? continuationToken, CancellationToken cancellationToken) =>
         Send("list", null, token => _client.ListObjectsV2Async(new ListObjectsV2Request
         {
-            BucketName = Name, Prefix = prefix.Length == 0 ? null : prefix, ContinuationToken = continuationToken,
+            BucketName = Name, Prefix = prefix.Length == 0 ? null : prefix, ContinuationToken = continuationToken, MaxKeys = Options.ListPageSize,
         }, token), cancellationToken);
 
     public Task DeleteObjectAsync(string key, CancellationToken cancellationToken) =>

@@ -23,6 +23,9 @@ public sealed record S3StoreOptions
     /// <summary>Per-request HTTP timeout; a request that takes longer counts as a transient failure.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Keys per list request (S3's maximum is 1000); small values exercise paging in tests.</summary>
+    public int ListPageSize { get; init; } = 1000;
+
     public RetryOptions Retry { get; init; } = new();
 
     /// <summary>Told about every retry (for logs and tests).</summary>
