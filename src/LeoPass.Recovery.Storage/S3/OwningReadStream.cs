@@ -20,7 +20,7 @@ internal sealed class OwningReadStream(Stream inner, IDisposable owner) : Stream
         {
             return await inner.ReadAsync(buffer, cancellationToken);
         }
-        catch (Exception e) when (e is IOException or HttpRequestException)
+        catch (Exception e) when (e is IOException or HttpRequestException or Amazon.Runtime.AmazonClientException)
         {
             throw Lost(e);
         }
@@ -47,9 +47,10 @@ internal sealed class OwningReadStream(Stream inner, IDisposable owner) : Stream
     private static int Guard(Func<int> read)
     {
         try { return read(); }
-        catch (Exception e) when (e is IOException or HttpRequestException) { throw Lost(e); }
+        catch (Exception e) when (e is IOException or HttpRequestException or Amazon.Runtime.AmazonClientException) { throw Lost(e); }
     }
 
+    /// <summary>A lost connection, or bytes that fail the SDK's MD5 check: reading again may succeed.</summary>
     private static ArtefactStoreException Lost(Exception e) =>
-        new($"the connection to the object store was lost while reading: {e.Message}", isPermanent: false, e);
+        new($"reading from the object store failed: {e.Message}", isPermanent: false, e);
 }

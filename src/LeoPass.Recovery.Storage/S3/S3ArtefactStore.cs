@@ -48,18 +48,20 @@ public sealed class S3ArtefactStore : IArtefactStore, IDisposable
     public async IAsyncEnumerable<StoredObjectInfo> ListAsync(string prefix = "", [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArtefactKey.ValidatePrefix(prefix);
-        string? continuation = null;
+        string? marker = null;
         do
         {
-            var page = await _bucket.ListObjectsAsync(prefix, continuation, cancellationToken);
+            var page = await _bucket.ListObjectsAsync(prefix, marker, cancellationToken);
             // The SDK reports an empty page (and an empty bucket) as null, not as an empty list.
-            foreach (var entry in page.S3Objects ?? [])
+            var objects = page.S3Objects ?? [];
+            foreach (var entry in objects)
             {
                 yield return new StoredObjectInfo(entry.Key, entry.Size ?? 0, ToOffset(entry.LastModified), ETagCheck.Normalize(entry.ETag));
             }
-            continuation = page.IsTruncated == true ? page.NextContinuationToken : null;
+            // NextMarker is only sent with a delimiter; otherwise the last key is the marker.
+            marker = page.IsTruncated == true && objects.Count > 0 ? page.NextMarker ?? objects[^1].Key : null;
         }
-        while (continuation is not null);
+        while (marker is not null);
     }
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken = default)

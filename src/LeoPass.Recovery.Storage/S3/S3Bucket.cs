@@ -85,10 +85,15 @@ internal sealed class S3Bucket : IDisposable
             catch (AmazonS3Exception e) when (S3ErrorTranslator.IsNotFound(e)) { return null; }
         }, cancellationToken);
 
-    public Task<ListObjectsV2Response> ListObjectsAsync(string prefix, string? continuationToken, CancellationToken cancellationToken) =>
-        Send("list", null, token => _client.ListObjectsV2Async(new ListObjectsV2Request
+    /// <summary>
+    /// One page of keys after <paramref name="marker"/>. ListObjects (v1, marker = last key seen)
+    /// rather than v2: s3rver 3.7.1 on Node ≥ 17 answers 500 to any truncated v2 listing (its
+    /// continuation tokens use DES, which OpenSSL 3 disables); every S3-compatible store has v1.
+    /// </summary>
+    public Task<ListObjectsResponse> ListObjectsAsync(string prefix, string? marker, CancellationToken cancellationToken) =>
+        Send("list", null, token => _client.ListObjectsAsync(new ListObjectsRequest
         {
-            BucketName = Name, Prefix = prefix.Length == 0 ? null : prefix, ContinuationToken = continuationToken, MaxKeys = Options.ListPageSize,
+            BucketName = Name, Prefix = prefix.Length == 0 ? null : prefix, Marker = marker, MaxKeys = Options.ListPageSize,
         }, token), cancellationToken);
 
     public Task DeleteObjectAsync(string key, CancellationToken cancellationToken) =>

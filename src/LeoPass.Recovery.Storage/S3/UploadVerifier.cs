@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Amazon.Runtime;
 
 namespace LeoPass.Recovery.Storage.S3;
 
@@ -13,16 +14,17 @@ internal sealed class UploadVerifier(S3Bucket bucket)
     {
         if (ETagCheck.Match(etag, digests, multipart) is { } verification) return verification;
 
-        var storedSha256 = await ReadBackSha256Async(key, cancellationToken);
-        if (storedSha256 == digests.Sha256Hex()) return UploadVerification.ReadBackSha256;
+        var readBack = await ReadBackSha256Async(key, cancellationToken);
+        if (readBack == digests.Sha256Hex()) return UploadVerification.ReadBackSha256;
 
         await bucket.DeleteObjectAsync(key, CancellationToken.None);
         throw new ArtefactStoreException(
             $"upload of '{key}' to {bucket.Options.Describe()} is corrupt and was deleted: ETag {ETagCheck.Normalize(etag)} (expected {ETagCheck.Expected(digests, multipart)}), " +
-            $"SHA-256 read back {storedSha256} (expected {digests.Sha256Hex()})",
+            $"read back {readBack} (expected SHA-256 {digests.Sha256Hex()})",
             isPermanent: true);
     }
 
+    /// <returns>The SHA-256 of the stored bytes, or why they could not be hashed.</returns>
     private async Task<string> ReadBackSha256Async(string key, CancellationToken cancellationToken)
     {
         using var response = await bucket.GetObjectAsync(key, cancellationToken);
@@ -30,6 +32,11 @@ internal sealed class UploadVerifier(S3Bucket bucket)
         try
         {
             return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+        }
+        // The SDK checks a single-part object's body against its MD5 ETag by itself.
+        catch (AmazonClientException e) when (e.Message.Contains("hash", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"bytes that fail the server's own MD5 ({e.Message})";
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
