@@ -168,10 +168,21 @@ public sealed class FileSystemArtefactStore : IArtefactStore
             : throw new ArtefactStoreException($"invalid artefact key '{key}': it resolves outside {_root}", isPermanent: true);
     }
 
+    /// <summary>
+    /// Creates every missing level with <see cref="FileSystemStoreOptions.DirectoryMode"/>
+    /// (Directory.CreateDirectory applies a mode to the last level only). Existing directories,
+    /// such as a BACKUP_DIR prepared by an operator, keep their mode.
+    /// </summary>
     private void CreateDirectory(string directory)
     {
-        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(directory);
-        else Directory.CreateDirectory(directory, _options.DirectoryMode);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+            return;
+        }
+        var missing = new Stack<string>();
+        for (var level = directory; !Directory.Exists(level); level = Path.GetDirectoryName(level)!) missing.Push(level);
+        while (missing.TryPop(out var level)) Directory.CreateDirectory(level, _options.DirectoryMode);
     }
 
     private static StoredObjectInfo Describe(string key, FileInfo file) =>

@@ -56,15 +56,16 @@ internal sealed class StreamingUpload(S3Bucket bucket, UploadVerifier verifier, 
             _buffers.Return(firstPart);
             throw;
         }
-        if (options.UploadStarted is { } started) await started(uploadId);
 
         var parts = new List<PartETag>();
         Task<PartETag>? inFlight = null;
-        byte[]? filling = null;
+        byte[]? filling = firstPart;
         CompleteMultipartUploadResponse completed;
         try
         {
+            if (options.UploadStarted is { } started) await started(uploadId);
             inFlight = SendPartAsync(uploadId, 1, firstPart, _partSize, firstMd5, cancellationToken);
+            filling = null;
             for (var partNumber = 2; ; partNumber++)
             {
                 filling = _buffers.Rent(_partSize);

@@ -27,7 +27,7 @@ public sealed class GeneratedContent : Stream
     /// <summary>Throws <see cref="ContentFailedException"/> when a read would go past this position.</summary>
     public long? FailAt { get; init; }
 
-    /// <summary>Runs once, the first time a read would go past <see cref="HookAt"/>.</summary>
+    /// <summary>Runs once, the first time a read would go past <see cref="HookAt"/> (before <see cref="FailAt"/> is checked).</summary>
     public Func<Task>? Hook { get; init; }
     public long HookAt { get; init; }
 
@@ -48,12 +48,12 @@ public sealed class GeneratedContent : Stream
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var count = (int)Math.Min(Math.Min(buffer.Length, _readSizes.Next(1, 200_000)), _length - _position);
-        if (FailAt is { } failAt && _position + count > failAt) throw new ContentFailedException($"content failed at byte {_position}");
         if (Hook is not null && !_hookRan && _position + count > HookAt)
         {
             _hookRan = true;
             await Hook();
         }
+        if (FailAt is { } failAt && _position + count > failAt) throw new ContentFailedException($"content failed at byte {_position}");
         cancellationToken.ThrowIfCancellationRequested();
         if (count <= 0) return 0;
         _bytes.NextBytes(buffer.Span[..count]);
