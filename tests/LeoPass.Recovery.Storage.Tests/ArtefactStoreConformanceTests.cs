@@ -36,9 +36,9 @@ public abstract class ArtefactStoreConformanceTests : IAsyncLifetime
     {
         var log = new StoreAssert.UploadLog();
 
-        var stored = await Store.PutAsync("big/leopass-1.dump", new GeneratedContent(SeveralParts), log.Options);
+        var stored = await Store.PutAsync("big/leopass-1.dump", new GeneratedContentStream(SeveralParts), log.Options);
 
-        var expectedSha256 = GeneratedContent.Sha256Of(SeveralParts);
+        var expectedSha256 = GeneratedContentStream.Sha256Of(SeveralParts);
         Assert.Equal(SeveralParts, stored.Size);
         Assert.Equal(expectedSha256, stored.Sha256);
         Assert.Equal(ExpectedMultipartVerification, stored.Verification);
@@ -52,17 +52,17 @@ public abstract class ArtefactStoreConformanceTests : IAsyncLifetime
     [Fact]
     public async Task Put_of_an_object_smaller_than_a_part_is_verified_as_a_single_part()
     {
-        var stored = await Store.PutAsync("small.manifest.json", new GeneratedContent(4321));
+        var stored = await Store.PutAsync("small.manifest.json", new GeneratedContentStream(4321));
 
         Assert.Equal(4321, stored.Size);
         Assert.Equal(ExpectedSinglePartVerification, stored.Verification);
-        Assert.Equal(GeneratedContent.Sha256Of(4321), await StoreAssert.Sha256OfObjectAsync(Store, "small.manifest.json"));
+        Assert.Equal(GeneratedContentStream.Sha256Of(4321), await StoreAssert.Sha256OfObjectAsync(Store, "small.manifest.json"));
     }
 
     [Fact]
     public async Task Put_of_an_empty_stream_stores_an_empty_object()
     {
-        var stored = await Store.PutAsync("empty", new GeneratedContent(0));
+        var stored = await Store.PutAsync("empty", new GeneratedContentStream(0));
 
         Assert.Equal(0, stored.Size);
         Assert.Equal(0, (await Store.HeadAsync("empty"))!.Size);
@@ -71,10 +71,10 @@ public abstract class ArtefactStoreConformanceTests : IAsyncLifetime
     [Fact]
     public async Task Put_replaces_an_existing_object()
     {
-        await Store.PutAsync("same-key", new GeneratedContent(1000, seed: 1));
-        await Store.PutAsync("same-key", new GeneratedContent(2000, seed: 2));
+        await Store.PutAsync("same-key", new GeneratedContentStream(1000, seed: 1));
+        await Store.PutAsync("same-key", new GeneratedContentStream(2000, seed: 2));
 
-        Assert.Equal(GeneratedContent.Sha256Of(2000, seed: 2), await StoreAssert.Sha256OfObjectAsync(Store, "same-key"));
+        Assert.Equal(GeneratedContentStream.Sha256Of(2000, seed: 2), await StoreAssert.Sha256OfObjectAsync(Store, "same-key"));
         Assert.Single(await StoreAssert.ListAllAsync(Store));
     }
 
@@ -82,7 +82,7 @@ public abstract class ArtefactStoreConformanceTests : IAsyncLifetime
     public async Task Head_returns_size_and_time_of_a_stored_object()
     {
         var before = DateTimeOffset.UtcNow.AddMinutes(-1);
-        await Store.PutAsync("leopass-2026-01-01T020000Z.dump", new GeneratedContent(777));
+        await Store.PutAsync("leopass-2026-01-01T020000Z.dump", new GeneratedContentStream(777));
 
         var info = await Store.HeadAsync("leopass-2026-01-01T020000Z.dump");
 
@@ -109,7 +109,7 @@ public abstract class ArtefactStoreConformanceTests : IAsyncLifetime
     {
         foreach (var key in new[] { "leopass-b", "other/leopass-x", "leopass-a", "leopass-c.manifest.json" })
         {
-            await Store.PutAsync(key, new GeneratedContent(10));
+            await Store.PutAsync(key, new GeneratedContentStream(10));
         }
 
         var listed = await StoreAssert.ListAllAsync(Store, "leopass-");
@@ -129,7 +129,7 @@ public abstract class ArtefactStoreConformanceTests : IAsyncLifetime
     [Fact]
     public async Task Delete_removes_the_object()
     {
-        await Store.PutAsync("doomed", new GeneratedContent(10));
+        await Store.PutAsync("doomed", new GeneratedContentStream(10));
 
         await Store.DeleteAsync("doomed");
 
@@ -144,7 +144,7 @@ public abstract class ArtefactStoreConformanceTests : IAsyncLifetime
     public async Task Upload_fails_and_leaves_nothing_when_the_content_stream_throws_halfway()
     {
         var log = new StoreAssert.UploadLog();
-        var content = new GeneratedContent(SeveralParts) { FailAt = 2L * PartSize + 100 };
+        var content = new GeneratedContentStream(SeveralParts) { FailAt = 2L * PartSize + 100 };
 
         await Assert.ThrowsAsync<ContentFailedException>(() => Store.PutAsync("aborted", content, log.Options));
 
@@ -158,7 +158,7 @@ public abstract class ArtefactStoreConformanceTests : IAsyncLifetime
     public async Task Upload_cancelled_halfway_leaves_nothing()
     {
         using var cancellation = new CancellationTokenSource();
-        var content = new GeneratedContent(SeveralParts) { HookAt = 2L * PartSize + 100, Hook = () => cancellation.CancelAsync() };
+        var content = new GeneratedContentStream(SeveralParts) { HookAt = 2L * PartSize + 100, Hook = () => cancellation.CancelAsync() };
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.PutAsync("cancelled", content, cancellationToken: cancellation.Token));
 
@@ -179,7 +179,7 @@ public abstract class ArtefactStoreConformanceTests : IAsyncLifetime
     [InlineData("")]
     public async Task Keys_that_could_escape_the_store_are_refused(string key)
     {
-        var error = await Assert.ThrowsAsync<ArtefactStoreException>(() => Store.PutAsync(key, new GeneratedContent(1)));
+        var error = await Assert.ThrowsAsync<ArtefactStoreException>(() => Store.PutAsync(key, new GeneratedContentStream(1)));
 
         Assert.True(error.IsPermanent);
         Assert.Contains("invalid artefact key", error.Message, StringComparison.Ordinal);

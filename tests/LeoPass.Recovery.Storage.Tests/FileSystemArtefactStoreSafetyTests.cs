@@ -4,6 +4,7 @@ using LeoPass.Recovery.Storage.Tests.Support;
 namespace LeoPass.Recovery.Storage.Tests;
 
 /// <summary>What only the filesystem store can get wrong: permissions and a dead process's partial files.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class FileSystemArtefactStoreSafetyTests : IDisposable
 {
     private readonly string _parent = Directory.CreateTempSubdirectory("leopass-fs-safety-").FullName;
@@ -14,7 +15,7 @@ public sealed class FileSystemArtefactStoreSafetyTests : IDisposable
     {
         var store = new FileSystemArtefactStore(Root);
 
-        await store.PutAsync("nested/leopass-x", new GeneratedContent(10));
+        await store.PutAsync("nested/leopass-x", new GeneratedContentStream(10));
 
         const UnixFileMode owner = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
         Assert.Equal(owner, File.GetUnixFileMode(Root));
@@ -28,7 +29,7 @@ public sealed class FileSystemArtefactStoreSafetyTests : IDisposable
         var store = new FileSystemArtefactStore(Root);
         string? uploadId = null;
         string? partialPath = null;
-        var content = new GeneratedContent(100_000)
+        var content = new GeneratedContentStream(100_000)
         {
             HookAt = 50_000,
             Hook = () => { partialPath = Directory.EnumerateFiles(Root, ".leopass-partial-*").Single(); return Task.CompletedTask; },

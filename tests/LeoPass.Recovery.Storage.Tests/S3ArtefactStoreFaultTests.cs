@@ -16,7 +16,7 @@ public sealed class S3ArtefactStoreFaultTests(PrivateS3rver s3) : IClassFixture<
         var retries = 0;
         using var store = new S3ArtefactStore(s3.Options(s3.Server.Bucket) with { AccessKey = "NOT-A-KEY", OnRetry = _ => retries++ });
 
-        var error = await Assert.ThrowsAsync<ArtefactStoreException>(() => store.PutAsync("leopass-x", new GeneratedContent(100)));
+        var error = await Assert.ThrowsAsync<ArtefactStoreException>(() => store.PutAsync("leopass-x", new GeneratedContentStream(100)));
 
         Assert.True(error.IsPermanent);
         Assert.Contains($"access denied by {s3.Server.Endpoint}", error.Message, StringComparison.Ordinal);
@@ -43,7 +43,7 @@ public sealed class S3ArtefactStoreFaultTests(PrivateS3rver s3) : IClassFixture<
         });
         using var store = new S3ArtefactStore(options with { SecretKey = wrongSecret, OnRetry = _ => retries++ });
 
-        var put = await Assert.ThrowsAsync<ArtefactStoreException>(() => store.PutAsync("leopass-x", new GeneratedContent(100)));
+        var put = await Assert.ThrowsAsync<ArtefactStoreException>(() => store.PutAsync("leopass-x", new GeneratedContentStream(100)));
         var list = await Assert.ThrowsAsync<ArtefactStoreException>(() => StoreAssert.ListAllAsync(store));
 
         foreach (var error in new[] { put, list })
@@ -60,7 +60,7 @@ public sealed class S3ArtefactStoreFaultTests(PrivateS3rver s3) : IClassFixture<
     {
         using var store = new S3ArtefactStore(s3.Options("no-such-bucket"));
 
-        var put = await Assert.ThrowsAsync<ArtefactStoreException>(() => store.PutAsync("leopass-x", new GeneratedContent(100)));
+        var put = await Assert.ThrowsAsync<ArtefactStoreException>(() => store.PutAsync("leopass-x", new GeneratedContentStream(100)));
         var list = await Assert.ThrowsAsync<ArtefactStoreException>(() => StoreAssert.ListAllAsync(store));
 
         foreach (var error in new[] { put, list })
@@ -77,7 +77,7 @@ public sealed class S3ArtefactStoreFaultTests(PrivateS3rver s3) : IClassFixture<
         await using var server = await S3rverProcess.StartNewAsync();
         using var store = new S3ArtefactStore(s3.Options(server.Bucket) with { Endpoint = server.Endpoint });
         var log = new StoreAssert.UploadLog();
-        var content = new GeneratedContent(6L * PartSize) { HookAt = 2L * PartSize + 10, Hook = server.StopAsync };
+        var content = new GeneratedContentStream(6L * PartSize) { HookAt = 2L * PartSize + 10, Hook = server.StopAsync };
 
         var error = await Assert.ThrowsAsync<ArtefactStoreException>(() => store.PutAsync("leopass-killed", content, log.Options));
 
@@ -108,7 +108,7 @@ public sealed class S3ArtefactStoreFaultTests(PrivateS3rver s3) : IClassFixture<
         await server.StopAsync();
         var comeBack = Task.Run(async () => { await Task.Delay(300); await server.StartAsync(); });
 
-        var stored = await store.PutAsync("leopass-retried", new GeneratedContent(1000));
+        var stored = await store.PutAsync("leopass-retried", new GeneratedContentStream(1000));
         await comeBack;
 
         Assert.Equal(1000, stored.Size);
@@ -126,7 +126,7 @@ public sealed class S3ArtefactStoreFaultTests(PrivateS3rver s3) : IClassFixture<
             if (RewritingHttpClientFactory.IsComplete(request)) await RewritingHttpClientFactory.ReplaceETagAsync(response, AwsMultipartETag(size));
         }));
 
-        var stored = await store.PutAsync("leopass-aws", new GeneratedContent(size));
+        var stored = await store.PutAsync("leopass-aws", new GeneratedContentStream(size));
 
         Assert.Equal(UploadVerification.MultipartMd5OfPartMd5s, stored.Verification);
         Assert.Equal(3, stored.PartCount);
@@ -141,10 +141,10 @@ public sealed class S3ArtefactStoreFaultTests(PrivateS3rver s3) : IClassFixture<
             if (RewritingHttpClientFactory.IsObjectPut(request)) await RewritingHttpClientFactory.ReplaceETagAsync(response, "opaque-3f2a");
         }));
 
-        var stored = await store.PutAsync("leopass-opaque", new GeneratedContent(1000));
+        var stored = await store.PutAsync("leopass-opaque", new GeneratedContentStream(1000));
 
         Assert.Equal(UploadVerification.ReadBackSha256, stored.Verification);
-        Assert.Equal(GeneratedContent.Sha256Of(1000), stored.Sha256);
+        Assert.Equal(GeneratedContentStream.Sha256Of(1000), stored.Sha256);
     }
 
     [Fact]
@@ -157,11 +157,11 @@ public sealed class S3ArtefactStoreFaultTests(PrivateS3rver s3) : IClassFixture<
         });
         using var store = new S3ArtefactStore(options);
 
-        var error = await Assert.ThrowsAsync<ArtefactStoreException>(() => store.PutAsync("leopass-corrupt", new GeneratedContent(1000)));
+        var error = await Assert.ThrowsAsync<ArtefactStoreException>(() => store.PutAsync("leopass-corrupt", new GeneratedContentStream(1000)));
 
         Assert.True(error.IsPermanent);
         Assert.Contains("0123456789abcdef0123456789abcdef", error.Message, StringComparison.Ordinal);
-        Assert.Contains(GeneratedContent.Sha256Of(1000), error.Message, StringComparison.Ordinal);
+        Assert.Contains(GeneratedContentStream.Sha256Of(1000), error.Message, StringComparison.Ordinal);
         using var honest = new S3ArtefactStore(options with { ConfigureClient = null });
         Assert.Null(await honest.HeadAsync("leopass-corrupt"));
     }
@@ -171,7 +171,7 @@ public sealed class S3ArtefactStoreFaultTests(PrivateS3rver s3) : IClassFixture<
     {
         using var store = new S3ArtefactStore(s3.Options(await s3.CreateBucketAsync()) with { ListPageSize = 2 });
         var keys = Enumerable.Range(1, 5).Select(i => $"leopass-{i:D2}").ToList();
-        foreach (var key in keys) await store.PutAsync(key, new GeneratedContent(10));
+        foreach (var key in keys) await store.PutAsync(key, new GeneratedContentStream(10));
 
         Assert.Equal(keys, (await StoreAssert.ListAllAsync(store)).Select(i => i.Key));
     }
@@ -189,7 +189,7 @@ public sealed class S3ArtefactStoreFaultTests(PrivateS3rver s3) : IClassFixture<
     /// <summary>Computed here independently of the store: md5 of the concatenated binary part MD5s, then "-N".</summary>
     private static string AwsMultipartETag(long size)
     {
-        using var content = new GeneratedContent(size);
+        using var content = new GeneratedContentStream(size);
         var buffer = new byte[PartSize];
         var partMd5s = new List<byte>();
         var parts = 0;

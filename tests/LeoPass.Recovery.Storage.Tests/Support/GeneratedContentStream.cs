@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 
 namespace LeoPass.Recovery.Storage.Tests.Support;
 
-/// <summary>The fault a <see cref="GeneratedContent"/> stream raises, so tests can tell it from store errors.</summary>
+/// <summary>The fault a <see cref="GeneratedContentStream"/> stream raises, so tests can tell it from store errors.</summary>
 public sealed class ContentFailedException(string message) : Exception(message);
 
 /// <summary>
@@ -10,7 +10,7 @@ public sealed class ContentFailedException(string message) : Exception(message);
 /// handed out in reads of uneven sizes. It can fail, or run a hook (cancel, kill the server),
 /// once a given number of bytes has been read.
 /// </summary>
-public sealed class GeneratedContent : Stream
+public sealed class GeneratedContentStream : Stream
 {
     private readonly long _length;
     private readonly Random _bytes;
@@ -18,7 +18,7 @@ public sealed class GeneratedContent : Stream
     private long _position;
     private bool _hookRan;
 
-    public GeneratedContent(long length, int seed = 1)
+    public GeneratedContentStream(long length, int seed = 1)
     {
         _length = length;
         _bytes = new Random(seed);
@@ -33,7 +33,7 @@ public sealed class GeneratedContent : Stream
 
     public static string Sha256Of(long length, int seed = 1)
     {
-        using var content = new GeneratedContent(length, seed);
+        using var content = new GeneratedContentStream(length, seed);
         return Convert.ToHexStringLower(SHA256.HashData(content));
     }
 
