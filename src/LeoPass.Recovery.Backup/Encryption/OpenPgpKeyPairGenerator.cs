@@ -53,7 +53,9 @@ public static class OpenPgpKeyPairGenerator
 
         var generator = new PgpKeyRingGenerator(
             PgpSignature.PositiveCertification, primary, options.UserId,
-            SymmetricKeyAlgorithmTag.Null, HashAlgorithmTag.Sha256, rawPassPhrase: null, useSha1: true,
+            // Unprotected first (useSha1: false = the 2-byte sum gpg expects of an unprotected key);
+            // SecretKeyProtection re-protects it with a SHA-256 S2K when a passphrase is given.
+            SymmetricKeyAlgorithmTag.Null, HashAlgorithmTag.Sha256, rawPassPhrase: null, useSha1: false,
             PrimaryKeySubpackets(primary.PublicKey, now), null, random);
         generator.AddSubKey(subkey, EncryptionSubkeySubpackets(primary.PublicKey, now), null, HashAlgorithmTag.Sha256);
 

@@ -34,6 +34,13 @@ internal static class SecretKeyProtection
         return new PgpSecretKeyRing(output.ToArray());
     }
 
+    private static int SumOf(ReadOnlySpan<byte> bytes)
+    {
+        var sum = 0;
+        foreach (var b in bytes) sum += b;
+        return sum & 0xFFFF;
+    }
+
     private static SecretKeyPacket Protect(SecretKeyPacket packet, string passphrase, SecureRandom random)
     {
         if (packet.S2kUsage != SecretKeyPacket.UsageNone)
@@ -43,6 +50,8 @@ internal static class SecretKeyProtection
         // form replaces the sum with a SHA-1 hash (RFC 4880 §5.5.3) before encrypting.
         var data = packet.GetSecretKeyData();
         var material = data.AsSpan(0, data.Length - 2);
+        if (SumOf(material) != (data[^2] << 8 | data[^1]))
+            throw new InvalidOperationException("the unprotected secret key packet does not end in its 2-byte checksum");
         var plain = new byte[material.Length + 20];
         material.CopyTo(plain);
         var sha1 = new Sha1Digest();
