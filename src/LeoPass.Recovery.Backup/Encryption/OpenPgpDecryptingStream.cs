@@ -1,0 +1,89 @@
+using Org.BouncyCastle.Bcpg.OpenPgp;
+
+namespace LeoPass.Recovery.Backup.Encryption;
+
+/// <summary>
+/// The read end of a decryption. Any failure inside the packet layers becomes an
+/// <see cref="ArtefactIntegrityException"/>, and reaching the end checks the MDC, so damage can
+/// never look like a clean, shorter plaintext.
+/// </summary>
+internal sealed class OpenPgpDecryptingStream(OpenedMessage message, Stream input, bool leaveOpen) : Stream
+{
+    private bool _verified;
+    private bool _disposed;
+
+    public override bool CanRead => !_disposed;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        return Read(buffer.AsSpan(offset, count));
+    }
+
+    public override int Read(Span<byte> buffer)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_verified || buffer.IsEmpty) return 0;
+
+        int read;
+        try
+        {
+            read = message.LiteralData.Read(buffer);
+        }
+        catch (Exception e) when (e is IOException or PgpException or InvalidOperationException)
+        {
+            throw new ArtefactIntegrityException("the artefact is truncated or damaged: its OpenPGP packets end early or do not parse", e);
+        }
+
+        if (read == 0) VerifyIntegrity();
+        return read;
+    }
+
+    // Decryption is CPU work on a synchronous BouncyCastle stream; a thread hop per buffer gains nothing.
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        return ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Read(buffer.Span));
+    }
+
+    private void VerifyIntegrity()
+    {
+        bool intact;
+        try
+        {
+            intact = message.EncryptedData.Verify();
+        }
+        catch (Exception e) when (e is IOException or PgpException)
+        {
+            throw new ArtefactIntegrityException("the artefact is truncated or damaged: its integrity check (MDC) could not be read", e);
+        }
+        if (!intact)
+            throw new ArtefactIntegrityException("the artefact was modified or truncated: its integrity check (MDC) does not match");
+        _verified = true;
+    }
+
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !_disposed)
+        {
+            _disposed = true;
+            if (!leaveOpen) input.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,77 @@
+namespace LeoPass.Recovery.Backup.Encryption;
+
+/// <summary>
+/// The write end of an OpenPGP message. Writes go into the literal data packet; disposal closes
+/// the literal packet, then the encrypted packet (which appends the MDC), then optionally the output.
+/// </summary>
+internal sealed class OpenPgpEncryptingStream(Stream literal, Stream encrypted, Stream output, bool leaveOpen) : Stream
+{
+    private bool _disposed;
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => !_disposed;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        Write(buffer.AsSpan(offset, count));
+    }
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        literal.Write(buffer);
+    }
+
+    public override void WriteByte(byte value) => Write([value]);
+
+    // Encryption is CPU work inside BouncyCastle, which writes to the output synchronously;
+    // pretending otherwise would only add a thread hop per buffer.
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        return WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Write(buffer.Span);
+        return ValueTask.CompletedTask;
+    }
+
+    // Partial-length packets cannot be flushed early without ending a packet; the output is flushed on disposal.
+    public override void Flush() { }
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (_disposed || !disposing)
+        {
+            base.Dispose(disposing);
+            return;
+        }
+        _disposed = true;
+        try
+        {
+            literal.Dispose();
+            encrypted.Dispose();
+            output.Flush();
+        }
+        finally
+        {
+            if (!leaveOpen) output.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+
+    // Stream.DisposeAsync calls Dispose: BouncyCastle can only finish the packets synchronously anyway.
+}
