@@ -184,7 +184,7 @@ public sealed class BackupPipeline(
         long dumpBytes, compressedBytes;
         await using (var pipeStream = pipeWriter.AsStream(leaveOpen: true))
         {
-            await using var encrypting = recipient.OpenEncryptingStream(pipeStream, key: null, leaveOpen: true);
+            await using var encrypting = recipient.OpenEncryptingStream(pipeStream, leaveOpen: true);
             var compressedCounter = new CountingWriteStream(encrypting, leaveOpen: true);
             await using var compressing = CompressionStreams.Compress(compressedCounter, settings.Backup.Compression, leaveOpen: true);
             var dumpCounter = new CountingWriteStream(compressing, leaveOpen: true);

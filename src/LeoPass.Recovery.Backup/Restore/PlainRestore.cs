@@ -51,13 +51,9 @@ public sealed class PlainRestore(ArtefactReader reader, string? sourceConnection
         try
         {
             ArtefactReadResult result;
-            await using (var file = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-                BufferSize = 1 << 20,
-            }))
+            var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 1 << 20 };
+            if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            await using (var file = new FileStream(path, fileOptions))
             {
                 result = await reader.ReadAsync(manifest, file, observer, cancellationToken);
             }

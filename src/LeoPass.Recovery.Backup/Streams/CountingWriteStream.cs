@@ -21,7 +21,7 @@ public sealed class CountingWriteStream(Stream inner, bool leaveOpen = false) : 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         inner.Write(buffer);
-        Progress?.Invoke(Interlocked.Add(ref _count, buffer.Length));
+        Count(buffer.Length);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -30,7 +30,14 @@ public sealed class CountingWriteStream(Stream inner, bool leaveOpen = false) : 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         await inner.WriteAsync(buffer, cancellationToken);
-        Progress?.Invoke(Interlocked.Add(ref _count, buffer.Length));
+        Count(buffer.Length);
+    }
+
+    // Not `Progress?.Invoke(Interlocked.Add(…))`: a null-conditional call skips its arguments, and the count with them.
+    private void Count(int bytes)
+    {
+        var total = Interlocked.Add(ref _count, bytes);
+        Progress?.Invoke(total);
     }
 
     public override void Flush() => inner.Flush();

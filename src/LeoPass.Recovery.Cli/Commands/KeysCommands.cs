@@ -24,7 +24,7 @@ internal static class KeysCommands
                 passphrase = context.Settings.Backup.DecryptionPassphrase
                     ?? throw new UsageException("--protect needs BACKUP_DECRYPTION_PASSPHRASE to be set to the passphrase");
             }
-            var pair = OpenPgpKeyPairGenerator.Generate(parse.GetValue(outDir)!, parse.GetValue(userId)!, passphrase);
+            var pair = OpenPgpKeyPairGenerator.Generate(parse.GetValue(outDir)!, new KeyPairGenerationOptions { UserId = parse.GetValue(userId)!, Passphrase = passphrase });
             if (context.Output.Json)
             {
                 context.Output.WriteJson(new { ok = true, fingerprint = pair.Fingerprint, publicKey = pair.PublicKeyPath, privateKey = pair.PrivateKeyPath });

@@ -80,7 +80,7 @@ public sealed class FileSystemArtefactStore : IArtefactStore
 
     public async IAsyncEnumerable<StoredObjectInfo> ListAsync(string prefix = "", [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        ArtefactKey.ValidatePrefix(prefix);
+        StoreKeyRules.ValidatePrefix(prefix);
         if (!Directory.Exists(_root)) yield break;
         var found = Guard(() => Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories)
             .Where(path => !PartialFileName.IsPartial(Path.GetFileName(path)))
@@ -156,7 +156,7 @@ public sealed class FileSystemArtefactStore : IArtefactStore
 
     private string PathOf(string key)
     {
-        ArtefactKey.Validate(key);
+        StoreKeyRules.Validate(key);
         if (key.Split('/').Any(PartialFileName.IsPartial))
         {
             throw new ArtefactStoreException($"invalid artefact key '{key}': names starting with '{PartialFileName.Prefix}' are reserved for uploads in progress", isPermanent: true);

@@ -24,21 +24,21 @@ public sealed class S3ArtefactStore : IArtefactStore, IDisposable
 
     public Task<StoredObject> PutAsync(string key, Stream content, PutOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArtefactKey.Validate(key);
+        StoreKeyRules.Validate(key);
         ArgumentNullException.ThrowIfNull(content);
         return new StreamingUpload(_bucket, _verifier, key, options ?? new PutOptions()).RunAsync(content, cancellationToken);
     }
 
     public async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default)
     {
-        ArtefactKey.Validate(key);
+        StoreKeyRules.Validate(key);
         var response = await _bucket.GetObjectAsync(key, cancellationToken);
         return new OwningReadStream(response.ResponseStream, response);
     }
 
     public async Task<StoredObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default)
     {
-        ArtefactKey.Validate(key);
+        StoreKeyRules.Validate(key);
         var metadata = await _bucket.GetObjectMetadataAsync(key, cancellationToken);
         return metadata is null
             ? null
@@ -47,7 +47,7 @@ public sealed class S3ArtefactStore : IArtefactStore, IDisposable
 
     public async IAsyncEnumerable<StoredObjectInfo> ListAsync(string prefix = "", [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        ArtefactKey.ValidatePrefix(prefix);
+        StoreKeyRules.ValidatePrefix(prefix);
         string? marker = null;
         do
         {
@@ -66,13 +66,13 @@ public sealed class S3ArtefactStore : IArtefactStore, IDisposable
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
-        ArtefactKey.Validate(key);
+        StoreKeyRules.Validate(key);
         return _bucket.DeleteObjectAsync(key, cancellationToken);
     }
 
     public Task AbortUploadAsync(string key, string uploadId, CancellationToken cancellationToken = default)
     {
-        ArtefactKey.Validate(key);
+        StoreKeyRules.Validate(key);
         ArgumentException.ThrowIfNullOrWhiteSpace(uploadId);
         return _bucket.AbortMultipartUploadAsync(key, uploadId, cancellationToken);
     }

@@ -39,10 +39,16 @@ public class BackupFaultTests
     }
 
     [Fact]
-    public async Task Wrong_s3_secret_fails_before_the_dump_names_the_variable_and_catalogues_nothing()
+    public async Task Wrong_s3_credentials_fail_before_the_dump_name_the_variables_and_catalogue_nothing()
     {
+        // s3rver checks the access key id but not the SigV4 signature, so a wrong secret alone
+        // would pass here; the Storage tests cover SignatureDoesNotMatch with a recorded 403.
         const string wrongSecret = "definitely-not-the-secret-42";
-        await using var bed = await BackupTestBed.CreateAsync(useS3: true, rows: 1_000, configure: e => e["OCI_S3_SECRET_KEY"] = wrongSecret);
+        await using var bed = await BackupTestBed.CreateAsync(useS3: true, rows: 1_000, configure: e =>
+        {
+            e["OCI_S3_ACCESS_KEY"] = "ROTATED-AWAY";
+            e["OCI_S3_SECRET_KEY"] = wrongSecret;
+        });
         var observer = new RecordingObserver();
         var error = await Assert.ThrowsAsync<BackupException>(() => bed.Get<BackupPipeline>().RunAsync(observer));
         Assert.Contains("OCI_S3_SECRET_KEY", error.Message, StringComparison.Ordinal);

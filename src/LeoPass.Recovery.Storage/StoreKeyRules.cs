@@ -4,7 +4,7 @@ namespace LeoPass.Recovery.Storage;
 /// The rules every store applies to keys, so a key that works on the filesystem works on S3 and
 /// back: relative, '/'-separated, and unable to climb out of the store's root.
 /// </summary>
-public static class ArtefactKey
+public static class StoreKeyRules
 {
     public const int MaximumLength = 1024;
 
