@@ -1,5 +1,3 @@
-using Org.BouncyCastle.Bcpg.OpenPgp;
-
 namespace LeoPass.Recovery.Backup.Encryption;
 
 /// <summary>
@@ -34,7 +32,8 @@ internal sealed class OpenPgpDecryptingStream(OpenedMessage message, Stream inpu
         {
             read = message.LiteralData.Read(buffer);
         }
-        catch (Exception e) when (e is IOException or PgpException or InvalidOperationException)
+        // Damage surfaces from deep inside BouncyCastle as many exception types (I/O, packet, zlib, cipher).
+        catch (Exception e) when (e is not ArtefactIntegrityException and not ObjectDisposedException and not OperationCanceledException)
         {
             throw new ArtefactIntegrityException("the artefact is truncated or damaged: its OpenPGP packets end early or do not parse", e);
         }
@@ -63,7 +62,7 @@ internal sealed class OpenPgpDecryptingStream(OpenedMessage message, Stream inpu
         {
             intact = message.EncryptedData.Verify();
         }
-        catch (Exception e) when (e is IOException or PgpException)
+        catch (Exception e) when (e is not ArtefactIntegrityException)
         {
             throw new ArtefactIntegrityException("the artefact is truncated or damaged: its integrity check (MDC) could not be read", e);
         }

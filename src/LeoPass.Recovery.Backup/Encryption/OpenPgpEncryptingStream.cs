@@ -3,10 +3,15 @@ namespace LeoPass.Recovery.Backup.Encryption;
 /// <summary>
 /// The write end of an OpenPGP message. Writes go into the literal data packet; disposal closes
 /// the literal packet, then the encrypted packet (which appends the MDC), then optionally the output.
+/// After a failed write the message is left unfinished (no MDC), so it can never decrypt cleanly.
 /// </summary>
 internal sealed class OpenPgpEncryptingStream(Stream literal, Stream encrypted, Stream output, bool leaveOpen) : Stream
 {
     private bool _disposed;
+
+    // Set when a write failed (usually the output: a broken upload). Disposal then skips finishing
+    // the message, which would only write to the broken output again and hide the first error.
+    private bool _faulted;
 
     public override bool CanRead => false;
     public override bool CanSeek => false;
@@ -23,7 +28,15 @@ internal sealed class OpenPgpEncryptingStream(Stream literal, Stream encrypted, 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        literal.Write(buffer);
+        try
+        {
+            literal.Write(buffer);
+        }
+        catch
+        {
+            _faulted = true;
+            throw;
+        }
     }
 
     public override void WriteByte(byte value) => Write([value]);
@@ -62,9 +75,12 @@ internal sealed class OpenPgpEncryptingStream(Stream literal, Stream encrypted, 
         _disposed = true;
         try
         {
-            literal.Dispose();
-            encrypted.Dispose();
-            output.Flush();
+            if (!_faulted)
+            {
+                literal.Dispose();
+                encrypted.Dispose();
+                output.Flush();
+            }
         }
         finally
         {

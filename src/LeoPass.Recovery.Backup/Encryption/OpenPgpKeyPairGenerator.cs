@@ -22,6 +22,11 @@ public static class OpenPgpKeyPairGenerator
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode PublicFile = OwnerOnlyFile | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
+    /// <summary>The CLI's form: a user id and an optional passphrase, everything else default.</summary>
+    /// <exception cref="IOException">Either file already exists; nothing is overwritten.</exception>
+    public static GeneratedKeyPair Generate(string directory, string userId, string? passphrase) =>
+        Generate(directory, new KeyPairGenerationOptions { UserId = userId, Passphrase = passphrase });
+
     /// <summary>
     /// Writes <c>&lt;directory&gt;/backup-public.asc</c> and <c>&lt;directory&gt;/backup-private.asc</c>
     /// (mode 0600; a missing directory is created with mode 0700).

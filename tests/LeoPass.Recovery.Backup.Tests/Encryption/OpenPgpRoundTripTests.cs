@@ -87,4 +87,32 @@ public sealed class OpenPgpRoundTripTests(OpenPgpKeysFixture keys)
         Assert.Contains(recipient.EncryptionKeyId, decryptor.KeyIds);
         Assert.Equal([KeyPairGenerationOptions.DefaultUserId], recipient.UserIds);
     }
+
+    [Fact]
+    public void Encrypting_stream_leaves_the_message_unfinished_when_the_output_fails()
+    {
+        var recipient = OpenPgpRecipient.Load(keys.Unprotected.PublicKeyPath);
+        var output = new FailingAfterStream(200_000);
+
+        var encrypting = recipient.OpenEncryptingStream(output, leaveOpen: true);
+        Assert.Throws<IOException>(() => encrypting.Write(Plaintexts.Random(1_000_000)));
+        encrypting.Dispose(); // must not throw again, nor try to finish the message on the broken output
+
+        var decryptor = OpenPgpDecryptor.Load(keys.Unprotected.PrivateKeyPath, passphrase: null);
+        Assert.Throws<ArtefactIntegrityException>(() => Plaintexts.Decrypt(decryptor, output.Written.ToArray()));
+    }
+
+    /// <summary>An upload that breaks after some bytes.</summary>
+    private sealed class FailingAfterStream(int limit) : MemoryStream
+    {
+        public MemoryStream Written { get; } = new();
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (Written.Length + buffer.Length > limit) throw new IOException("connection reset");
+            Written.Write(buffer);
+        }
+    }
 }
