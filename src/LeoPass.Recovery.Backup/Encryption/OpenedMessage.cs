@@ -46,12 +46,26 @@ internal sealed class OpenedMessage
         return new OpenedMessage(session, ReadLiteralData(clear));
     }
 
+    /// <summary>
+    /// Artefacts arrive as non-seekable download streams, and PgpUtilities.GetDecoderStream
+    /// needs to seek back after sniffing. Every binary OpenPGP packet starts with its high bit
+    /// set, armour with a '-': one byte decides, and it is replayed in front of the rest.
+    /// </summary>
+    private static Stream BinaryOrArmoured(Stream input)
+    {
+        if (input.CanSeek) return PgpUtilities.GetDecoderStream(input);
+        var first = input.ReadByte();
+        if (first < 0) return Stream.Null;
+        var replayed = new PrefixedReadStream((byte)first, input);
+        return (first & 0x80) != 0 ? replayed : new Org.BouncyCastle.Bcpg.ArmoredInputStream(replayed);
+    }
+
     private static PgpEncryptedDataList ReadEncryptedDataList(Stream input)
     {
         object? first;
         try
         {
-            var factory = new PgpObjectFactory(PgpUtilities.GetDecoderStream(input));
+            var factory = new PgpObjectFactory(BinaryOrArmoured(input));
             do first = factory.NextPgpObject(); while (first is PgpMarker);
         }
         catch (Exception e) when (e is IOException or PgpException)

@@ -135,7 +135,7 @@ public sealed class BackupPipeline(
         {
             try
             {
-                (dumpBytes, compressedBytes) = await ProduceAsync(source, snapshotId, recipient, pipe.Writer, observer, failFast.Token);
+                (dumpBytes, compressedBytes) = await ProduceAsync(source, snapshotId, key, recipient, pipe.Writer, observer, failFast.Token);
                 await pipe.Writer.CompleteAsync();
             }
             catch (Exception e)
@@ -178,13 +178,13 @@ public sealed class BackupPipeline(
     }
 
     private async Task<(long DumpBytes, long CompressedBytes)> ProduceAsync(
-        string source, string snapshotId, OpenPgpRecipient recipient, PipeWriter pipeWriter, IBackupObserver observer, CancellationToken cancellationToken)
+        string source, string snapshotId, string key, OpenPgpRecipient recipient, PipeWriter pipeWriter, IBackupObserver observer, CancellationToken cancellationToken)
     {
         var stderr = new StringBuilder();
         long dumpBytes, compressedBytes;
         await using (var pipeStream = pipeWriter.AsStream(leaveOpen: true))
         {
-            await using var encrypting = recipient.OpenEncryptingStream(pipeStream, leaveOpen: true);
+            await using var encrypting = recipient.OpenEncryptingStream(pipeStream, leaveOpen: true, literalFileName: Path.GetFileNameWithoutExtension(key));
             var compressedCounter = new CountingWriteStream(encrypting, leaveOpen: true);
             await using var compressing = CompressionStreams.Compress(compressedCounter, settings.Backup.Compression, leaveOpen: true);
             var dumpCounter = new CountingWriteStream(compressing, leaveOpen: true);
