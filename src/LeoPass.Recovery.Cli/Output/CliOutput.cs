@@ -29,8 +29,10 @@ public sealed class CliOutput(bool json, SecretRedactor redactor)
 
     public void Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
     {
+        // Piped output has no terminal width; a wide virtual one keeps each row on one line for grep and awk.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 250;
         var table = new Table().Border(TableBorder.Simple);
-        foreach (var header in headers) table.AddColumn(new TableColumn(Markup.Escape(header)));
+        foreach (var header in headers) table.AddColumn(new TableColumn(Markup.Escape(header)).NoWrap());
         foreach (var row in rows) table.AddRow(row.Select(cell => Markup.Escape(redactor.Redact(cell))).ToArray());
         AnsiConsole.Write(table);
     }
