@@ -48,18 +48,18 @@ public sealed class RunExecutor(
     private readonly ILogger _logger = loggers.CreateLogger<RunExecutor>();
 
     /// <param name="stopping">Fires when this node shuts down: the current attempt is interrupted and the run left for another node.</param>
-    public async Task<RunExecutionResult> ExecuteAsync(long runId, CancellationToken stopping, CancellationToken lockLost = default)
+    public async Task<RunExecutionResult> ExecuteAsync(long runId, CancellationToken stopping)
     {
         var lease = await journal.TakeOverAsync(runId);
         if (lease is null) return RunExecutionResult.NothingToDo;
 
-        using var abort = CancellationTokenSource.CreateLinkedTokenSource(stopping, lockLost);
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         using var registration = activeRuns.Register(runId, abort);
         using var watchStop = new CancellationTokenSource();
         var watch = WatchForAbortAsync(lease, abort, watchStop.Token);
         try
         {
-            var definition = await definitions.GetVersionAsync(lease.DefinitionVersionId);
+            var definition = await definitions.GetVersionAsync(lease.DefinitionVersionId, CancellationToken.None);
             while (true)
             {
                 var steps = await journal.StepsAsync(runId);

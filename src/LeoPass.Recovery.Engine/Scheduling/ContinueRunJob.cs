@@ -34,7 +34,10 @@ public sealed class ContinueRunJob(RunExecutor executor, RunLocks locks, IRunDis
             await dispatcher.DispatchAsync(runId, LockBusyRetry, CancellationToken.None);
             return;
         }
-        var result = await executor.ExecuteAsync(runId, cancellationToken, handle.HandleLostToken);
+        // Not handle.HandleLostToken: watching for loss keeps a pg_sleep running on the lock's
+        // connection, and a busy backend does not notice its client died, so a killed node would
+        // keep the lock until the sleep ends. Losing the lock is covered by fencing instead.
+        var result = await executor.ExecuteAsync(runId, cancellationToken);
         logger.LogInformation("run {RunId}: {Result}{Recovering}", runId, result, context.Recovering ? " (recovered from a failed node)" : "");
         if (result == RunExecutionResult.Interrupted)
         {

@@ -31,13 +31,15 @@ public sealed class EngineHarness : IAsyncDisposable
         Clock = clock;
     }
 
+    public static string NewSchedulerName() => "test-" + Guid.NewGuid().ToString("N")[..8];
+
     public TestDatabase Database { get; }
     public FakeTimeProvider? Clock { get; }
     public IServiceProvider Services => _host.Services;
     public RunOperations Operations => Services.GetRequiredService<RunOperations>();
     public RunQueries Queries => Services.GetRequiredService<RunQueries>();
 
-    public static async Task<EngineHarness> StartAsync(FakeTimeProvider? clock = null, TestDatabase? database = null, bool executesRuns = true)
+    public static async Task<EngineHarness> StartAsync(FakeTimeProvider? clock = null, TestDatabase? database = null, bool executesRuns = true, string? schedulerName = null)
     {
         database ??= await PostgresServer.CreateDatabaseAsync("engine");
         var builder = Host.CreateApplicationBuilder();
@@ -46,7 +48,7 @@ public sealed class EngineHarness : IAsyncDisposable
         if (clock is not null) builder.Services.AddSingleton<TimeProvider>(clock);
         builder.AddRecoveryEngine(new RecoverySettings { RecoveryDatabase = database.ConnectionString }, o =>
         {
-            o.SchedulerName = "test-" + Guid.NewGuid().ToString("N")[..8];
+            o.SchedulerName = schedulerName ?? NewSchedulerName();
             o.EnableDiagnosticActivities = true;
             o.ExecutesRuns = executesRuns;
         });
