@@ -107,6 +107,34 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
         return new ArtefactReadResult(manifest, sha256, hashing.BytesRead, output.BytesWritten, stopwatch.Elapsed);
     }
 
+    /// <summary>
+    /// Downloads the artefact and checks its size and SHA-256 against the manifest, without
+    /// decrypting: what a backup host that holds only the public key can prove.
+    /// </summary>
+    public async Task<ArtefactReadResult> CheckStoredBytesAsync(BackupManifest manifest, IBackupObserver? observer = null, CancellationToken cancellationToken = default)
+    {
+        observer ??= NullBackupObserver.Instance;
+        var stopwatch = Stopwatch.StartNew();
+        observer.Stage("download", $"reading {manifest.Key} from {store.Description} to check its SHA-256");
+        Stream stored;
+        try
+        {
+            stored = await store.OpenReadAsync(manifest.Key, cancellationToken);
+        }
+        catch (ArtefactNotFoundException e)
+        {
+            throw new BackupException($"the manifest of {manifest.Key} exists but the artefact does not: the backup is unusable", e) { Stage = "download" };
+        }
+        await using var hashing = new HashingReadStream(stored) { Progress = observer.Bytes };
+        await hashing.DrainAsync(cancellationToken);
+        if (!string.Equals(hashing.Sha256Hex, manifest.Sha256, StringComparison.OrdinalIgnoreCase) || hashing.BytesRead != manifest.Sizes.StoredBytes)
+        {
+            throw new BackupException(
+                $"{manifest.Key} is corrupt: SHA-256 mismatch (manifest {manifest.Sha256}, {manifest.Sizes.StoredBytes} bytes; stored object {hashing.Sha256Hex}, {hashing.BytesRead} bytes)") { Stage = "verify" };
+        }
+        return new ArtefactReadResult(manifest, hashing.Sha256Hex, hashing.BytesRead, manifest.Sizes.DumpBytes, stopwatch.Elapsed);
+    }
+
     private static async Task CopyCheckingMagicAsync(Stream source, Stream destination, CancellationToken cancellationToken)
     {
         var buffer = new byte[1 << 17];

@@ -8,6 +8,8 @@ internal static class CommandGroups
     public static IEnumerable<Command> All()
     {
         yield return BackupCommands.Create();
+        yield return RunCommands.Create();
+        yield return ServerCommand.Create();
         yield return KeysCommands.Create();
     }
 }

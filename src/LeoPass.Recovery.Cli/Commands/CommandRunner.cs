@@ -25,7 +25,7 @@ internal static class CommandRunner
     private static async Task<int> RunAsync(ParseResult parse, Func<CliContext, ParseResult, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {
         var json = parse.GetValue(CommonOptions.Json);
-        var output = new CliOutput(json, SecretRedactor.Shared);
+        var output = new Output.CliOutput(json, SecretRedactor.Shared);
         try
         {
             await using var context = CliContext.Create(json, parse.GetValue(CommonOptions.Verbose));

@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LeoPass.Recovery.Engine.Journal;
+using LeoPass.Recovery.Engine.State;
+using Spectre.Console;
+
+namespace LeoPass.Recovery.Cli.Commands;
+
+/// <summary>Tables for people, JSON for scripts.</summary>
+internal static class CliOutput
+{
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    static CliOutput()
+    {
+        // Spectre assumes 80 columns when stdout is not a terminal; a log or a pipe has room for the whole journal row.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200;
+    }
+
+    public static void WriteJson<T>(T value) => Console.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+
+    public static string Duration(TimeSpan? value) => value switch
+    {
+        null => "",
+        { TotalHours: >= 1 } v => v.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture),
+        { TotalMinutes: >= 1 } v => v.ToString(@"m\:ss\.f", CultureInfo.InvariantCulture),
+        var v => v.Value.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture) + " s",
+    };
+
+    private static string Time(DateTimeOffset? value) => value?.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "";
+
+    public static void WriteRun(RunView run)
+    {
+        AnsiConsole.MarkupLine($"[bold]run {run.Id}[/] {Markup.Escape(run.DefinitionId)} v{run.DefinitionVersion} — [bold]{run.State}[/]");
+        AnsiConsole.MarkupLine(Markup.Escape($"started {Time(run.StartedAt ?? run.CreatedAt)} by {run.StartedBy} ({run.Trigger}); wall time {Duration(run.WallTime)}; node {run.HolderNode ?? "-"}"));
+        if (run.HaltReason is not null) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(run.HaltReason)}[/]");
+        var table = new Table();
+        FillStepTable(table, run);
+        AnsiConsole.Write(table);
+    }
+
+    public static void FillStepTable(Table table, RunView run)
+    {
+        if (table.Columns.Count == 0)
+        {
+            table.AddColumns("#", "step", "activity", "state", "attempts", "work", "waiting", "note");
+        }
+        table.Rows.Clear();
+        foreach (var s in run.Steps)
+        {
+            var note = s.WaitingAtGate is { } side ? $"waiting at the gate {side} the step" : s.SkipReason ?? s.Error ?? "";
+            table.AddRow(
+                (s.Position + 1).ToString(CultureInfo.InvariantCulture), Markup.Escape(s.StepId), Markup.Escape(s.Activity), Colour(s.State),
+                s.Attempts.ToString(CultureInfo.InvariantCulture), Duration(s.WorkTime), s.WaitingTime > TimeSpan.Zero ? Duration(s.WaitingTime) : "",
+                Markup.Escape(note));
+        }
+        table.Caption = new TableTitle($"run {run.Id}: {run.State}");
+    }
+
+    public static void WriteOutcome(RunView run)
+    {
+        var line = run.State switch
+        {
+            RunState.Succeeded => $"run {run.Id} succeeded in {Duration(run.WallTime)}.",
+            RunState.WaitingForApproval => $"run {run.Id} waits for approval at step '{run.Steps.FirstOrDefault(s => s.State == StepState.WaitingForApproval)?.StepId}': `run approve {run.Id} --step …` or `run reject …`.",
+            RunState.Halted => $"run {run.Id} halted: {run.HaltReason}. `run retry {run.Id}`, `run skip {run.Id} --step … --reason …` or `run abort {run.Id} --reason …`.",
+            _ => $"run {run.Id} is {run.State}{(run.HaltReason is null ? "" : ": " + run.HaltReason)}.",
+        };
+        (run.State == RunState.Succeeded ? Console.Out : Console.Error).WriteLine(line);
+    }
+
+    public static void WriteRuns(IReadOnlyList<RunView> runs)
+    {
+        var table = new Table().AddColumns("id", "definition", "state", "trigger", "started", "by", "wall time", "steps done");
+        foreach (var r in runs)
+        {
+            var done = r.Steps.Count(s => s.State is StepState.Succeeded or StepState.Skipped);
+            table.AddRow(r.Id.ToString(CultureInfo.InvariantCulture), Markup.Escape($"{r.DefinitionId} v{r.DefinitionVersion}"), Colour(r.State), r.Trigger,
+                Time(r.StartedAt ?? r.CreatedAt), Markup.Escape(r.StartedBy), Duration(r.WallTime), $"{done}/{r.Steps.Count}");
+        }
+        AnsiConsole.Write(table);
+    }
+
+    public static void WriteJournal(IReadOnlyList<AttemptView> attempts, IReadOnlyList<AuditView> audit)
+    {
+        var table = new Table().AddColumns("step", "attempt", "node", "started", "ended", "work", "waiting", "outcome", "error / intents");
+        foreach (var a in attempts)
+        {
+            var detail = a.Error ?? string.Join("; ", a.Intents);
+            table.AddRow(Markup.Escape(a.StepId), a.Number.ToString(CultureInfo.InvariantCulture), Markup.Escape(a.Node), Time(a.StartedAt), Time(a.EndedAt),
+                Duration(a.Duration), a.WaitingTime > TimeSpan.Zero ? Duration(a.WaitingTime) : "", a.Outcome, Markup.Escape(detail));
+        }
+        AnsiConsole.Write(table);
+        if (audit.Count == 0) return;
+        var trail = new Table().AddColumns("when", "who", "what", "step", "why");
+        foreach (var a in audit) trail.AddRow(Time(a.At), Markup.Escape(a.Who), a.Action, Markup.Escape(a.StepId ?? ""), Markup.Escape(a.Reason ?? a.Details ?? ""));
+        AnsiConsole.Write(trail);
+    }
+
+    private static string Colour(RunState state) => state switch
+    {
+        RunState.Succeeded => "[green]Succeeded[/]",
+        RunState.Halted or RunState.Aborted => $"[red]{state}[/]",
+        RunState.WaitingForApproval => "[yellow]WaitingForApproval[/]",
+        _ => state.ToString(),
+    };
+
+    private static string Colour(StepState state) => state switch
+    {
+        StepState.Succeeded => "[green]Succeeded[/]",
+        StepState.Failed => "[red]Failed[/]",
+        StepState.WaitingForApproval => "[yellow]WaitingForApproval[/]",
+        StepState.Running => "[blue]Running[/]",
+        _ => state.ToString(),
+    };
+}

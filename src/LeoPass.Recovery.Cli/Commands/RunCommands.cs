@@ -1,0 +1,234 @@
+using System.CommandLine;
+using LeoPass.Recovery.Engine.Execution;
+using LeoPass.Recovery.Engine.Journal;
+using LeoPass.Recovery.Engine.Scheduling;
+using LeoPass.Recovery.Engine.State;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace LeoPass.Recovery.Cli.Commands;
+
+/// <summary>`run …`: start workflow runs, follow them, and act on them as a responder.</summary>
+internal static class RunCommands
+{
+    private static readonly Option<bool> Json = new("--json") { Description = "Print JSON instead of tables." };
+
+    public static Command Create()
+    {
+        var run = new Command("run", "Start, inspect and steer workflow runs (retry, skip, resume, abort, approve, reject).");
+        run.Subcommands.Add(Start());
+        run.Subcommands.Add(Status());
+        run.Subcommands.Add(List());
+        run.Subcommands.Add(Journal());
+        run.Subcommands.Add(Retry());
+        run.Subcommands.Add(Resume());
+        run.Subcommands.Add(Skip());
+        run.Subcommands.Add(Abort());
+        run.Subcommands.Add(Approve());
+        run.Subcommands.Add(Reject());
+        return run;
+    }
+
+    private static Command Start()
+    {
+        var definition = new Argument<string>("definition") { Description = "Workflow definition id, e.g. nightly-backup." };
+        var parameters = new Option<string[]>("--param") { Description = "A run parameter as name=value; repeat for more.", AllowMultipleArgumentsPerToken = false };
+        var wait = WaitOption();
+        var command = new Command("start", "Start a run of a workflow definition.") { definition, parameters, wait, Json };
+        command.SetAction((parse, ct) => CliErrors.GuardAsync(async () =>
+        {
+            var values = ParseParameters(parse.GetValue(parameters) ?? []);
+            return await ActAndFollowAsync(parse.GetValue(wait), parse.GetValue(Json), "start", async host =>
+                (await host.Services.GetRequiredService<RunOperations>().StartAsync(new StartRunRequest(parse.GetValue(definition)!, values, Who(), "manual"), ct)).Id, ct);
+        }));
+        return command;
+    }
+
+    /// <summary>
+    /// Does what the command asks, then either reports the run's state or, with --wait, follows it
+    /// until it finishes, halts or waits for a person. With --wait and no server up, this process
+    /// joins the cluster as a temporary node for the duration, so one machine needs no daemon.
+    /// </summary>
+    private static async Task<int> ActAndFollowAsync(bool follow, bool json, string verb, Func<IHost, Task<long>> act, CancellationToken ct)
+    {
+        var role = EngineRole.Client;
+        if (follow)
+        {
+            using var probe = EngineHostBuilder.Build(EngineRole.Client);
+            await probe.StartAsync(ct);
+            var live = await probe.Services.GetRequiredService<ClusterNodes>().LiveAsync(ct);
+            await probe.StopAsync(ct);
+            if (live.Count == 0) role = EngineRole.TemporaryNode;
+        }
+        using var host = EngineHostBuilder.Build(role);
+        await host.StartAsync(ct);
+        try
+        {
+            var runId = await act(host);
+            var queries = host.Services.GetRequiredService<RunQueries>();
+            if (!follow)
+            {
+                var view = await queries.GetAsync(runId, ct);
+                if (json) CliOutput.WriteJson(view);
+                else Console.WriteLine(verb == "start"
+                    ? $"run {runId} of {view.DefinitionId} v{view.DefinitionVersion} started ({view.State}). Follow it with `run status {runId}`."
+                    : $"run {runId}: {verb} done; the run is {view.State}.");
+                return 0;
+            }
+            if (!json && role == EngineRole.TemporaryNode) await Console.Error.WriteLineAsync("no server is up: this process executes the run as a temporary node of the cluster.");
+            var final = await RunProgress.FollowAsync(queries, runId, json, ct);
+            if (json) CliOutput.WriteJson(final);
+            return final.State switch
+            {
+                RunState.Succeeded => 0,
+                RunState.WaitingForApproval => WaitingForApproval,
+                _ => CliErrors.Failure,
+            };
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Exit code of `--wait` when the run stopped at an approval gate: not a failure, not done.</summary>
+    private const int WaitingForApproval = 3;
+
+    private static Option<bool> WaitOption() => new("--wait")
+    {
+        Description = "Follow the run until it finishes, halts or waits for approval (exit 0, 1 or 3). With no server up, this process executes it as a temporary node.",
+    };
+
+    private static Command Status()
+    {
+        var id = RunId();
+        var command = new Command("status", "Show a run and its steps.") { id, Json };
+        command.SetAction((parse, ct) => WithClient(async host =>
+        {
+            var view = await host.Services.GetRequiredService<RunQueries>().GetAsync(parse.GetValue(id), ct);
+            if (parse.GetValue(Json)) CliOutput.WriteJson(view);
+            else CliOutput.WriteRun(view);
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    private static Command List()
+    {
+        var definition = new Option<string?>("--definition") { Description = "Only runs of this definition." };
+        var state = new Option<RunState?>("--state") { Description = "Only runs in this state (Pending, Running, WaitingForApproval, Halted, Succeeded, Aborted)." };
+        var limit = new Option<int>("--limit") { Description = "At most this many, newest first.", DefaultValueFactory = _ => 20 };
+        var command = new Command("list", "List runs, newest first.") { definition, state, limit, Json };
+        command.SetAction((parse, ct) => WithClient(async host =>
+        {
+            var runs = await host.Services.GetRequiredService<RunQueries>().ListAsync(parse.GetValue(limit), parse.GetValue(definition), parse.GetValue(state), ct);
+            if (parse.GetValue(Json)) CliOutput.WriteJson(runs);
+            else CliOutput.WriteRuns(runs);
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    private static Command Journal()
+    {
+        var id = RunId();
+        var command = new Command("journal", "Show every attempt of every step of a run: node, times, duration, waiting time, outcome, intents.") { id, Json };
+        command.SetAction((parse, ct) => WithClient(async host =>
+        {
+            var queries = host.Services.GetRequiredService<RunQueries>();
+            var journal = await queries.JournalAsync(parse.GetValue(id), ct);
+            var audit = await queries.AuditAsync(parse.GetValue(id), ct);
+            if (parse.GetValue(Json)) CliOutput.WriteJson(new { attempts = journal, audit });
+            else CliOutput.WriteJournal(journal, audit);
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    private static Command Retry() => Operation("retry", "Re-run the failed step of a halted run as a new attempt.", [],
+        (ops, parse, id, ct) => ops.RetryAsync(id, Who(), ct));
+
+    private static Command Resume() => Operation("resume", "Continue a halted run from its first unfinished step.", [],
+        (ops, parse, id, ct) => ops.ResumeAsync(id, Who(), ct));
+
+    private static Command Skip()
+    {
+        var step = StepOption();
+        var reason = new Option<string>("--reason") { Description = "Why the step is skipped (kept in the audit trail).", Required = true };
+        return Operation("skip", "Skip a step of a halted run, with a reason, and continue after it.", [step, reason],
+            (ops, parse, id, ct) => ops.SkipAsync(id, parse.GetValue(step)!, parse.GetValue(reason)!, Who(), ct));
+    }
+
+    private static Command Abort()
+    {
+        var reason = new Option<string>("--reason") { Description = "Why the run is aborted (kept in the audit trail).", Required = true };
+        return Operation("abort", "Abort a run for good; a step executing anywhere is cancelled.", [reason],
+            (ops, parse, id, ct) => ops.AbortAsync(id, parse.GetValue(reason)!, Who(), ct), canWait: false);
+    }
+
+    private static Command Approve()
+    {
+        var step = StepOption();
+        var note = new Option<string?>("--note") { Description = "Note for the audit trail." };
+        return Operation("approve", "Open the approval gate a step waits at.", [step, note],
+            (ops, parse, id, ct) => ops.ApproveAsync(id, parse.GetValue(step)!, parse.GetValue(note), Who(), ct));
+    }
+
+    private static Command Reject()
+    {
+        var step = StepOption();
+        var note = new Option<string>("--note") { Description = "Why the gate is rejected (kept in the audit trail).", Required = true };
+        return Operation("reject", "Reject the approval gate a step waits at: the run halts.", [step, note],
+            (ops, parse, id, ct) => ops.RejectAsync(id, parse.GetValue(step)!, parse.GetValue(note)!, Who(), ct), canWait: false);
+    }
+
+    private static Command Operation(string name, string description, Option[] options, Func<RunOperations, ParseResult, long, CancellationToken, Task> act, bool canWait = true)
+    {
+        var id = RunId();
+        var wait = WaitOption();
+        var command = new Command(name, description) { id, Json };
+        foreach (var option in options) command.Options.Add(option);
+        if (canWait) command.Options.Add(wait);
+        command.SetAction((parse, ct) => CliErrors.GuardAsync(() =>
+            ActAndFollowAsync(canWait && parse.GetValue(wait), parse.GetValue(Json), name, async host =>
+            {
+                var runId = parse.GetValue(id);
+                await act(host.Services.GetRequiredService<RunOperations>(), parse, runId, ct);
+                return runId;
+            }, ct)));
+        return command;
+    }
+
+    private static Task<int> WithClient(Func<IHost, Task<int>> action, CancellationToken ct) => CliErrors.GuardAsync(async () =>
+    {
+        using var host = EngineHostBuilder.Build(EngineRole.Client);
+        await host.StartAsync(ct);
+        try
+        {
+            return await action(host);
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+    });
+
+    private static Argument<long> RunId() => new("id") { Description = "The run id (see `run list`)." };
+
+    private static Option<string> StepOption() => new("--step") { Description = "The step id.", Required = true };
+
+    /// <summary>Who acts, for the audit trail: LEOPASS_OPERATOR, else the OS user.</summary>
+    private static string Who() => Environment.GetEnvironmentVariable("LEOPASS_OPERATOR") is { Length: > 0 } who ? who : $"cli:{Environment.UserName}";
+
+    private static Dictionary<string, string> ParseParameters(IEnumerable<string> pairs)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in pairs)
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0) throw new InvalidRunRequestException($"--param '{pair}' is not name=value");
+            values[pair[..eq]] = pair[(eq + 1)..];
+        }
+        return values;
+    }
+}

@@ -1,0 +1,59 @@
+using LeoPass.Recovery.Engine.Journal;
+using LeoPass.Recovery.Engine.State;
+using Spectre.Console;
+
+namespace LeoPass.Recovery.Cli.Commands;
+
+/// <summary>Follows a run until it stops needing the engine alone: finished, halted or waiting for a person.</summary>
+internal static class RunProgress
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+
+    public static async Task<RunView> FollowAsync(RunQueries queries, long runId, bool quiet, CancellationToken cancellationToken)
+    {
+        if (!quiet && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            RunView? last = null;
+            var table = new Table();
+            await AnsiConsole.Live(table).StartAsync(async context =>
+            {
+                while (true)
+                {
+                    last = await queries.GetAsync(runId, cancellationToken);
+                    CliOutput.FillStepTable(table, last);
+                    context.Refresh();
+                    if (IsSettled(last.State)) break;
+                    await Task.Delay(PollInterval, cancellationToken);
+                }
+            });
+            CliOutput.WriteOutcome(last!);
+            return last!;
+        }
+        var seen = new Dictionary<string, (StepState, int)>();
+        while (true)
+        {
+            var run = await queries.GetAsync(runId, cancellationToken);
+            if (!quiet)
+            {
+                foreach (var step in run.Steps)
+                {
+                    if (seen.TryGetValue(step.StepId, out var before) && before == (step.State, step.Attempts)) continue;
+                    if (step.State == StepState.Pending && !seen.ContainsKey(step.StepId)) { seen[step.StepId] = (step.State, step.Attempts); continue; }
+                    seen[step.StepId] = (step.State, step.Attempts);
+                    Console.WriteLine($"{DateTimeOffset.Now:HH:mm:ss} step {step.Position + 1}/{run.Steps.Count} {step.StepId}: {step.State}" +
+                                      (step.Attempts > 1 ? $" (attempt {step.Attempts})" : "") +
+                                      (step.State == StepState.Succeeded ? $" in {CliOutput.Duration(step.WorkTime)}" : "") +
+                                      (step.Error is { } e && step.State == StepState.Failed ? $": {e}" : ""));
+                }
+            }
+            if (IsSettled(run.State))
+            {
+                if (!quiet) CliOutput.WriteOutcome(run);
+                return run;
+            }
+            await Task.Delay(PollInterval, cancellationToken);
+        }
+    }
+
+    private static bool IsSettled(RunState state) => state is RunState.Succeeded or RunState.Aborted or RunState.Halted or RunState.WaitingForApproval;
+}

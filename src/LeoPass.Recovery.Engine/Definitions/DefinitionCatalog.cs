@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using LeoPass.Recovery.Engine.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace LeoPass.Recovery.Engine.Definitions;
+
+/// <summary>Definitions as the database holds them: published versions, immutable once written.</summary>
+/// <remarks>
+/// Versioning rule: a published (id, version) never changes. Publishing the same content again is
+/// a no-op; publishing different content under an existing version is refused with
+/// <see cref="DefinitionVersionConflictException"/> — raise "version" in the file instead. This
+/// keeps every run's pinned definition meaning what it meant when the run started, and never
+/// bumps a version behind its author's back (two nodes with different files would otherwise
+/// race to invent version numbers).
+/// </remarks>
+public sealed class DefinitionCatalog(IDbContextFactory<EngineDbContext> dbFactory, DefinitionLoader loader, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<long, WorkflowDefinition> _parsed = new();
+
+    public async Task<DefinitionVersionRecord> PublishAsync(LoadedDefinition loaded, string who, CancellationToken cancellationToken = default)
+    {
+        var definition = loaded.Definition;
+        for (var attempt = 0; ; attempt++)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var existing = await db.DefinitionVersions.AsNoTracking()
+                .SingleOrDefaultAsync(d => d.DefinitionId == definition.Id && d.Version == definition.Version, cancellationToken);
+            if (existing is not null)
+            {
+                if (existing.ContentHash == loaded.ContentHash) return existing;
+                throw new DefinitionVersionConflictException(loaded.Source, definition.Id, definition.Version, existing.Source);
+            }
+            var record = new DefinitionVersionRecord
+            {
+                DefinitionId = definition.Id,
+                Version = definition.Version,
+                Title = definition.Title,
+                ContentHash = loaded.ContentHash,
+                Content = loaded.Content,
+                Source = loaded.Source,
+                PublishedAt = time.GetUtcNow(),
+                PublishedBy = who,
+            };
+            db.DefinitionVersions.Add(record);
+            db.Audit.Add(new AuditRecord { At = record.PublishedAt, Who = who, Action = "definition.publish", Details = $"{definition.Id} v{definition.Version} from {loaded.Source} ({loaded.ContentHash[..12]})" });
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return record;
+            }
+            catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && attempt == 0)
+            {
+                // Another node published the same version at the same moment: read theirs and compare.
+            }
+        }
+    }
+
+    /// <summary>The newest published version of a definition, or null.</summary>
+    public async Task<DefinitionVersionRecord?> FindLatestAsync(string definitionId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.DefinitionVersions.AsNoTracking().Where(d => d.DefinitionId == definitionId)
+            .OrderByDescending(d => d.Version).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<DefinitionVersionRecord>> ListLatestAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var all = await db.DefinitionVersions.AsNoTracking().ToListAsync(cancellationToken);
+        return all.GroupBy(d => d.DefinitionId).Select(g => g.MaxBy(d => d.Version)!).OrderBy(d => d.DefinitionId, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The definition a run pinned, parsed from its stored snapshot (cached: versions never change).</summary>
+    public async Task<WorkflowDefinition> GetVersionAsync(long definitionVersionId, CancellationToken cancellationToken = default)
+    {
+        if (_parsed.TryGetValue(definitionVersionId, out var cached)) return cached;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var record = await db.DefinitionVersions.AsNoTracking().SingleAsync(d => d.Id == definitionVersionId, cancellationToken);
+        var parsed = loader.Parse(record.Content, $"{record.DefinitionId} v{record.Version} (stored)").Definition;
+        _parsed[definitionVersionId] = parsed;
+        return parsed;
+    }
+}
+
+/// <summary>A definition file changed without its version being raised.</summary>
+public sealed class DefinitionVersionConflictException(string source, string definitionId, int version, string publishedFrom)
+    : Exception($"{source}: $.version: definition '{definitionId}' version {version} is already published (from {publishedFrom}) with different content; raise \"version\" to publish the change")
+{
+    public string DefinitionId { get; } = definitionId;
+    public int Version { get; } = version;
+}

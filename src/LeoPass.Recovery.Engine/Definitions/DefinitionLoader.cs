@@ -1,0 +1,282 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using LeoPass.Recovery.Engine.Activities;
+
+namespace LeoPass.Recovery.Engine.Definitions;
+
+/// <summary>
+/// Reads definitions and refuses any that is not runnable here: first the shape
+/// (workflows/schema.json), then what a schema cannot say — activity types registered in this
+/// process, unique step ids, cron and durations that parse, required activity parameters set,
+/// references to run parameters and earlier steps that exist. Every error names the file, the
+/// JSON path and the reason; all errors of a file are reported together.
+/// </summary>
+public sealed partial class DefinitionLoader(ActivityRegistry activities, Func<string, string?>? environment = null)
+{
+    private readonly Func<string, string?> _environment = environment ?? Environment.GetEnvironmentVariable;
+
+    /// <summary>Every *.json in the directory except schema.json, or one exception listing every error of every file.</summary>
+    public IReadOnlyList<LoadedDefinition> LoadDirectory(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new InvalidDefinitionException([new DefinitionError(directory, JsonPath.Root, "the workflows directory does not exist")]);
+        }
+        var loaded = new List<LoadedDefinition>();
+        var errors = new List<DefinitionError>();
+        foreach (var file in Directory.EnumerateFiles(directory, "*.json").Where(f => Path.GetFileName(f) != "schema.json").Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                loaded.Add(LoadFile(file));
+            }
+            catch (InvalidDefinitionException e)
+            {
+                errors.AddRange(e.Errors);
+            }
+        }
+        foreach (var duplicate in loaded.GroupBy(d => d.Definition.Id).Where(g => g.Count() > 1))
+        {
+            errors.Add(new DefinitionError(duplicate.Last().Source, "$.id", $"definition id '{duplicate.Key}' is also used by {string.Join(", ", duplicate.SkipLast(1).Select(d => d.Source))}"));
+        }
+        if (errors.Count > 0) throw new InvalidDefinitionException(errors);
+        return loaded;
+    }
+
+    public LoadedDefinition LoadFile(string path) => Parse(File.ReadAllText(path), path);
+
+    /// <summary>Validates JSON text; <paramref name="source"/> names it in errors (a file path, or "api" for a posted definition).</summary>
+    public LoadedDefinition Parse(string json, string source)
+    {
+        JsonNode? root;
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDefinitionException([new DefinitionError(source, JsonPath.Root, $"not valid JSON: {e.Message}")]);
+        }
+        using (document)
+        {
+            var schemaErrors = WorkflowSchema.Validate(document.RootElement, source);
+            if (schemaErrors.Count > 0) throw new InvalidDefinitionException(schemaErrors);
+        }
+        var errors = new List<DefinitionError>();
+        var definition = Build((JsonObject)root!, source, errors);
+        if (errors.Count > 0) throw new InvalidDefinitionException(errors);
+        return new LoadedDefinition(definition, source, root!.ToJsonString());
+    }
+
+    private WorkflowDefinition Build(JsonObject root, string file, List<DefinitionError> errors)
+    {
+        void Error(string path, string reason) => errors.Add(new DefinitionError(file, path, reason));
+
+        var trigger = BuildTrigger(root["trigger"]!.AsObject(), Error);
+        TimeSpan? rto = null;
+        if (root["rtoTarget"]?.GetValue<string>() is { } rtoText)
+        {
+            if (IsoDuration.TryParse(rtoText, out var value)) rto = value;
+            else Error("$.rtoTarget", $"'{rtoText}' is not an ISO 8601 duration such as PT2H");
+        }
+
+        var runParameters = new List<RunParameterDefinition>();
+        if (root["parameters"] is JsonObject declared)
+        {
+            foreach (var (name, node) in declared)
+            {
+                var spec = node!.AsObject();
+                runParameters.Add(new RunParameterDefinition(
+                    name,
+                    spec["description"]?.GetValue<string>(),
+                    spec["required"]?.GetValue<bool>() ?? false,
+                    spec["default"]?.DeepClone()));
+            }
+        }
+
+        var steps = new List<StepDefinition>();
+        var stepsArray = root["steps"]!.AsArray();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < stepsArray.Count; i++)
+        {
+            var path = JsonPath.Index("$.steps", i);
+            var step = BuildStep(stepsArray[i]!.AsObject(), path, runParameters, seen, Error);
+            if (seen.TryGetValue(step.Id, out var first))
+            {
+                Error(JsonPath.Property(path, "id"), $"duplicate step id '{step.Id}': also used by $.steps[{first}]");
+            }
+            else
+            {
+                seen[step.Id] = i;
+            }
+            steps.Add(step);
+        }
+
+        return new WorkflowDefinition(
+            root["id"]!.GetValue<string>(),
+            root["version"]!.GetValue<int>(),
+            root["title"]!.GetValue<string>(),
+            root["description"]?.GetValue<string>(),
+            trigger,
+            rto,
+            runParameters,
+            steps);
+    }
+
+    private WorkflowTrigger BuildTrigger(JsonObject trigger, Action<string, string> error)
+    {
+        var type = trigger["type"]!.GetValue<string>() switch
+        {
+            "cron" => WorkflowTriggerType.Cron,
+            "api" => WorkflowTriggerType.Api,
+            _ => WorkflowTriggerType.Manual,
+        };
+        var cron = trigger["cron"]?.GetValue<string>();
+        var zone = trigger["timeZone"]?.GetValue<string>();
+        if (type != WorkflowTriggerType.Cron && cron is not null)
+        {
+            error("$.trigger.cron", $"a cron is only read for trigger type 'cron', not '{trigger["type"]}'");
+        }
+        if (type == WorkflowTriggerType.Cron && cron is not null)
+        {
+            string resolvedCron, resolvedZone;
+            try
+            {
+                resolvedCron = EnvironmentReferences.Resolve(cron, _environment);
+                resolvedZone = zone is null ? "UTC" : EnvironmentReferences.Resolve(zone, _environment);
+            }
+            catch (KeyNotFoundException e)
+            {
+                error("$.trigger", e.Message);
+                return new WorkflowTrigger(type, cron, zone);
+            }
+            if (!CronSchedule.TryParse(resolvedCron, resolvedZone, out _, out var reason))
+            {
+                var path = reason.StartsWith("time zone", StringComparison.Ordinal) ? "$.trigger.timeZone" : "$.trigger.cron";
+                error(path, reason + (resolvedCron != cron ? $" (resolved from '{cron}')" : ""));
+            }
+        }
+        return new WorkflowTrigger(type, cron, zone);
+    }
+
+    private StepDefinition BuildStep(JsonObject step, string path, List<RunParameterDefinition> runParameters, Dictionary<string, int> earlierSteps, Action<string, string> error)
+    {
+        var id = step["id"]!.GetValue<string>();
+        var activityType = step["activity"]!.GetValue<string>();
+        var parameters = step["parameters"]?.DeepClone().AsObject() ?? [];
+        var registration = activities.Find(activityType);
+        if (registration is null)
+        {
+            var known = activities.All.Select(a => a.Descriptor.Type).Order(StringComparer.Ordinal).ToList();
+            error(JsonPath.Property(path, "activity"), $"unknown activity type '{activityType}' (registered: {(known.Count == 0 ? "none" : string.Join(", ", known))})");
+        }
+        else
+        {
+            CheckParameters(registration.Descriptor, parameters, JsonPath.Property(path, "parameters"), runParameters, error);
+        }
+        CheckReferences(parameters, JsonPath.Property(path, "parameters"), runParameters, earlierSteps, error);
+
+        TimeSpan? timeout = Duration(step["timeout"], JsonPath.Property(path, "timeout"), error);
+        if (timeout == TimeSpan.Zero) error(JsonPath.Property(path, "timeout"), "a timeout must be longer than zero");
+
+        var retry = RetryPolicy.None;
+        if (step["retry"] is JsonObject r)
+        {
+            var retryPath = JsonPath.Property(path, "retry");
+            retry = new RetryPolicy(
+                r["maxAttempts"]?.GetValue<int>() ?? 1,
+                r["backoff"]?.GetValue<string>() switch
+                {
+                    "linear" => BackoffKind.Linear,
+                    "exponential" => BackoffKind.Exponential,
+                    _ => BackoffKind.Constant,
+                },
+                Duration(r["delay"], JsonPath.Property(retryPath, "delay"), error) ?? TimeSpan.FromSeconds(1),
+                Duration(r["maxDelay"], JsonPath.Property(retryPath, "maxDelay"), error),
+                r["jitter"]?.GetValue<bool>() ?? false);
+        }
+
+        return new StepDefinition(
+            id,
+            step["title"]?.GetValue<string>() ?? id,
+            activityType,
+            parameters,
+            timeout,
+            retry,
+            Gate(step["gate"]?["before"], "Approve before this step starts?"),
+            Gate(step["gate"]?["after"], "Approve the result of this step?"),
+            step["enabled"]?.GetValue<bool>() ?? true);
+    }
+
+    private static void CheckParameters(ActivityDescriptor activity, JsonObject parameters, string path, List<RunParameterDefinition> runParameters, Action<string, string> error)
+    {
+        foreach (var (name, _) in parameters)
+        {
+            if (activity.Find(name) is null)
+            {
+                error(JsonPath.Property(path, name), $"activity '{activity.Type}' has no parameter '{name}' (declared: {string.Join(", ", activity.Parameters.Select(p => p.Name))})");
+            }
+        }
+        foreach (var parameter in activity.Parameters.Where(p => p.Required && p.Default is null))
+        {
+            if (parameters.ContainsKey(parameter.Name)) continue;
+            // A run parameter of the same name overrides step values, so one that always has a value satisfies the requirement.
+            var run = runParameters.FirstOrDefault(p => p.Name == parameter.Name);
+            if (run is not null && (run.Required || run.Default is not null)) continue;
+            error(path, $"missing required parameter '{parameter.Name}' of activity '{activity.Type}': {parameter.Description}");
+        }
+    }
+
+    private static void CheckReferences(JsonNode? node, string path, List<RunParameterDefinition> runParameters, Dictionary<string, int> earlierSteps, Action<string, string> error)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, child) in obj) CheckReferences(child, JsonPath.Property(path, name), runParameters, earlierSteps, error);
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++) CheckReferences(array[i], JsonPath.Index(path, i), runParameters, earlierSteps, error);
+                break;
+            case JsonValue value when value.TryGetValue<string>(out var text):
+                foreach (Match m in ParameterReference().Matches(text))
+                {
+                    var reference = m.Groups["ref"].Value;
+                    if (reference.StartsWith("run.", StringComparison.Ordinal))
+                    {
+                        var name = reference["run.".Length..];
+                        if (runParameters.All(p => p.Name != name)) error(path, $"'{m.Value}' names run parameter '{name}', which $.parameters does not declare");
+                    }
+                    else if (StepOutputReference().Match(reference) is { Success: true } step)
+                    {
+                        if (!earlierSteps.ContainsKey(step.Groups["step"].Value)) error(path, $"'{m.Value}' names step '{step.Groups["step"].Value}', which is not an earlier step");
+                    }
+                    // Other ${NAME} forms are environment references, resolved by activities that accept them.
+                }
+                break;
+        }
+    }
+
+    private static TimeSpan? Duration(JsonNode? node, string path, Action<string, string> error)
+    {
+        if (node?.GetValue<string>() is not { } text) return null;
+        if (IsoDuration.TryParse(text, out var value)) return value;
+        error(path, $"'{text}' is not an ISO 8601 duration such as PT30S or PT2H");
+        return null;
+    }
+
+    private static ApprovalGate? Gate(JsonNode? node, string defaultQuestion) => node switch
+    {
+        JsonValue v when v.TryGetValue<bool>(out var b) => b ? new ApprovalGate(defaultQuestion) : null,
+        JsonValue v when v.TryGetValue<string>(out var s) => new ApprovalGate(s),
+        _ => null,
+    };
+
+    [GeneratedRegex(@"\$\{(?<ref>(run|steps)\.[^}]+)\}")]
+    internal static partial Regex ParameterReference();
+
+    [GeneratedRegex(@"^steps\.(?<step>[a-z][a-z0-9-]*)\.output\.(?<field>.+)$")]
+    internal static partial Regex StepOutputReference();
+}

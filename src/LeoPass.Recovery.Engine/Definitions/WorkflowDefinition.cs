@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+
+namespace LeoPass.Recovery.Engine.Definitions;
+
+/// <summary>A validated workflow definition: what <c>workflows/*.json</c> says, typed.</summary>
+public sealed record WorkflowDefinition(
+    string Id,
+    int Version,
+    string Title,
+    string? Description,
+    WorkflowTrigger Trigger,
+    TimeSpan? RtoTarget,
+    IReadOnlyList<RunParameterDefinition> Parameters,
+    IReadOnlyList<StepDefinition> Steps)
+{
+    public StepDefinition Step(string stepId) =>
+        Steps.FirstOrDefault(s => s.Id == stepId) ?? throw new InvalidOperationException($"definition {Id} v{Version} has no step '{stepId}'");
+}
+
+public enum WorkflowTriggerType
+{
+    Manual,
+    Api,
+    Cron,
+}
+
+/// <summary>How runs start. <see cref="Cron"/> and <see cref="TimeZone"/> keep environment references unresolved; <see cref="CronSchedule"/> resolves them.</summary>
+public sealed record WorkflowTrigger(WorkflowTriggerType Type, string? Cron, string? TimeZone);
+
+public sealed record RunParameterDefinition(string Name, string? Description, bool Required, JsonNode? Default);
+
+public sealed record StepDefinition(
+    string Id,
+    string Title,
+    string Activity,
+    JsonObject Parameters,
+    TimeSpan? Timeout,
+    RetryPolicy Retry,
+    ApprovalGate? GateBefore,
+    ApprovalGate? GateAfter,
+    bool Enabled);
+
+public enum BackoffKind
+{
+    Constant,
+    Linear,
+    Exponential,
+}
+
+/// <summary>How often a step is attempted before the run halts. MaxAttempts 1 means no automatic retry.</summary>
+public sealed record RetryPolicy(int MaxAttempts, BackoffKind Backoff, TimeSpan Delay, TimeSpan? MaxDelay, bool Jitter)
+{
+    public static RetryPolicy None { get; } = new(1, BackoffKind.Constant, TimeSpan.Zero, null, false);
+}
+
+/// <summary>A human approval before or after a step; <see cref="Question"/> is what the approver is asked.</summary>
+public sealed record ApprovalGate(string Question);

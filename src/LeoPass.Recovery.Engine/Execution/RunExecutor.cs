@@ -1,0 +1,231 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using LeoPass.Recovery.Engine.Activities;
+using LeoPass.Recovery.Engine.Definitions;
+using LeoPass.Recovery.Engine.Hosting;
+using LeoPass.Recovery.Engine.Journal;
+using LeoPass.Recovery.Engine.Persistence;
+using LeoPass.Recovery.Engine.State;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Polly.Timeout;
+
+namespace LeoPass.Recovery.Engine.Execution;
+
+/// <summary>How far one execution of a run got before it returned.</summary>
+public enum RunExecutionResult
+{
+    /// <summary>The run was not Running when this node looked (waiting, halted, finished).</summary>
+    NothingToDo,
+    Succeeded,
+    WaitingForApproval,
+    Halted,
+    Aborted,
+    /// <summary>Another node took the run over; this one stopped without writing.</summary>
+    LostOwnership,
+    /// <summary>This node is shutting down; the attempt was journaled as Interrupted and the run left for another node.</summary>
+    Interrupted,
+}
+
+/// <summary>
+/// Executes a run from where it stands, step by step, on this node. The caller (the Quartz job)
+/// holds the run's advisory lock; the executor takes the run over (fencing out any earlier
+/// holder), then for each step that is neither Succeeded nor Skipped: skips it if disabled, stops
+/// at a before-gate, runs its attempts through the step's retry/timeout pipeline with a journal
+/// row committed before and after each attempt, and stops at an after-gate. A failure past the
+/// retries halts the run. Completed steps are never executed again.
+/// </summary>
+public sealed class RunExecutor(
+    RunJournalWriter journal,
+    DefinitionCatalog definitions,
+    ActivityRegistry activities,
+    IServiceScopeFactory scopes,
+    ActiveRuns activeRuns,
+    TimeProvider time,
+    EngineOptions options,
+    ILoggerFactory loggers)
+{
+    private readonly ILogger _logger = loggers.CreateLogger<RunExecutor>();
+
+    /// <param name="stopping">Fires when this node shuts down: the current attempt is interrupted and the run left for another node.</param>
+    public async Task<RunExecutionResult> ExecuteAsync(long runId, CancellationToken stopping)
+    {
+        var lease = await journal.TakeOverAsync(runId);
+        if (lease is null) return RunExecutionResult.NothingToDo;
+
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        using var registration = activeRuns.Register(runId, abort);
+        using var watchStop = new CancellationTokenSource();
+        var watch = WatchForAbortAsync(lease, abort, watchStop.Token);
+        try
+        {
+            var definition = await definitions.GetVersionAsync(lease.DefinitionVersionId, CancellationToken.None);
+            while (true)
+            {
+                var steps = await journal.StepsAsync(runId);
+                var next = steps.FirstOrDefault(s => s.State is not (StepState.Succeeded or StepState.Skipped));
+                if (next is null)
+                {
+                    await journal.CompleteAsync(lease);
+                    _logger.LogInformation("run {RunId} succeeded", runId);
+                    return RunExecutionResult.Succeeded;
+                }
+                if (next.State != StepState.Pending)
+                {
+                    // A Running run has no failed or waiting step; finding one means another writer moved it: stop and let the state speak.
+                    _logger.LogWarning("run {RunId}: step {StepId} is {State}; execution stops", runId, next.StepId, next.State);
+                    return RunExecutionResult.NothingToDo;
+                }
+                var step = definition.Step(next.StepId);
+                if (!step.Enabled)
+                {
+                    await journal.SkipDisabledAsync(lease, step.Id);
+                    continue;
+                }
+                if (step.GateBefore is { } gate && !next.BeforeGateApproved)
+                {
+                    await journal.WaitAtGateBeforeAsync(lease, step.Id, gate);
+                    return RunExecutionResult.WaitingForApproval;
+                }
+                var outputs = steps.Where(s => s.State == StepState.Succeeded && s.Output is not null)
+                    .ToDictionary(s => s.StepId, s => JsonNode.Parse(s.Output!) as JsonObject ?? []);
+                var result = await RunStepAsync(lease, step, outputs, abort.Token, stopping);
+                if (result is not null) return result.Value;
+                if (step.GateAfter is not null) return RunExecutionResult.WaitingForApproval;
+            }
+        }
+        catch (RunOwnershipLostException e)
+        {
+            _logger.LogWarning("{Message}", e.Message);
+            return RunExecutionResult.LostOwnership;
+        }
+        catch (RunNoLongerRunningException)
+        {
+            return RunExecutionResult.Aborted;
+        }
+        finally
+        {
+            await watchStop.CancelAsync();
+            await watch;
+        }
+    }
+
+    /// <summary>Null when the step succeeded and the run goes on; otherwise why the execution stops.</summary>
+    private async Task<RunExecutionResult?> RunStepAsync(RunLease lease, StepDefinition step, IReadOnlyDictionary<string, JsonObject> outputs, CancellationToken abort, CancellationToken stopping)
+    {
+        var registration = activities.Find(step.Activity);
+        if (registration is null)
+        {
+            await journal.HaltAsync(lease, $"step '{step.Id}': activity type '{step.Activity}' is not registered on node {lease.Node}");
+            return RunExecutionResult.Halted;
+        }
+        var pipeline = StepPipelines.Build(step, time, e => IsRetryable(e, abort));
+        try
+        {
+            await pipeline.ExecuteAsync(async token => await AttemptAsync(lease, step, registration, outputs, token, abort, stopping), abort);
+            return null;
+        }
+        catch (Exception e) when (e is RunOwnershipLostException or RunNoLongerRunningException)
+        {
+            throw;
+        }
+        catch (Exception) when (stopping.IsCancellationRequested)
+        {
+            return RunExecutionResult.Interrupted;
+        }
+        catch (Exception) when (abort.IsCancellationRequested)
+        {
+            return RunExecutionResult.Aborted;
+        }
+        catch (Exception e)
+        {
+            var steps = await journal.StepsAsync(lease.RunId);
+            var attempts = steps.Single(s => s.StepId == step.Id).Attempts;
+            await journal.HaltAsync(lease, $"step '{step.Id}' failed after {attempts} attempt(s): {Describe(e, step)}");
+            return RunExecutionResult.Halted;
+        }
+    }
+
+    private async Task AttemptAsync(RunLease lease, StepDefinition step, ActivityRegistration registration, IReadOnlyDictionary<string, JsonObject> outputs, CancellationToken attemptToken, CancellationToken abort, CancellationToken stopping)
+    {
+        var attempt = await journal.BeginAttemptAsync(lease, step.Id);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var activity = (IActivity)scope.ServiceProvider.GetRequiredService(registration.ImplementationType);
+            var identity = new ActivityAttemptIdentity(lease.RunId, lease.DefinitionId, lease.DefinitionVersion, step.Id, attempt.Number, lease.Node);
+            var parameters = new ActivityParameters(step.Id, ParameterBinder.Bind(registration.Descriptor, step, lease.Parameters, outputs));
+            var context = new ActivityContext(
+                identity,
+                parameters,
+                outputs,
+                (note, _) => journal.RecordIntentAsync(lease, attempt.Id, note),
+                loggers.CreateLogger($"LeoPass.Recovery.Activity.{registration.Descriptor.Type}"),
+                time,
+                scope.ServiceProvider);
+            var result = await activity.ExecuteAsync(context, attemptToken);
+            var output = result.Output.ToJsonString();
+            if (Encoding.UTF8.GetByteCount(output) > ActivityResult.MaxOutputBytes)
+            {
+                throw new ActivityFailedException($"the output of step '{step.Id}' is {Encoding.UTF8.GetByteCount(output)} bytes; at most {ActivityResult.MaxOutputBytes} are kept in the journal", retryable: false);
+            }
+            await journal.EndAttemptAsync(lease, attempt, AttemptOutcome.Succeeded, null, output, step);
+        }
+        catch (Exception e) when (e is not (RunOwnershipLostException or RunNoLongerRunningException))
+        {
+            var outcome = stopping.IsCancellationRequested ? AttemptOutcome.Interrupted
+                : abort.IsCancellationRequested ? AttemptOutcome.Cancelled
+                : attemptToken.IsCancellationRequested && e is OperationCanceledException ? AttemptOutcome.TimedOut
+                : AttemptOutcome.Failed;
+            var message = outcome switch
+            {
+                AttemptOutcome.Interrupted => $"node {lease.Node} shut down during the attempt",
+                AttemptOutcome.Cancelled => "cancelled: the run was aborted",
+                AttemptOutcome.TimedOut => $"timed out after {IsoDuration.Format(step.Timeout ?? TimeSpan.Zero)}",
+                _ => e.Message,
+            };
+            _logger.LogWarning("run {RunId} step {StepId} attempt {Attempt}: {Outcome}: {Message}", lease.RunId, step.Id, attempt.Number, outcome, message);
+            await journal.EndAttemptAsync(lease, attempt, outcome, message, null, step);
+            throw;
+        }
+    }
+
+    private static bool IsRetryable(Exception e, CancellationToken abort) =>
+        !abort.IsCancellationRequested && e switch
+        {
+            RunOwnershipLostException or RunNoLongerRunningException => false,
+            ActivityFailedException failed => failed.Retryable,
+            _ => true,
+        };
+
+    private static string Describe(Exception e, StepDefinition step) => e switch
+    {
+        TimeoutRejectedException => $"timed out after {IsoDuration.Format(step.Timeout ?? TimeSpan.Zero)}",
+        _ => e.Message,
+    };
+
+    /// <summary>Polls the run's state so an abort (or a take-over) issued on another node cancels the activity here.</summary>
+    private async Task WatchForAbortAsync(RunLease lease, CancellationTokenSource abort, CancellationToken stop)
+    {
+        try
+        {
+            while (!stop.IsCancellationRequested && !abort.IsCancellationRequested)
+            {
+                await Task.Delay(options.AbortPollInterval, time, stop);
+                var (state, token) = await journal.PeekAsync(lease.RunId, stop);
+                if (state == RunState.Aborted || token != lease.Token)
+                {
+                    await abort.CancelAsync();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped with the execution.
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "run {RunId}: abort watch stopped", lease.RunId);
+        }
+    }
+}

@@ -1,0 +1,251 @@
+using System.Text.Json.Nodes;
+using LeoPass.Recovery.Engine.Definitions;
+using LeoPass.Recovery.Engine.Journal;
+using LeoPass.Recovery.Engine.Persistence;
+using LeoPass.Recovery.Engine.State;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace LeoPass.Recovery.Engine.Execution;
+
+/// <summary>
+/// What people (CLI, API) and the scheduler do to runs. Each operation locks the run row, checks
+/// the transition against the state machines (refusing with <see cref="IllegalTransitionException"/>),
+/// writes the change and its audit record in one transaction, then asks the cluster to continue
+/// the run where that is needed.
+/// </summary>
+/// <remarks>
+/// Decisions: rejecting a gate <b>halts</b> the run (it does not abort it), so a responder can
+/// still retry, skip or abort — at 3 a.m. "not yet" is more common than "never". A reason is
+/// required for skip, abort and reject; a note is optional for approve.
+/// </remarks>
+public sealed class RunOperations(
+    IDbContextFactory<EngineDbContext> dbFactory,
+    DefinitionCatalog definitions,
+    IRunDispatcher dispatcher,
+    ActiveRuns activeRuns,
+    TimeProvider time)
+{
+    public async Task<RunRecord> StartAsync(StartRunRequest request, CancellationToken cancellationToken = default)
+    {
+        var version = request.Version is { } v
+            ? await FindVersionAsync(request.DefinitionId, v, cancellationToken)
+            : await definitions.FindLatestAsync(request.DefinitionId, cancellationToken);
+        if (version is null)
+        {
+            var known = (await definitions.ListLatestAsync(cancellationToken)).Select(d => d.DefinitionId).ToList();
+            throw new NotFoundException($"no workflow definition '{request.DefinitionId}'{(request.Version is null ? "" : $" version {request.Version}")} is published (known: {(known.Count == 0 ? "none" : string.Join(", ", known))})");
+        }
+        var definition = await definitions.GetVersionAsync(version.Id, cancellationToken);
+        var parameters = BindRunParameters(definition, request.Parameters);
+        var now = time.GetUtcNow();
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (request.IdempotencyKey is not null &&
+            await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.IdempotencyKey == request.IdempotencyKey, cancellationToken) is { } earlier)
+        {
+            return earlier;
+        }
+        var run = new RunRecord
+        {
+            DefinitionVersionId = version.Id,
+            DefinitionId = definition.Id,
+            DefinitionVersion = definition.Version,
+            Parameters = parameters.ToJsonString(),
+            State = RunState.Pending,
+            Trigger = request.Trigger,
+            StartedBy = request.Who,
+            IdempotencyKey = request.IdempotencyKey,
+            CreatedAt = now,
+            UpdatedAt = now,
+            Steps = definition.Steps.Select((s, i) => new StepRecord
+            {
+                StepId = s.Id,
+                Position = i,
+                Title = s.Title,
+                Activity = s.Activity,
+                State = StepState.Pending,
+            }).ToList(),
+        };
+        db.Runs.Add(run);
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (request.IdempotencyKey is not null && e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // The same key won a race on another node: that run is the answer.
+            await using var again = await dbFactory.CreateDbContextAsync(cancellationToken);
+            return await again.Runs.AsNoTracking().SingleAsync(r => r.IdempotencyKey == request.IdempotencyKey, cancellationToken);
+        }
+        db.Audit.Add(new AuditRecord { At = now, Who = request.Who, Action = "run.start", RunId = run.Id, Details = $"{definition.Id} v{definition.Version} ({request.Trigger}) {parameters.ToJsonString()}" });
+        await db.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        await dispatcher.DispatchAsync(run.Id, cancellationToken: cancellationToken);
+        return run;
+    }
+
+    /// <summary>Re-runs the failed step of a halted run as a new attempt; earlier steps keep their attempts.</summary>
+    public Task RetryAsync(long runId, string who, CancellationToken cancellationToken = default) =>
+        ChangeAsync(runId, who, "run.retry", null, null, (db, run, _) =>
+        {
+            RunTransitions.Apply(run, RunOperation.Retry);
+            var failed = run.Steps.FirstOrDefault(s => s.State == StepState.Failed)
+                ?? throw new IllegalTransitionException($"run {run.Id}", "Halted with no failed step", "retry", ["Halted at a failed step"], ["resume", "abort"]);
+            StepTransitions.Apply(failed, StepOperation.Retry);
+            run.HaltReason = null;
+            return (failed.StepId, true);
+        }, cancellationToken);
+
+    /// <summary>Continues a halted run from its first unfinished step (a failed step runs again).</summary>
+    public Task ResumeAsync(long runId, string who, CancellationToken cancellationToken = default) =>
+        ChangeAsync(runId, who, "run.resume", null, null, (db, run, _) =>
+        {
+            RunTransitions.Apply(run, RunOperation.Resume);
+            foreach (var failed in run.Steps.Where(s => s.State == StepState.Failed)) StepTransitions.Apply(failed, StepOperation.Retry);
+            run.HaltReason = null;
+            return (null, true);
+        }, cancellationToken);
+
+    /// <summary>Marks a step of a halted run Skipped (never a completed one) and continues after it.</summary>
+    public Task SkipAsync(long runId, string stepId, string reason, string who, CancellationToken cancellationToken = default) =>
+        ChangeAsync(runId, who, "run.skip", stepId, Required(reason, "a reason is required to skip a step"), (db, run, _) =>
+        {
+            var step = FindStep(run, stepId);
+            if (!RunTransitions.CanApply(run, RunOperation.Skip)) throw RunTransitions.Refusal(run.Id, run.State, RunOperation.Skip);
+            if (!StepTransitions.CanApply(step, StepOperation.Skip)) throw StepTransitions.Refusal(step, step.State, StepOperation.Skip);
+            RunTransitions.Apply(run, RunOperation.Skip);
+            StepTransitions.Apply(step, StepOperation.Skip);
+            step.SkipReason = $"{reason} (by {who})";
+            run.HaltReason = null;
+            return (stepId, true);
+        }, cancellationToken);
+
+    /// <summary>Ends the run for good; an attempt executing anywhere is cancelled.</summary>
+    public async Task AbortAsync(long runId, string reason, string who, CancellationToken cancellationToken = default)
+    {
+        await ChangeAsync(runId, who, "run.abort", null, Required(reason, "a reason is required to abort a run"), (db, run, now) =>
+        {
+            RunTransitions.Apply(run, RunOperation.Abort);
+            run.EndedAt = now;
+            run.HaltReason = $"aborted by {who}: {reason}";
+            foreach (var waiting in run.Steps.Where(s => s.State == StepState.WaitingForApproval)) CloseGateWait(waiting, now);
+            return (null, false);
+        }, cancellationToken);
+        activeRuns.Cancel(runId);
+    }
+
+    /// <summary>Opens the gate the step waits at: before it, the step starts; after it, the step is complete.</summary>
+    public Task ApproveAsync(long runId, string stepId, string? note, string who, CancellationToken cancellationToken = default) =>
+        ChangeAsync(runId, who, "gate.approve", stepId, note, async (db, run, now) =>
+        {
+            var step = FindStep(run, stepId);
+            if (!RunTransitions.CanApply(run, RunOperation.Approve)) throw RunTransitions.Refusal(run.Id, run.State, RunOperation.Approve);
+            if (!StepTransitions.CanApply(step, StepOperation.Approve)) throw StepTransitions.Refusal(step, step.State, StepOperation.Approve);
+            var waited = CloseGateWait(step, now);
+            if (step.GatePhase == GatePhase.Before)
+            {
+                step.BeforeGateApproved = true;
+                step.UnattributedWaitingTime += waited;
+            }
+            else
+            {
+                await AttributeToLastAttemptAsync(db, step, waited);
+                step.EndedAt = now;
+            }
+            StepTransitions.Apply(step, StepOperation.Approve);
+            RunTransitions.Apply(run, RunOperation.Approve);
+            return (stepId, true);
+        }, cancellationToken);
+
+    /// <summary>Refuses the gate: the step fails and the run halts, waiting for a responder's retry, skip or abort.</summary>
+    public Task RejectAsync(long runId, string stepId, string note, string who, CancellationToken cancellationToken = default) =>
+        ChangeAsync(runId, who, "gate.reject", stepId, Required(note, "a note is required to reject a gate"), async (db, run, now) =>
+        {
+            var step = FindStep(run, stepId);
+            if (!RunTransitions.CanApply(run, RunOperation.Reject)) throw RunTransitions.Refusal(run.Id, run.State, RunOperation.Reject);
+            if (!StepTransitions.CanApply(step, StepOperation.Reject)) throw StepTransitions.Refusal(step, step.State, StepOperation.Reject);
+            var waited = CloseGateWait(step, now);
+            if (step.GatePhase == GatePhase.Before) step.UnattributedWaitingTime += waited;
+            else await AttributeToLastAttemptAsync(db, step, waited);
+            var side = step.GatePhase == GatePhase.Before ? "before" : "after";
+            StepTransitions.Apply(step, StepOperation.Reject);
+            step.Error = $"rejected at the gate {side} the step by {who}: {note}";
+            step.BeforeGateApproved = false;
+            RunTransitions.Apply(run, RunOperation.Reject);
+            run.HaltReason = $"step '{stepId}' was rejected at its gate by {who}: {note}";
+            return (stepId, false);
+        }, cancellationToken);
+
+    private Task ChangeAsync(long runId, string who, string action, string? stepId, string? reason,
+        Func<EngineDbContext, RunRecord, DateTimeOffset, (string? StepId, bool Dispatch)> change, CancellationToken cancellationToken) =>
+        ChangeAsync(runId, who, action, stepId, reason, (db, run, now) => Task.FromResult(change(db, run, now)), cancellationToken);
+
+    private async Task ChangeAsync(long runId, string who, string action, string? stepId, string? reason,
+        Func<EngineDbContext, RunRecord, DateTimeOffset, Task<(string? StepId, bool Dispatch)>> change, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(who)) throw new InvalidRunRequestException("who is acting must be known for the audit trail");
+        bool dispatch;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            var run = await db.Runs.FromSqlInterpolated($"SELECT * FROM engine.runs WHERE id = {runId} FOR UPDATE").SingleOrDefaultAsync(cancellationToken)
+                ?? throw new NotFoundException($"run {runId} does not exist");
+            await db.Entry(run).Collection(r => r.Steps).LoadAsync(cancellationToken);
+            run.Steps.Sort((a, b) => a.Position.CompareTo(b.Position));
+            var now = time.GetUtcNow();
+            var (changedStep, needsDispatch) = await change(db, run, now);
+            run.UpdatedAt = now;
+            db.Audit.Add(new AuditRecord { At = now, Who = who, Action = action, RunId = runId, StepId = changedStep ?? stepId, Reason = reason });
+            await db.SaveChangesAsync(cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            dispatch = needsDispatch;
+        }
+        if (dispatch) await dispatcher.DispatchAsync(runId, cancellationToken: cancellationToken);
+    }
+
+    private static StepRecord FindStep(RunRecord run, string stepId) =>
+        run.Steps.FirstOrDefault(s => s.StepId == stepId)
+        ?? throw new NotFoundException($"run {run.Id} has no step '{stepId}' (steps: {string.Join(", ", run.Steps.Select(s => s.StepId))})");
+
+    private static TimeSpan CloseGateWait(StepRecord step, DateTimeOffset now)
+    {
+        var waited = step.WaitingSince is { } since && now > since ? now - since : TimeSpan.Zero;
+        step.WaitingTime += waited;
+        step.WaitingSince = null;
+        return waited;
+    }
+
+    private static async Task AttributeToLastAttemptAsync(EngineDbContext db, StepRecord step, TimeSpan waited)
+    {
+        var last = await db.Attempts.Where(a => a.RunId == step.RunId && a.StepId == step.StepId).OrderByDescending(a => a.Number).FirstOrDefaultAsync();
+        if (last is not null) last.WaitingTime += waited;
+    }
+
+    private static string Required(string? text, string message) =>
+        string.IsNullOrWhiteSpace(text) ? throw new InvalidRunRequestException(message) : text.Trim();
+
+    private async Task<DefinitionVersionRecord?> FindVersionAsync(string definitionId, int version, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.DefinitionVersions.AsNoTracking().SingleOrDefaultAsync(d => d.DefinitionId == definitionId && d.Version == version, cancellationToken);
+    }
+
+    private static JsonObject BindRunParameters(WorkflowDefinition definition, IReadOnlyDictionary<string, string> given)
+    {
+        var unknown = given.Keys.Where(k => definition.Parameters.All(p => p.Name != k)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new InvalidRunRequestException($"definition '{definition.Id}' declares no parameter {string.Join(", ", unknown.Select(u => $"'{u}'"))} (declared: {(definition.Parameters.Count == 0 ? "none" : string.Join(", ", definition.Parameters.Select(p => p.Name)))})");
+        }
+        var values = new JsonObject();
+        foreach (var declared in definition.Parameters)
+        {
+            if (given.TryGetValue(declared.Name, out var value)) values[declared.Name] = value;
+            else if (declared.Default is not null) values[declared.Name] = declared.Default.DeepClone();
+            else if (declared.Required) throw new InvalidRunRequestException($"definition '{definition.Id}' requires parameter '{declared.Name}': {declared.Description}");
+        }
+        return values;
+    }
+}

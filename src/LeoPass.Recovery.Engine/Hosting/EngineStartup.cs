@@ -1,0 +1,46 @@
+using LeoPass.Recovery.Engine.Definitions;
+using LeoPass.Recovery.Engine.Persistence;
+using LeoPass.Recovery.Engine.Scheduling;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace LeoPass.Recovery.Engine.Hosting;
+
+/// <summary>
+/// Runs before any hosted service starts (so before the Quartz scheduler): migrates the
+/// database, publishes the definitions of the workflows directory, and, on an executing node,
+/// makes sure each cron definition has its trigger. A definition that fails validation or
+/// changed without a version bump stops the start with the list of errors: a node that silently
+/// dropped the nightly backup would be worse than one that does not start.
+/// </summary>
+public sealed class EngineStartup(
+    EngineConnection connection,
+    EngineOptions options,
+    DefinitionLoader loader,
+    DefinitionCatalog catalog,
+    CronTriggers cronTriggers,
+    ILogger<EngineStartup> logger) : IHostedLifecycleService
+{
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        await EngineDatabase.MigrateAsync(connection.ConnectionString, cancellationToken);
+        if (options.WorkflowsDirectory is null) return;
+        var loaded = loader.LoadDirectory(options.WorkflowsDirectory);
+        foreach (var definition in loaded)
+        {
+            await catalog.PublishAsync(definition, $"node:{options.NodeId}", cancellationToken);
+        }
+        logger.LogInformation("node {Node}: {Count} definition(s) from {Directory}: {Ids}", options.NodeId, loaded.Count, options.WorkflowsDirectory,
+            string.Join(", ", loaded.Select(d => $"{d.Definition.Id} v{d.Definition.Version}")));
+        if (options.ExecutesRuns)
+        {
+            await cronTriggers.SyncAsync(loaded.Select(l => l.Definition), Environment.GetEnvironmentVariable, cancellationToken);
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,197 @@
+using System.Text.Json.Nodes;
+using LeoPass.Recovery.Engine.Definitions;
+using LeoPass.Recovery.Engine.Execution;
+using LeoPass.Recovery.Engine.Persistence;
+using LeoPass.Recovery.Engine.State;
+using Microsoft.EntityFrameworkCore;
+
+namespace LeoPass.Recovery.Engine.Journal;
+
+/// <summary>
+/// Every write the executor makes, each its own committed transaction, each fenced: the run row
+/// is locked (SELECT … FOR UPDATE) and the write proceeds only while the run's lease token is the
+/// one this node took. A node that lost the run (it stalled, the cluster declared it dead and
+/// another node took over) gets <see cref="RunOwnershipLostException"/> and writes nothing.
+/// Writes use no cancellation token on purpose: the end of a cancelled attempt must still be
+/// journaled.
+/// </summary>
+public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactory, TimeProvider time, NodeIdentity node)
+{
+    /// <summary>
+    /// Takes the run over: Pending becomes Running, the lease token moves on (fencing out any
+    /// previous holder) and attempts left Running by a dead node are marked Interrupted, their
+    /// steps back to Pending. Null when the run is not Running (waiting, halted, finished).
+    /// </summary>
+    public async Task<RunLease?> TakeOverAsync(long runId)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        await using var tx = await db.Database.BeginTransactionAsync();
+        var run = await LockAsync(db, runId);
+        var now = time.GetUtcNow();
+        if (run.State == RunState.Pending)
+        {
+            RunTransitions.Apply(run, RunOperation.Start);
+            run.StartedAt = now;
+        }
+        if (run.State != RunState.Running) return null;
+        run.LeaseToken++;
+        var previousHolder = run.HolderNode;
+        run.HolderNode = node.Id;
+        run.UpdatedAt = now;
+        var dangling = await db.Attempts.Where(a => a.RunId == runId && a.Outcome == AttemptOutcome.Running).ToListAsync();
+        foreach (var attempt in dangling)
+        {
+            attempt.Outcome = AttemptOutcome.Interrupted;
+            attempt.EndedAt = now;
+            attempt.Duration = now - attempt.StartedAt;
+            attempt.Error = $"node {attempt.Node} stopped before the attempt ended (noticed by {node.Id} taking the run over)";
+            var step = await db.Steps.SingleAsync(s => s.RunId == runId && s.StepId == attempt.StepId);
+            if (step.State == StepState.Running) StepTransitions.Apply(step, StepOperation.Interrupt);
+            db.Audit.Add(new AuditRecord { At = now, Who = $"node:{node.Id}", Action = "run.takeover", RunId = runId, StepId = attempt.StepId, Reason = $"attempt {attempt.Number} on {attempt.Node} was interrupted", Details = $"previous holder {previousHolder}" });
+        }
+        await db.SaveChangesAsync();
+        await tx.CommitAsync();
+        return new RunLease(run.Id, run.LeaseToken, node.Id, run.DefinitionVersionId, run.DefinitionId, run.DefinitionVersion,
+            JsonNode.Parse(run.Parameters) as JsonObject ?? []);
+    }
+
+    public async Task<IReadOnlyList<StepRecord>> StepsAsync(long runId)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        return await db.Steps.AsNoTracking().Where(s => s.RunId == runId).OrderBy(s => s.Position).ToListAsync();
+    }
+
+    /// <summary>Commits the attempt row (started, node) before the activity runs.</summary>
+    public Task<AttemptRecord> BeginAttemptAsync(RunLease lease, string stepId) => FencedAsync(lease, async (db, run, now) =>
+    {
+        if (run.State != RunState.Running) throw new RunNoLongerRunningException(run.Id, run.State.ToString());
+        var step = await db.Steps.SingleAsync(s => s.RunId == run.Id && s.StepId == stepId);
+        StepTransitions.Apply(step, StepOperation.Start);
+        step.Attempts++;
+        step.StartedAt ??= now;
+        step.Error = null;
+        var attempt = new AttemptRecord
+        {
+            RunId = run.Id,
+            StepId = stepId,
+            Number = step.Attempts,
+            Node = node.Id,
+            StartedAt = now,
+            Outcome = AttemptOutcome.Running,
+            WaitingTime = step.UnattributedWaitingTime,
+        };
+        step.UnattributedWaitingTime = TimeSpan.Zero;
+        db.Attempts.Add(attempt);
+        return attempt;
+    });
+
+    public Task RecordIntentAsync(RunLease lease, long attemptId, string note) => FencedAsync(lease, async (db, _, _) =>
+    {
+        await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE engine.attempts SET intents = array_append(intents, {note}) WHERE id = {attemptId}");
+        return true;
+    });
+
+    /// <summary>
+    /// Commits the attempt's end (ended, duration, outcome, error, output) and moves the step:
+    /// Succeeded (or WaitingForApproval when the step has an after-gate), Failed, or back to
+    /// Pending when the attempt was interrupted by this node's shutdown.
+    /// </summary>
+    public Task EndAttemptAsync(RunLease lease, AttemptRecord started, AttemptOutcome outcome, string? error, string? output, StepDefinition definition) =>
+        FencedAsync(lease, async (db, run, now) =>
+        {
+            var attempt = await db.Attempts.SingleAsync(a => a.Id == started.Id);
+            attempt.EndedAt = now;
+            attempt.Duration = now - attempt.StartedAt;
+            attempt.Outcome = outcome;
+            attempt.Error = error;
+            attempt.Output = output;
+            var step = await db.Steps.SingleAsync(s => s.RunId == run.Id && s.StepId == attempt.StepId);
+            switch (outcome)
+            {
+                case AttemptOutcome.Succeeded when definition.GateAfter is not null && run.State == RunState.Running:
+                    StepTransitions.Apply(step, StepOperation.WaitForApproval);
+                    step.GatePhase = GatePhase.After;
+                    step.WaitingSince = now;
+                    step.Output = output;
+                    RunTransitions.Apply(run, RunOperation.WaitForApproval);
+                    break;
+                case AttemptOutcome.Succeeded:
+                    StepTransitions.Apply(step, StepOperation.Succeed);
+                    step.EndedAt = now;
+                    step.Output = output;
+                    break;
+                case AttemptOutcome.Interrupted:
+                    StepTransitions.Apply(step, StepOperation.Interrupt);
+                    break;
+                default:
+                    StepTransitions.Apply(step, StepOperation.Fail);
+                    step.Error = error;
+                    break;
+            }
+            return true;
+        });
+
+    public Task SkipDisabledAsync(RunLease lease, string stepId) => FencedAsync(lease, async (db, run, now) =>
+    {
+        var step = await db.Steps.SingleAsync(s => s.RunId == run.Id && s.StepId == stepId);
+        StepTransitions.Apply(step, StepOperation.Skip);
+        step.SkipReason = "disabled in definition";
+        step.StartedAt = now;
+        step.EndedAt = now;
+        return true;
+    });
+
+    public Task WaitAtGateBeforeAsync(RunLease lease, string stepId, ApprovalGate gate) => FencedAsync(lease, async (db, run, now) =>
+    {
+        var step = await db.Steps.SingleAsync(s => s.RunId == run.Id && s.StepId == stepId);
+        StepTransitions.Apply(step, StepOperation.WaitForApproval);
+        step.GatePhase = GatePhase.Before;
+        step.WaitingSince = now;
+        RunTransitions.Apply(run, RunOperation.WaitForApproval);
+        db.Audit.Add(new AuditRecord { At = now, Who = $"node:{node.Id}", Action = "gate.wait", RunId = run.Id, StepId = stepId, Reason = gate.Question });
+        return true;
+    });
+
+    /// <summary>The step failed past its retries: the run halts with a reason a responder can act on.</summary>
+    public Task HaltAsync(RunLease lease, string reason) => FencedAsync(lease, (db, run, now) =>
+    {
+        if (run.State != RunState.Running) return Task.FromResult(false);
+        RunTransitions.Apply(run, RunOperation.Halt);
+        run.HaltReason = reason;
+        db.Audit.Add(new AuditRecord { At = now, Who = $"node:{node.Id}", Action = "run.halt", RunId = run.Id, Reason = reason });
+        return Task.FromResult(true);
+    });
+
+    public Task CompleteAsync(RunLease lease) => FencedAsync(lease, (db, run, now) =>
+    {
+        RunTransitions.Apply(run, RunOperation.Complete);
+        run.EndedAt = now;
+        run.HaltReason = null;
+        return Task.FromResult(true);
+    });
+
+    /// <summary>The run's state and lease as committed now (for the abort watch).</summary>
+    public async Task<(RunState State, long LeaseToken)> PeekAsync(long runId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var row = await db.Runs.AsNoTracking().Where(r => r.Id == runId).Select(r => new { r.State, r.LeaseToken }).SingleAsync(cancellationToken);
+        return (row.State, row.LeaseToken);
+    }
+
+    private async Task<T> FencedAsync<T>(RunLease lease, Func<EngineDbContext, RunRecord, DateTimeOffset, Task<T>> write)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        await using var tx = await db.Database.BeginTransactionAsync();
+        var run = await LockAsync(db, lease.RunId);
+        if (run.LeaseToken != lease.Token) throw new RunOwnershipLostException(lease.RunId, lease.Token, run.LeaseToken, run.HolderNode);
+        var now = time.GetUtcNow();
+        var result = await write(db, run, now);
+        run.UpdatedAt = now;
+        await db.SaveChangesAsync();
+        await tx.CommitAsync();
+        return result;
+    }
+
+    internal static Task<RunRecord> LockAsync(EngineDbContext db, long runId) =>
+        db.Runs.FromSqlInterpolated($"SELECT * FROM engine.runs WHERE id = {runId} FOR UPDATE").SingleAsync();
+}

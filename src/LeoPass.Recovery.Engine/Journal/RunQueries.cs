@@ -1,0 +1,64 @@
+using LeoPass.Recovery.Engine.Execution;
+using LeoPass.Recovery.Engine.Persistence;
+using LeoPass.Recovery.Engine.State;
+using Microsoft.EntityFrameworkCore;
+
+namespace LeoPass.Recovery.Engine.Journal;
+
+/// <summary>Read side of runs and their journal, for the CLI, the API and reports.</summary>
+public sealed class RunQueries(IDbContextFactory<EngineDbContext> dbFactory, TimeProvider time)
+{
+    public async Task<RunView> GetAsync(long runId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var run = await db.Runs.AsNoTracking().Include(r => r.Steps).SingleOrDefaultAsync(r => r.Id == runId, cancellationToken)
+            ?? throw new NotFoundException($"run {runId} does not exist");
+        var durations = await db.Attempts.AsNoTracking().Where(a => a.RunId == runId && a.Duration != null)
+            .Select(a => new { a.StepId, a.Duration }).ToListAsync(cancellationToken);
+        var work = durations.GroupBy(a => a.StepId).ToDictionary(g => g.Key, g => g.Aggregate(TimeSpan.Zero, (sum, a) => sum + a.Duration!.Value));
+        return ToView(run, work);
+    }
+
+    public async Task<IReadOnlyList<RunView>> ListAsync(int limit = 50, string? definitionId = null, RunState? state = null, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.Runs.AsNoTracking().Include(r => r.Steps).AsQueryable();
+        if (definitionId is not null) query = query.Where(r => r.DefinitionId == definitionId);
+        if (state is not null) query = query.Where(r => r.State == state);
+        var runs = await query.OrderByDescending(r => r.Id).Take(limit).ToListAsync(cancellationToken);
+        return runs.Select(r => ToView(r, new Dictionary<string, TimeSpan>())).ToList();
+    }
+
+    public async Task<IReadOnlyList<AttemptView>> JournalAsync(long runId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!await db.Runs.AnyAsync(r => r.Id == runId, cancellationToken)) throw new NotFoundException($"run {runId} does not exist");
+        var positions = await db.Steps.AsNoTracking().Where(s => s.RunId == runId).ToDictionaryAsync(s => s.StepId, s => s.Position, cancellationToken);
+        var attempts = await db.Attempts.AsNoTracking().Where(a => a.RunId == runId).ToListAsync(cancellationToken);
+        return attempts.OrderBy(a => a.StartedAt).ThenBy(a => positions.GetValueOrDefault(a.StepId)).ThenBy(a => a.Number)
+            .Select(a => new AttemptView(a.StepId, a.Number, a.Node, a.StartedAt, a.EndedAt, a.Duration, a.WaitingTime, a.Outcome.ToString(), a.Error, a.Output, a.Intents))
+            .ToList();
+    }
+
+    public async Task<IReadOnlyList<AuditView>> AuditAsync(long runId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Audit.AsNoTracking().Where(a => a.RunId == runId).OrderBy(a => a.Id).ToListAsync(cancellationToken);
+        return rows.Select(a => new AuditView(a.At, a.Who, a.Action, a.StepId, a.Reason, a.Details)).ToList();
+    }
+
+    private RunView ToView(RunRecord run, IReadOnlyDictionary<string, TimeSpan> work)
+    {
+        var end = run.EndedAt ?? (run.StartedAt is null ? null : time.GetUtcNow());
+        return new RunView(
+            run.Id, run.DefinitionId, run.DefinitionVersion, run.State, run.Trigger, run.StartedBy, run.CreatedAt, run.StartedAt, run.EndedAt,
+            run.HolderNode, run.HaltReason,
+            run.StartedAt is { } started && end is { } e ? e - started : null,
+            run.Steps.OrderBy(s => s.Position).Select(s => new StepView(
+                s.StepId, s.Position, s.Title, s.Activity, s.State, s.Attempts,
+                work.GetValueOrDefault(s.StepId),
+                s.WaitingTime,
+                s.State == StepState.WaitingForApproval ? s.GatePhase.ToString().ToLowerInvariant() : null,
+                s.Error, s.SkipReason, s.Output)).ToList());
+    }
+}

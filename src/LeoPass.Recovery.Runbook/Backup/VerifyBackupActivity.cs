@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+using LeoPass.Recovery.Backup.Alerts;
+using LeoPass.Recovery.Backup.Verification;
+using LeoPass.Recovery.Core.Configuration;
+using LeoPass.Recovery.Engine.Activities;
+
+namespace LeoPass.Recovery.Runbook.Backup;
+
+/// <summary>
+/// `backup.verify`: reads a backup back. With the private key configured it decrypts and
+/// decompresses to nowhere; without it (a backup host, by design, holds only the public key)
+/// it proves the stored bytes against the manifest's SHA-256.
+/// </summary>
+public sealed class VerifyBackupActivity(BackupVerifier verifier, BackupFailureAlert failureAlert, RecoverySettings settings, TimeProvider clock)
+    : IActivity, IActivityDeclaration
+{
+    public static ActivityDescriptor Descriptor { get; } = new("backup.verify",
+        "Download a backup and check it against its manifest; decrypt and decompress it when the private key is configured.",
+    [
+        new ActivityParameter("key", "The artefact key, or `latest`.", Default: JsonValue.Create("latest")),
+        new ActivityParameter("decrypt", "`auto` (when BACKUP_DECRYPTION_PRIVATE_KEY is set), `always` or `never`.", Default: JsonValue.Create("auto")),
+    ]);
+
+    public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var key = context.Parameters.GetString("key") ?? "latest";
+        var decrypt = (context.Parameters.GetString("decrypt") ?? "auto") switch
+        {
+            "always" => true,
+            "never" => false,
+            "auto" => settings.Backup.DecryptionPrivateKeyPath is not null,
+            var other => throw new ActivityFailedException($"decrypt must be auto, always or never, not '{other}'", retryable: false),
+        };
+        var trail = new BreadcrumbTrail(clock);
+        try
+        {
+            await context.RecordIntentAsync($"read {key} back from {settings.Storage.Describe()} (decrypt: {decrypt})", cancellationToken);
+            var result = await verifier.VerifyAsync(key, decrypt, new StepObserver(trail), cancellationToken);
+            return ActivityResult.Completed(new JsonObject
+            {
+                ["key"] = result.Manifest.Key,
+                ["sha256"] = result.Sha256,
+                ["decrypted"] = decrypt,
+                ["durationMs"] = (long)result.Duration.TotalMilliseconds,
+            });
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await failureAlert.SendAsync(context, trail, e);
+            throw;
+        }
+    }
+}

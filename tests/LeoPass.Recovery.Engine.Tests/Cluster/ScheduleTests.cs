@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using LeoPass.Recovery.Engine.Persistence;
+using LeoPass.Recovery.Engine.State;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
+
+namespace LeoPass.Recovery.Engine.Tests.Cluster;
+
+[Collection(ClusterCollection.Name)]
+public sealed class ScheduleTests
+{
+    /// <summary>A nightly-backup-like definition whose cron (6 fields, seconds first) fires once a day, <paramref name="ahead"/> from now.</summary>
+    private static (string Json, DateTimeOffset FireAt) NightlyLike(TimeSpan ahead)
+    {
+        var fireAt = DateTimeOffset.UtcNow + ahead;
+        fireAt = new DateTimeOffset(fireAt.Year, fireAt.Month, fireAt.Day, fireAt.Hour, fireAt.Minute, fireAt.Second, TimeSpan.Zero);
+        var json = JsonNode.Parse(Definition("nightly-like", Noop("dump-upload"), Noop("verify"), Noop("prune")))!;
+        json["trigger"] = new JsonObject
+        {
+            ["type"] = "cron",
+            ["cron"] = string.Create(CultureInfo.InvariantCulture, $"{fireAt.Second} {fireAt.Minute} {fireAt.Hour} * * *"),
+            ["timeZone"] = "UTC",
+        };
+        return (json.ToJsonString(), fireAt);
+    }
+
+    private static async Task<List<RunRecord>> CronRunsAsync(ClusterFixture cluster)
+    {
+        var factory = cluster.Client.Services.GetRequiredService<IDbContextFactory<EngineDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        return await db.Runs.AsNoTracking().Where(r => r.Trigger == "cron").ToListAsync();
+    }
+
+    private static async Task<List<RunRecord>> WaitForCronRunsAsync(ClusterFixture cluster, DateTimeOffset until)
+    {
+        while (DateTimeOffset.UtcNow < until)
+        {
+            var runs = await CronRunsAsync(cluster);
+            if (runs.Count > 0) return runs;
+            await Task.Delay(200);
+        }
+        return await CronRunsAsync(cluster);
+    }
+
+    [Fact]
+    public async Task A_cron_definition_fires_exactly_once_with_two_servers_up()
+    {
+        var (json, fireAt) = NightlyLike(TimeSpan.FromSeconds(12));
+        await using var cluster = await ClusterFixture.CreateAsync(("nightly-like.json", json));
+        await cluster.StartServersAsync(2);
+
+        var runs = await WaitForCronRunsAsync(cluster, fireAt + TimeSpan.FromSeconds(20));
+        Assert.True(runs.Count == 1, $"expected one cron run, saw {runs.Count}\n{cluster.ServerOutput()}");
+        Assert.True(runs[0].CreatedAt >= fireAt - TimeSpan.FromSeconds(1), $"fired early: {runs[0].CreatedAt:O} < {fireAt:O}");
+        await cluster.Client.WaitForAsync(runs[0].Id, RunState.Succeeded);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Single(await CronRunsAsync(cluster));
+    }
+
+    [Fact]
+    public async Task A_firing_missed_while_no_scheduler_was_up_runs_once_when_one_comes_up()
+    {
+        var (json, fireAt) = NightlyLike(TimeSpan.FromSeconds(12));
+        await using var cluster = await ClusterFixture.CreateAsync(("nightly-like.json", json));
+        var first = await cluster.StartServerAsync();
+        first.Kill();
+        while (DateTimeOffset.UtcNow < fireAt + TimeSpan.FromSeconds(3)) await Task.Delay(200);
+        Assert.Empty(await CronRunsAsync(cluster));
+
+        await cluster.StartServersAsync(2);
+
+        var runs = await WaitForCronRunsAsync(cluster, DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30));
+        Assert.True(runs.Count == 1, $"expected one cron run, saw {runs.Count}\n{cluster.ServerOutput()}");
+        await cluster.Client.WaitForAsync(runs[0].Id, RunState.Succeeded);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Single(await CronRunsAsync(cluster));
+    }
+}
