@@ -9,5 +9,6 @@ internal static class CommandGroups
     {
         yield return RunCommands.Create();
         yield return ServerCommand.Create();
+        yield return BenchCommand.Create();
     }
 }
