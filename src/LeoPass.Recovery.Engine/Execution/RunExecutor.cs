@@ -105,6 +105,14 @@ public sealed class RunExecutor(
         {
             await watchStop.CancelAsync();
             await watch;
+            try
+            {
+                await journal.FlushAsync(lease);
+            }
+            catch (RunOwnershipLostException e)
+            {
+                _logger.LogWarning("{Message}", e.Message);
+            }
         }
     }
 
@@ -155,7 +163,7 @@ public sealed class RunExecutor(
                 identity,
                 parameters,
                 outputs,
-                (note, _) => journal.RecordIntentAsync(lease, attempt.Id, note),
+                (note, _) => journal.RecordIntentAsync(lease, attempt, note),
                 loggers.CreateLogger($"LeoPass.Recovery.Activity.{registration.Descriptor.Type}"),
                 time,
                 scope.ServiceProvider);

@@ -47,9 +47,11 @@ public sealed class ScheduleTests
     [Fact]
     public async Task A_cron_definition_fires_exactly_once_with_two_servers_up()
     {
-        var (json, fireAt) = NightlyLike(TimeSpan.FromSeconds(12));
+        // Far enough ahead that two servers are up before it even on a loaded 2-core machine.
+        var (json, fireAt) = NightlyLike(TimeSpan.FromSeconds(25));
         await using var cluster = await ClusterFixture.CreateAsync(("nightly-like.json", json));
         await cluster.StartServersAsync(2);
+        Assert.True(DateTimeOffset.UtcNow < fireAt - TimeSpan.FromSeconds(1), "the servers came up after the fire time; the machine is too slow for this test's margin");
 
         var runs = await WaitForCronRunsAsync(cluster, fireAt + TimeSpan.FromSeconds(20));
         Assert.True(runs.Count == 1, $"expected one cron run, saw {runs.Count}\n{cluster.ServerOutput()}");
@@ -62,9 +64,10 @@ public sealed class ScheduleTests
     [Fact]
     public async Task A_firing_missed_while_no_scheduler_was_up_runs_once_when_one_comes_up()
     {
-        var (json, fireAt) = NightlyLike(TimeSpan.FromSeconds(12));
+        var (json, fireAt) = NightlyLike(TimeSpan.FromSeconds(20));
         await using var cluster = await ClusterFixture.CreateAsync(("nightly-like.json", json));
         var first = await cluster.StartServerAsync();
+        Assert.True(DateTimeOffset.UtcNow < fireAt - TimeSpan.FromSeconds(1), "the server came up after the fire time; the machine is too slow for this test's margin");
         first.Kill();
         while (DateTimeOffset.UtcNow < fireAt + TimeSpan.FromSeconds(3)) await Task.Delay(200);
         Assert.Empty(await CronRunsAsync(cluster));
