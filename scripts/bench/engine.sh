@@ -37,12 +37,15 @@ for servers in 1 2; do
   export RECOVERY_DATABASE_URL="${PG_SUPERUSER_URL%/postgres}/$db"
   ./leopass-recovery run list >/dev/null   # migrate before the servers race for it
   pids=()
-  for _ in $(seq 1 "$servers"); do
-    ./leopass-recovery server > "$work/server-$servers-${#pids[@]}.log" 2>&1 &
+  logs=()
+  for i in $(seq 1 "$servers"); do
+    logs+=("$work/server-$servers-$i.log")
+    ./leopass-recovery server > "${logs[-1]}" 2>&1 &
     pids+=($!)
   done
-  for log in "$work"/server-"$servers"-*.log; do
-    for _ in $(seq 1 300); do grep -q "is up" "$log" && break; sleep 0.1; done
+  for log in "${logs[@]}"; do
+    for _ in $(seq 1 1200); do grep -qs "is up" "$log" && break; sleep 0.1; done
+    grep -qs "is up" "$log" || { cat "$log" >&2; die "a server did not come up"; }
   done
   sleep 3   # let every node check in, so the first runs do not wait for a joining node
   ./leopass-recovery bench engine --runs "$runs" --in-flight "$in_flight"

@@ -41,6 +41,7 @@ public sealed class RunExecutor(
     ActivityRegistry activities,
     IServiceScopeFactory scopes,
     ActiveRuns activeRuns,
+    RunObservers observers,
     TimeProvider time,
     EngineOptions options,
     ILoggerFactory loggers)
@@ -49,6 +50,18 @@ public sealed class RunExecutor(
 
     /// <param name="stopping">Fires when this node shuts down: the current attempt is interrupted and the run left for another node.</param>
     public async Task<RunExecutionResult> ExecuteAsync(long runId, CancellationToken stopping)
+    {
+        var result = await ExecuteCoreAsync(runId, stopping);
+        if (result is RunExecutionResult.Succeeded or RunExecutionResult.Halted or RunExecutionResult.WaitingForApproval)
+        {
+            var run = await journal.ReadAsync(runId);
+            var waiting = run.Steps.FirstOrDefault(s => s.State is StepState.WaitingForApproval or StepState.Failed);
+            await observers.NotifyAsync(run.Id, run.DefinitionId, run.DefinitionVersion, run.State, run.HaltReason, waiting?.StepId);
+        }
+        return result;
+    }
+
+    private async Task<RunExecutionResult> ExecuteCoreAsync(long runId, CancellationToken stopping)
     {
         if (await journal.TakeOverAsync(runId) is not var (lease, steps)) return RunExecutionResult.NothingToDo;
 

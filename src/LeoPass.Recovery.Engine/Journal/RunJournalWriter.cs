@@ -197,6 +197,12 @@ public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactor
         return Task.FromResult(true);
     });
 
+    public async Task<RunRecord> ReadAsync(long runId)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        return await db.Runs.AsNoTracking().Include(r => r.Steps).SingleAsync(r => r.Id == runId);
+    }
+
     /// <summary>The run's state and lease as committed now (for the abort watch).</summary>
     public async Task<(RunState State, long LeaseToken)> PeekAsync(long runId, CancellationToken cancellationToken)
     {

@@ -75,6 +75,23 @@ public sealed class RunExecutionTests
     }
 
     [Fact]
+    public async Task Observers_hear_that_a_run_halted_with_its_reason_and_later_succeeded()
+    {
+        await using var engine = await EngineHarness.StartAsync();
+        await engine.PublishAsync(Definition("observed", FailUntil("flaky", succeedOnAttempt: 2, maxAttempts: 1)));
+        var runId = await engine.StartRunAsync("observed");
+        await engine.WaitForAsync(runId, RunState.Halted);
+
+        await engine.Operations.RetryAsync(runId, "ops");
+        await engine.WaitForAsync(runId, RunState.Succeeded);
+
+        var changes = engine.Observer.Changes.Where(c => c.RunId == runId).ToList();
+        Assert.Equal([RunState.Halted, RunState.Succeeded], changes.Select(c => c.State));
+        Assert.Contains("step 'flaky' failed after 1 attempt(s)", changes[0].Reason, StringComparison.Ordinal);
+        Assert.Equal("flaky", changes[0].StepId);
+    }
+
+    [Fact]
     public async Task Retry_after_halt_completes_run_and_keeps_one_attempt_for_earlier_steps()
     {
         await using var engine = await EngineHarness.StartAsync();
