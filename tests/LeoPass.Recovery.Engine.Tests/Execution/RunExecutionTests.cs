@@ -43,7 +43,8 @@ public sealed class RunExecutionTests
         var work = journal.Aggregate(TimeSpan.Zero, (sum, a) => sum + a.Duration!.Value);
         Assert.True(work >= TimeSpan.FromMilliseconds(900));
         var overhead = run.WallTime!.Value - work;
-        Assert.InRange(overhead, TimeSpan.Zero, TimeSpan.FromMilliseconds(500));
+        // Takeover, three journal transactions and the run's completion, on a shared 2-core machine.
+        Assert.InRange(overhead, TimeSpan.Zero, TimeSpan.FromSeconds(1));
     }
 
     [Fact]
