@@ -26,7 +26,7 @@ internal static class BenchCommand
         var engine = new Command("engine", "Measure engine overhead per step with no-op activities.") { definition, runs, inFlight };
         engine.SetAction((parse, ct) => CliErrors.GuardAsync(async () =>
         {
-            using var host = EngineHostBuilder.Build(EngineRole.Client);
+            using var host = EngineHostBuilder.Build(EngineRole.Client, publishDefinitions: false);
             await host.StartAsync(ct);
             var nodes = await host.Services.GetRequiredService<ClusterNodes>().LiveAsync(ct);
             if (nodes.Count == 0) throw new InvalidRunRequestException("no server is up: start `leopass-recovery server` first");
