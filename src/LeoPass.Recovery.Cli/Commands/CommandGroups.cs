@@ -13,5 +13,6 @@ internal static class CommandGroups
         yield return ServerCommand.Create();
         yield return KeysCommands.Create();
         yield return Demo.DemoCommand.Create();
+        yield return BenchCommand.Create();
     }
 }
