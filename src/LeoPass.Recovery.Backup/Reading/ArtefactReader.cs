@@ -65,16 +65,7 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
         var stopwatch = Stopwatch.StartNew();
         observer.Stage("download", $"reading {manifest.Key} from {store.Description}");
 
-        Stream stored;
-        try
-        {
-            stored = await store.OpenReadAsync(manifest.Key, cancellationToken);
-        }
-        catch (ArtefactNotFoundException e)
-        {
-            throw new BackupException($"the manifest of {manifest.Key} exists but the artefact does not: the backup is unusable", e) { Stage = "download" };
-        }
-        await using var hashing = new HashingReadStream(stored) { Progress = observer.Bytes };
+        await using var hashing = new HashingReadStream(await OpenStoredAsync(manifest, cancellationToken)) { Progress = observer.Bytes };
         var output = new CountingWriteStream(destination, leaveOpen: true);
         Exception? readError = null;
         try
@@ -90,12 +81,7 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
         // Hash whatever the decryptor did not consume, so the digest covers the whole object.
         await hashing.DrainAsync(cancellationToken);
         var sha256 = hashing.Sha256Hex;
-        if (!string.Equals(sha256, manifest.Sha256, StringComparison.OrdinalIgnoreCase) || hashing.BytesRead != manifest.Sizes.StoredBytes)
-        {
-            throw new BackupException(
-                $"{manifest.Key} is corrupt: SHA-256 mismatch (manifest {manifest.Sha256}, {manifest.Sizes.StoredBytes} bytes; stored object {sha256}, {hashing.BytesRead} bytes)",
-                readError ?? new InvalidDataException("sha256 mismatch")) { Stage = "verify" };
-        }
+        EnsureMatchesManifest(manifest, hashing, readError);
         if (readError is not null)
         {
             throw new BackupException($"{manifest.Key} matches its manifest's SHA-256 but could not be read back: {readError.Message}", readError) { Stage = "decrypt" };
@@ -116,23 +102,31 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
         observer ??= NullBackupObserver.Instance;
         var stopwatch = Stopwatch.StartNew();
         observer.Stage("download", $"reading {manifest.Key} from {store.Description} to check its SHA-256");
-        Stream stored;
+        await using var hashing = new HashingReadStream(await OpenStoredAsync(manifest, cancellationToken)) { Progress = observer.Bytes };
+        await hashing.DrainAsync(cancellationToken);
+        EnsureMatchesManifest(manifest, hashing, readError: null);
+        return new ArtefactReadResult(manifest, hashing.Sha256Hex, hashing.BytesRead, manifest.Sizes.DumpBytes, stopwatch.Elapsed);
+    }
+
+    private async Task<Stream> OpenStoredAsync(BackupManifest manifest, CancellationToken cancellationToken)
+    {
         try
         {
-            stored = await store.OpenReadAsync(manifest.Key, cancellationToken);
+            return await store.OpenReadAsync(manifest.Key, cancellationToken);
         }
         catch (ArtefactNotFoundException e)
         {
             throw new BackupException($"the manifest of {manifest.Key} exists but the artefact does not: the backup is unusable", e) { Stage = "download" };
         }
-        await using var hashing = new HashingReadStream(stored) { Progress = observer.Bytes };
-        await hashing.DrainAsync(cancellationToken);
-        if (!string.Equals(hashing.Sha256Hex, manifest.Sha256, StringComparison.OrdinalIgnoreCase) || hashing.BytesRead != manifest.Sizes.StoredBytes)
-        {
-            throw new BackupException(
-                $"{manifest.Key} is corrupt: SHA-256 mismatch (manifest {manifest.Sha256}, {manifest.Sizes.StoredBytes} bytes; stored object {hashing.Sha256Hex}, {hashing.BytesRead} bytes)") { Stage = "verify" };
-        }
-        return new ArtefactReadResult(manifest, hashing.Sha256Hex, hashing.BytesRead, manifest.Sizes.DumpBytes, stopwatch.Elapsed);
+    }
+
+    /// <summary>The stored bytes are what the manifest describes, or the backup is corrupt — whatever else went wrong reading it.</summary>
+    private static void EnsureMatchesManifest(BackupManifest manifest, HashingReadStream hashing, Exception? readError)
+    {
+        if (string.Equals(hashing.Sha256Hex, manifest.Sha256, StringComparison.OrdinalIgnoreCase) && hashing.BytesRead == manifest.Sizes.StoredBytes) return;
+        throw new BackupException(
+            $"{manifest.Key} is corrupt: SHA-256 mismatch (manifest {manifest.Sha256}, {manifest.Sizes.StoredBytes} bytes; stored object {hashing.Sha256Hex}, {hashing.BytesRead} bytes)",
+            readError ?? new InvalidDataException("sha256 mismatch")) { Stage = "verify" };
     }
 
     private static async Task CopyCheckingMagicAsync(Stream source, Stream destination, CancellationToken cancellationToken)
