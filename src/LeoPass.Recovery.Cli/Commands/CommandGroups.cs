@@ -11,5 +11,6 @@ internal static class CommandGroups
         yield return RunCommands.Create();
         yield return ServerCommand.Create();
         yield return KeysCommands.Create();
+        yield return TokenCommands.Create();
     }
 }

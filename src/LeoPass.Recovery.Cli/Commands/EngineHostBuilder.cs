@@ -39,6 +39,17 @@ internal static class EngineHostBuilder
         builder.Logging.SetMinimumLevel(role == EngineRole.Server ? LogLevel.Information : LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Quartz", LogLevel.Warning);
+        AddEngine(builder, role, settings);
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// The engine, the backup services and the product's activities, configured from the
+    /// environment, in any host: the generic host of `run` commands or the `server` command's
+    /// WebApplication.
+    /// </summary>
+    public static void AddEngine(IHostApplicationBuilder builder, EngineRole role, RecoverySettings settings)
+    {
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         SecretRedactor.Shared.AddRange(settings.Secrets());
         builder.Services.AddSingleton(settings).AddSingleton(SecretRedactor.Shared).AddHttpClient();
@@ -52,7 +63,6 @@ internal static class EngineHostBuilder
             // Built-in diagnostics activities (sleep, fail-until, noop) for tests and benchmarks; never on by default.
             o.EnableDiagnosticActivities = Environment.GetEnvironmentVariable("LEOPASS_ENABLE_TEST_ACTIVITIES") == "1";
         });
-        return builder.Build();
     }
 
     /// <summary>LEOPASS_WORKFLOWS_DIR, else workflows/ of the repository the CLI was started from, else ./workflows.</summary>
