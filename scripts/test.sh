@@ -7,6 +7,8 @@ source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/services.sh"
 
 "$REPO_ROOT/scripts/install-deps.sh"
+# The production compose file must stay valid (no Docker engine runs here; this only parses it).
+"$REPO_ROOT/scripts/check-compose.sh"
 
 work=$(mktemp -d /tmp/leopass-test.XXXXXX)
 chmod 755 "$work"

@@ -9,6 +9,7 @@ public static class RunbookServiceCollectionExtensions
     /// <summary>Registers every product activity: the nightly backup's steps and the restore runbook's nine.</summary>
     public static IServiceCollection AddRunbookActivities(this IServiceCollection services)
     {
+        services.AddHostedService<CatalogueMigration>();
         services.AddSingleton<BackupFailureAlert>();
         services.AddActivity<DumpAndUploadActivity>();
         services.AddActivity<VerifyBackupActivity>();

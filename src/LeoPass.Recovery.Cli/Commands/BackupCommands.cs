@@ -52,7 +52,7 @@ internal static class BackupCommands
                     ("size", $"{Format.Bytes(m.Sizes.StoredBytes)} stored ({Format.Bytes(m.Sizes.DumpBytes)} dumped)"),
                     ("sha256", m.Sha256),
                     ("duration", Format.Duration(result.Duration)),
-                    ("verification", $"{m.Upload.Verification} (ETag {m.Upload.ETag}, {m.Upload.Parts} part(s))"),
+                    ("verification", m.Upload.ETag is null ? m.Upload.Verification : $"{m.Upload.Verification} (ETag {m.Upload.ETag}, {m.Upload.Parts} part(s))"),
                     ("tables", $"{m.Tables.Count} ({m.Tables.Sum(t => t.Rows)} rows)"),
                     ("store", m.Upload.Store),
                 ]);

@@ -12,5 +12,6 @@ internal static class CommandGroups
         yield return ServerCommand.Create();
         yield return KeysCommands.Create();
         yield return TokenCommands.Create();
+        yield return Demo.DemoCommand.Create();
     }
 }

@@ -38,7 +38,8 @@ public static class DefinitionsApi
         if (version is not null) query = query.Where(d => d.Version == version);
         var record = await query.OrderByDescending(d => d.Version).FirstOrDefaultAsync(cancellationToken)
             ?? throw new NotFoundException($"no workflow definition '{id}'{(version is null ? "" : $" version {version}")} is published");
-        return TypedResults.Ok(new DefinitionDetails(Summary(record), JsonNode.Parse(record.Content)));
+        // Definitions should hold ${ENV} references, not secrets; masked anyway in case one was pasted in.
+        return TypedResults.Ok(new DefinitionDetails(Summary(record), JsonNode.Parse(Errors.ApiRedactor.Redact(record.Content))));
     }
 
     public static Ok<DefinitionValidation> ValidateDefinition(JsonElement definition, DefinitionLoader loader)

@@ -23,7 +23,9 @@ public sealed class ApiOptions
         var options = new ApiOptions();
         if (environment(ListenUrlVariable) is { Length: > 0 } url)
         {
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            // Kestrel's forms: one URL or several separated by ';', with a wildcard host (0.0.0.0, [::], *, +) allowed.
+            var entries = url.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (entries.Length == 0 || !entries.All(e => e.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || e.StartsWith("https://", StringComparison.OrdinalIgnoreCase)))
             {
                 throw new ConfigurationException($"{ListenUrlVariable} must be an http:// or https:// URL such as {DefaultListenUrl} or http://0.0.0.0:8080, not '{url}'");
             }

@@ -22,7 +22,7 @@ namespace LeoPass.Recovery.Server.Tests.Support;
 /// and test definitions published. ASP.NET Core's TestHost is not available here, and a real
 /// socket is closer to production anyway: Kestrel, the client's address, real HTTP.
 /// </summary>
-public sealed class ApiHost : IAsyncLifetime
+public sealed class ApiHost : IAsyncLifetime, IDisposable
 {
     private readonly SynchronizedLog _log = new();
     private WebApplication? _app;
@@ -138,6 +138,8 @@ public sealed class ApiHost : IAsyncLifetime
         await Database.DisposeAsync();
         Directory.Delete(BackupDirectory, recursive: true);
     }
+
+    public void Dispose() => _log.Dispose();
 
     private sealed class SynchronizedLog : TextWriter
     {

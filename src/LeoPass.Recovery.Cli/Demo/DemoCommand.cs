@@ -1,0 +1,133 @@
+using System.CommandLine;
+using System.Text.Json;
+using CliWrap;
+using CliWrap.Buffered;
+using LeoPass.Recovery.Cli.Commands;
+using LeoPass.Recovery.Core.Configuration;
+
+namespace LeoPass.Recovery.Cli.Demo;
+
+/// <summary>
+/// `demo`: the product working end to end on a fresh machine with nothing configured — a
+/// private PostgreSQL cluster, a LeoPass-shaped sample database, a key pair, the filesystem
+/// store, a backup, a restore drill and its report — then the server. Everything lives under
+/// one directory and is reused by the next run. Each step runs this same CLI as a child
+/// process with the demo's environment, exactly as an operator would type it.
+/// </summary>
+internal static class DemoCommand
+{
+    public static System.CommandLine.Command Create()
+    {
+        var noServe = new Option<bool>("--no-serve") { Description = "Exit after the drill instead of keeping the server running" };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Where the demo keeps its cluster, keys, backups and SHIP_NOTES (default: .demo in the repository)" };
+        var command = new System.CommandLine.Command("demo", "Set up everything locally, take a backup, run a restore drill, print its RTO/RPO report, then serve") { noServe, dataDir };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                return await RunAsync(parse.GetValue(dataDir) ?? DefaultDirectory(), parse.GetValue(noServe), cancellationToken);
+            }
+            catch (Exception e) when (e is InvalidOperationException or Npgsql.NpgsqlException or ConfigurationException or IOException)
+            {
+                Console.Error.WriteLine($"error: demo failed: {Core.Secrets.SecretRedactor.Shared.Redact(e.Message)}");
+                return CommandRunner.Failure;
+            }
+        });
+        return command;
+    }
+
+    private static string DefaultDirectory() =>
+        Path.Combine(Environment.GetEnvironmentVariable("LEOPASS_REPO_ROOT") is { Length: > 0 } root ? root : Directory.GetCurrentDirectory(), ".demo");
+
+    private static void Say(string text) => Console.WriteLine($"==> {text}");
+
+    private static async Task<int> RunAsync(string directory, bool noServe, CancellationToken cancellationToken)
+    {
+        directory = Path.GetFullPath(directory);
+        Directory.CreateDirectory(directory);
+        var environment = await PrepareAsync(directory, cancellationToken);
+
+        Say("taking a backup (pg_dump → zstd → OpenPGP → filesystem store → verify → manifest)");
+        var backup = await SelfAsync(environment, cancellationToken, "backup", "run");
+        if (backup != 0) return backup;
+
+        Say("running the restore drill (the runbook's nine steps; quarantine, reconfigure and reopen are disabled in a drill)");
+        var drill = await SelfBufferedAsync(environment, cancellationToken, "drill", "start", "--backup", "latest", "--wait", "--json");
+        if (drill.ExitCode != 0)
+        {
+            Console.Error.WriteLine(drill.StandardError);
+            Console.Error.WriteLine("error: the drill did not succeed; `leopass-recovery run status <id>` with the demo's environment shows where it stopped");
+            return CommandRunner.Failure;
+        }
+        var runId = JsonDocument.Parse(drill.StandardOutput).RootElement.GetProperty("id").GetInt64();
+        Say($"drill run {runId} succeeded; its report (also appended to {environment["SHIP_NOTES_PATH"]}):");
+        await SelfAsync(environment, cancellationToken, "run", "report", runId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Say($"demo state is in {directory}; run it again to reuse it. The environment it used is in {Path.Combine(directory, "demo.env")}");
+        if (noServe) return CommandRunner.Success;
+        Say($"starting the server (API at {environment["LEOPASS_LISTEN_URL"]}); Ctrl+C stops it");
+        return await SelfAsync(environment, cancellationToken, "server");
+    }
+
+    /// <summary>The cluster, databases, keys and environment, created on the first run and reused afterwards.</summary>
+    private static async Task<Dictionary<string, string?>> PrepareAsync(string directory, CancellationToken cancellationToken)
+    {
+        var cluster = new PrivateCluster(Path.Combine(directory, "postgres"));
+        await cluster.EnsureRunningAsync(Say, cancellationToken);
+        var maintenance = PostgresConnectionString.Parse(cluster.UrlFor("postgres"), "demo cluster");
+        foreach (var name in new[] { "leopass", "leopass_recovery" })
+        {
+            await SampleDatabase.EnsureDatabaseAsync(maintenance, name, cancellationToken);
+        }
+        var source = Environment.GetEnvironmentVariable("DATABASE_URL") is { Length: > 0 } given ? given : cluster.UrlFor("leopass");
+        if (source == cluster.UrlFor("leopass")
+            && await SampleDatabase.EnsureAsync(PostgresConnectionString.Parse(source, "demo"), cancellationToken))
+        {
+            Say("created the sample database 'leopass' (users, events, tickets, attendees, scans)");
+        }
+
+        var keys = Path.Combine(directory, "keys");
+        if (!File.Exists(Path.Combine(keys, "backup-public.asc")))
+        {
+            Say("generating an OpenPGP key pair for the demo's backups");
+            Backup.Encryption.OpenPgpKeyPairGenerator.Generate(keys, new Backup.Encryption.KeyPairGenerationOptions());
+        }
+        var environment = new Dictionary<string, string?>
+        {
+            ["DATABASE_URL"] = source,
+            ["RECOVERY_DATABASE_URL"] = cluster.UrlFor("leopass_recovery"),
+            ["TARGET_DATABASE_URL"] = cluster.UrlFor("leopass_restore"),
+            ["BACKUP_DIR"] = Path.Combine(directory, "backups"),
+            ["BACKUP_ENCRYPTION_PUBLIC_KEY"] = Path.Combine(keys, "backup-public.asc"),
+            ["BACKUP_DECRYPTION_PRIVATE_KEY"] = Path.Combine(keys, "backup-private.asc"),
+            ["SHIP_NOTES_PATH"] = Path.Combine(directory, "SHIP_NOTES.md"),
+            // Stand-ins for `npx prisma migrate deploy` and the npm smoke tests, which need the LeoPass app.
+            ["MIGRATIONS_COMMAND"] = "psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -qc 'ALTER TABLE scans ADD COLUMN IF NOT EXISTS device text'",
+            ["SMOKE_TEST_COMMANDS"] = "psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -qc 'SELECT count(*) FROM tickets JOIN events ON events.id = tickets.event_id'",
+            ["LEOPASS_LISTEN_URL"] = Environment.GetEnvironmentVariable("LEOPASS_LISTEN_URL") is { Length: > 0 } listen ? listen : "http://127.0.0.1:8080",
+            ["LEOPASS_SCHEDULER_NAME"] = "leopass-demo",
+        };
+        await File.WriteAllLinesAsync(Path.Combine(directory, "demo.env"),
+            environment.Select(kv => $"export {kv.Key}='{kv.Value?.Replace("'", "'\\''", StringComparison.Ordinal)}'"), cancellationToken);
+        File.SetUnixFileMode(Path.Combine(directory, "demo.env"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return environment;
+    }
+
+    private static CliWrap.Command Self(IReadOnlyDictionary<string, string?> environment, string[] arguments) =>
+        CliWrap.Cli.Wrap(Environment.ProcessPath ?? "dotnet")
+            .WithArguments([typeof(DemoCommand).Assembly.Location, .. arguments])
+            .WithEnvironmentVariables(environment)
+            .WithValidation(CommandResultValidation.None);
+
+    private static async Task<int> SelfAsync(IReadOnlyDictionary<string, string?> environment, CancellationToken cancellationToken, params string[] arguments)
+    {
+        var result = await Self(environment, arguments)
+            .WithStandardOutputPipe(PipeTarget.ToStream(Console.OpenStandardOutput()))
+            .WithStandardErrorPipe(PipeTarget.ToStream(Console.OpenStandardError()))
+            .ExecuteAsync(cancellationToken);
+        return result.ExitCode;
+    }
+
+    private static async Task<BufferedCommandResult> SelfBufferedAsync(IReadOnlyDictionary<string, string?> environment, CancellationToken cancellationToken, params string[] arguments) =>
+        await Self(environment, arguments).ExecuteBufferedAsync(cancellationToken);
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LeoPass.Recovery.TestSupport;
+
+namespace LeoPass.Recovery.EndToEnd.Tests.Backup;
+
+/// <summary>The nightly backup as a workflow run on the engine, the way the scheduler fires it.</summary>
+public class NightlyBackupRunTests
+{
+    [Fact]
+    public async Task Nightly_backup_run_dumps_verifies_prunes_and_pushes_kuma_up_once()
+    {
+        await using var env = await CliBackupEnvironment.CreateAsync(useS3: true, rows: 2_000);
+        var result = await env.RunAsync("run", "start", "nightly-backup", "--wait", "--json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var run = JsonDocument.Parse(result.StandardOutput);
+        Assert.Equal("Succeeded", run.RootElement.GetProperty("state").GetString());
+        var steps = run.RootElement.GetProperty("steps").EnumerateArray().ToList();
+        Assert.Equal(["dump-upload", "verify", "prune", "notify"], steps.Select(s => s.GetProperty("stepId").GetString()));
+        Assert.All(steps, s => Assert.Equal(1, s.GetProperty("attempts").GetInt32()));
+        var dump = JsonNode.Parse(steps[0].GetProperty("output").GetString()!)!;
+        var verify = JsonNode.Parse(steps[1].GetProperty("output").GetString()!)!;
+        Assert.Equal(dump["key"]!.GetValue<string>(), verify["key"]!.GetValue<string>());
+        Assert.True(verify["decrypted"]!.GetValue<bool>(), "with the private key configured the verify step decrypts");
+
+        var pushes = await env.Alerts.WaitForAsync(r => r.Path == "/api/push/kumatoken77");
+        var push = Assert.Single(pushes);
+        Assert.Equal("up", push.Query("status"));
+        Assert.Contains(dump["key"]!.GetValue<string>(), push.Query("msg"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Nightly_backup_run_that_cannot_dump_halts_and_alerts_down()
+    {
+        await using var env = await CliBackupEnvironment.CreateAsync(useS3: false, rows: 10);
+        // A copy of the definition whose retry does not wait five minutes.
+        var workflows = Directory.CreateTempSubdirectory("leopass-e2e-wf-").FullName;
+        var definition = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "workflows", "nightly-backup.json")))!;
+        definition["steps"]![0]!["retry"] = new JsonObject { ["maxAttempts"] = 1 };
+        await File.WriteAllTextAsync(Path.Combine(workflows, "nightly-backup.json"), definition.ToJsonString());
+        File.Copy(Path.Combine(RepositoryRoot.Path, "workflows", "schema.json"), Path.Combine(workflows, "schema.json"));
+        env.Variables["LEOPASS_WORKFLOWS_DIR"] = workflows;
+        env.Variables["DATABASE_URL"] = $"postgresql://app:{CliBackupEnvironment.DatabasePassword}@127.0.0.1:{FreePort.Next()}/leopass";
+
+        var result = await env.RunAsync("run", "start", "nightly-backup", "--wait", "--json");
+        Assert.Equal(1, result.ExitCode);
+        using var run = JsonDocument.Parse(result.StandardOutput);
+        Assert.Equal("Halted", run.RootElement.GetProperty("state").GetString());
+        var dumpStep = run.RootElement.GetProperty("steps")[0];
+        Assert.Equal("Failed", dumpStep.GetProperty("state").GetString());
+        Assert.Contains("cannot connect to the source database", dumpStep.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var push = Assert.Single(await env.Alerts.WaitForAsync(r => r.Path == "/api/push/kumatoken77"));
+        Assert.Equal("down", push.Query("status"));
+        Assert.Single(await env.Alerts.WaitForAsync(r => r.Path == "/ops-hook"));
+        Assert.DoesNotContain(CliBackupEnvironment.DatabasePassword, result.AllOutput, StringComparison.Ordinal);
+    }
+}
