@@ -38,8 +38,14 @@ public static class BackupsApi
             b.Key, b.DatabaseName, b.SnapshotStartedAt, b.CreatedAt, b.StoredBytes, b.DumpBytes, b.Sha256, b.UploadVerification, b.Compression,
             b.LastVerifiedAt, b.LastVerifyResult is null ? null : ApiRedactor.Redact(b.LastVerifyResult))).ToList());
 
-    public static async Task<Ok<BackupManifest>> GetManifest(string key, ArtefactReader reader, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await reader.ResolveAsync(key, cancellationToken));
+    public static async Task<Ok<BackupManifest>> GetManifest(string key, ArtefactReader reader, BackupCatalogue catalogue, CancellationToken cancellationToken)
+    {
+        if (string.Equals(key, "latest", StringComparison.OrdinalIgnoreCase) && await catalogue.LatestVerifiedAsync(cancellationToken) is null)
+        {
+            throw new NotFoundException("there is no verified backup in the catalogue yet: run one with POST /api/backups/run");
+        }
+        return TypedResults.Ok(await reader.ResolveAsync(key, cancellationToken));
+    }
 
     public static async Task<Results<Accepted<RunView>, Ok<RunView>, ValidationProblem>> RunBackupNow(
         BackupRunBody? body, [FromHeader(Name = RunsApi.IdempotencyKeyHeader)] string? idempotencyKey,
