@@ -1,11 +1,20 @@
 using LeoPass.Recovery.Engine.Activities;
+using LeoPass.Recovery.Engine.Execution;
+using LeoPass.Recovery.Runbook.Application;
 using LeoPass.Recovery.Runbook.Backup;
+using LeoPass.Recovery.Runbook.Preflight;
+using LeoPass.Recovery.Runbook.Reporting;
+using LeoPass.Recovery.Runbook.Restore;
+using LeoPass.Recovery.Runbook.Traffic;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LeoPass.Recovery.Runbook;
 
 public static class RunbookServiceCollectionExtensions
 {
+    /// <summary>HTTP client of the runbook (Cloudflare, hooks, incident tracker); request logging off, as hook URLs and headers may carry tokens.</summary>
+    public const string HttpClientName = "runbook";
+
     /// <summary>Registers every product activity: the nightly backup's steps and the restore runbook's nine.</summary>
     public static IServiceCollection AddRunbookActivities(this IServiceCollection services)
     {
@@ -15,6 +24,22 @@ public static class RunbookServiceCollectionExtensions
         services.AddActivity<VerifyBackupActivity>();
         services.AddActivity<PruneBackupsActivity>();
         services.AddActivity<NotifyBackupActivity>();
+
+        services.AddHttpClient(HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30)).RemoveAllLoggers();
+        services.AddSingleton<RestoreTargetPlan>();
+        services.AddSingleton<RestorePointResolver>();
+        services.AddSingleton<DumpFiles>();
+        services.AddSingleton<RunReportBuilder>();
+        services.AddSingleton<IRunStartCheck, RunbookStartCheck>();
+        services.AddActivity<QuarantineTrafficActivity>();
+        services.AddActivity<ProvisionDatabaseActivity>();
+        services.AddActivity<DownloadArtefactActivity>();
+        services.AddActivity<RestoreActivity>();
+        services.AddActivity<RunMigrationsActivity>();
+        services.AddActivity<ReconfigureServicesActivity>();
+        services.AddActivity<ValidationActivity>();
+        services.AddActivity<ReopenTrafficActivity>();
+        services.AddActivity<PostMortemActivity>();
         return services;
     }
 }

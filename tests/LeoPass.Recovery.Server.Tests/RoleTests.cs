@@ -48,14 +48,38 @@ public sealed class RoleTests(ApiHost host)
     [Fact]
     public async Task Only_admin_may_start_an_incident_restore()
     {
-        var (status, body) = await host.Operator.PostJsonAsync("/api/runs", new { definition = TestDefinitions.IncidentRestore });
+        var (status, body) = await host.Operator.PostJsonAsync("/api/runs", new { definition = TestDefinitions.IncidentRestore, version = 1 });
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Contains("needs role admin", body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Forbidden, (await host.Viewer.PostJsonAsync("/api/runs", new { definition = TestDefinitions.IncidentRestore })).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await host.Viewer.PostJsonAsync("/api/runs", new { definition = TestDefinitions.IncidentRestore, version = 1 })).Status);
 
-        var run = await host.Admin.StartAsync(TestDefinitions.IncidentRestore);
+        var (started, run1) = await host.Admin.PostJsonAsync("/api/runs", new { definition = TestDefinitions.IncidentRestore, version = 1 });
+        Assert.Equal(HttpStatusCode.Created, started);
+        var run = run1!["id"]!.GetValue<long>();
         var details = await host.Admin.WaitForAsync(run, "Succeeded");
         Assert.Equal("token:ci-admin", details["run"]!["startedBy"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Real_incident_restore_is_refused_before_anything_runs_without_the_right_confirmation()
+    {
+        Assert.Equal(HttpStatusCode.Forbidden,
+            (await host.Operator.PostJsonAsync("/api/runs", new { definition = "incident-restore", parameters = new { confirm = ApiHost.RestoreTarget } })).Status);
+
+        var (missing, missingBody) = await host.Admin.PostJsonAsync("/api/runs", new { definition = "incident-restore" });
+        Assert.Equal(HttpStatusCode.BadRequest, missing);
+        Assert.NotNull(missingBody!["errors"]!["parameters.confirm"]);
+
+        var (wrong, wrongBody) = await host.Admin.PostJsonAsync("/api/runs", new { definition = "incident-restore", parameters = new { confirm = "leopass" } });
+        Assert.Equal(HttpStatusCode.BadRequest, wrong);
+        Assert.Contains(ApiHost.RestoreTarget, wrongBody!["errors"]!["parameters.confirm"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // Confirmed, but this host has no backup to restore: still refused before step 1 quarantines anything.
+        var (noBackup, noBackupBody) = await host.Admin.PostJsonAsync("/api/runs", new { definition = "incident-restore", parameters = new { confirm = ApiHost.RestoreTarget } });
+        Assert.Equal(HttpStatusCode.BadRequest, noBackup);
+        Assert.NotNull(noBackupBody!["errors"]!["parameters.backup"]);
+        var (_, runs) = await host.Viewer.GetJsonAsync("/api/runs?definition=incident-restore&limit=200");
+        Assert.All(runs!.AsArray(), r => Assert.Equal(1, r!["definitionVersion"]!.GetValue<int>()));
     }
 
     [Fact]
@@ -66,7 +90,8 @@ public sealed class RoleTests(ApiHost host)
         // api-slow is not a production definition: an operator may abort it.
         Assert.Equal(HttpStatusCode.OK, (await host.Operator.PostJsonAsync($"/api/runs/{slow}/abort", new { reason = "drill window over" })).Status);
 
-        var incident = await host.Admin.StartAsync(TestDefinitions.IncidentRestore);
+        var (_, started) = await host.Admin.PostJsonAsync("/api/runs", new { definition = TestDefinitions.IncidentRestore, version = 1 });
+        var incident = started!["id"]!.GetValue<long>();
         await host.Admin.WaitForAsync(incident, "Succeeded");
         Assert.Equal(HttpStatusCode.Forbidden, (await host.Operator.PostJsonAsync($"/api/runs/{incident}/abort", new { reason = "no" })).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await host.Operator.PostJsonAsync($"/api/runs/{incident}/skip", new { step = "restore", reason = "no" })).Status);

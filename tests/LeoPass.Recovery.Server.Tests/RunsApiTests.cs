@@ -24,15 +24,16 @@ public sealed class RunsApiTests(ApiHost host)
         var (reportStatus, report) = await host.Viewer.GetJsonAsync($"/api/runs/{id}/report");
         Assert.Equal(HttpStatusCode.OK, reportStatus);
         Assert.Equal("Succeeded", report!["state"]!.GetValue<string>());
-        Assert.True(report["rto"]!["withinTarget"]!.GetValue<bool>());
-        Assert.Equal(3, report["steps"]!.AsArray().Count);
+        Assert.Equal(id, report["runId"]!.GetValue<long>());
+        Assert.Equal(["quarantine", "restore", "validate"], report["steps"]!.AsArray().Select(s => s!["id"]!.GetValue<string>()));
+        Assert.All(report["steps"]!.AsArray(), s => Assert.Equal(1, s!["attemptCount"]!.GetValue<int>()));
 
         using var markdown = await host.Viewer.GetAsync($"/api/runs/{id}/report.md");
         Assert.Equal("text/markdown", markdown.Content.Headers.ContentType?.MediaType);
         var text = await markdown.Content.ReadAsStringAsync();
-        Assert.Contains($"# Run {id}", text, StringComparison.Ordinal);
+        Assert.Contains($"{TestDefinitions.Drill} (run {id})", text, StringComparison.Ordinal);
         Assert.Contains("| 2 | restore | Succeeded | 1 |", text, StringComparison.Ordinal);
-        Assert.Contains("within target", text, StringComparison.Ordinal);
+        Assert.Contains("**RTO:**", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -192,7 +192,7 @@ public sealed class BackupPipeline(
             var result = await Cli.Wrap(PostgresTools.PathOf("pg_dump"))
                 .WithArguments(["--format=custom", "--compress=0", "--no-password", $"--snapshot={snapshotId}", $"--dbname={PostgresTools.UrlWithoutPassword(source)}"])
                 .WithEnvironmentVariables(PostgresTools.EnvironmentFor(source))
-                .WithStandardOutputPipe(PipeTarget.ToStream(dumpCounter))
+                .WithStandardOutputPipe(PipeTarget.ToStream(dumpCounter, autoFlush: false)) // a flush per 14 KB read costs zstd 12 % CPU
                 .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
                 .WithValidation(CommandResultValidation.None)
                 .ExecuteAsync(cancellationToken);

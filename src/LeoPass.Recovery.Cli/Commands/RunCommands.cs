@@ -26,6 +26,7 @@ internal static class RunCommands
         run.Subcommands.Add(Abort());
         run.Subcommands.Add(Approve());
         run.Subcommands.Add(Reject());
+        run.Subcommands.Add(RunReportCommand.Create());
         return run;
     }
 
@@ -49,7 +50,7 @@ internal static class RunCommands
     /// until it finishes, halts or waits for a person. With --wait and no server up, this process
     /// joins the cluster as a temporary node for the duration, so one machine needs no daemon.
     /// </summary>
-    private static async Task<int> ActAndFollowAsync(bool follow, bool json, string verb, Func<IHost, Task<long>> act, CancellationToken ct)
+    internal static async Task<int> ActAndFollowAsync(bool follow, bool json, string verb, Func<IHost, Task<long>> act, CancellationToken ct)
     {
         var role = EngineRole.Client;
         if (follow)
@@ -218,7 +219,7 @@ internal static class RunCommands
     private static Option<string> StepOption() => new("--step") { Description = "The step id.", Required = true };
 
     /// <summary>Who acts, for the audit trail: LEOPASS_OPERATOR, else the OS user.</summary>
-    private static string Who() => Environment.GetEnvironmentVariable("LEOPASS_OPERATOR") is { Length: > 0 } who ? who : $"cli:{Environment.UserName}";
+    internal static string Who() => Environment.GetEnvironmentVariable("LEOPASS_OPERATOR") is { Length: > 0 } who ? who : $"cli:{Environment.UserName}";
 
     private static Dictionary<string, string> ParseParameters(IEnumerable<string> pairs)
     {

@@ -17,6 +17,7 @@ public sealed record RecoverySettings
     public StorageSettings Storage { get; init; } = new();
     public BackupSettings Backup { get; init; } = new();
     public AlertSettings Alerts { get; init; } = new();
+    public RunbookSettings Runbook { get; init; } = new();
 
     public static RecoverySettings Load(EnvironmentReader env)
     {
@@ -28,6 +29,7 @@ public sealed record RecoverySettings
             Storage = StorageSettings.Read(env),
             Backup = BackupSettings.Read(env),
             Alerts = AlertSettings.Read(env),
+            Runbook = RunbookSettings.Read(env),
         };
         if (env.Problems.Count > 0)
         {
@@ -54,7 +56,8 @@ public sealed record RecoverySettings
             yield return Alerts.SentryDsn.ToString();
             if (Alerts.SentryDsn.UserInfo.Length > 0) yield return Alerts.SentryDsn.UserInfo;
         }
-        foreach (var connection in new[] { SourceDatabase, RecoveryDatabase })
+        if (Runbook.CloudflareApiToken is not null) yield return Runbook.CloudflareApiToken;
+        foreach (var connection in new[] { SourceDatabase, RecoveryDatabase, Runbook.TargetDatabase })
         {
             if (connection is null) continue;
             var password = new Npgsql.NpgsqlConnectionStringBuilder(connection).Password;

@@ -24,7 +24,8 @@ public sealed class RunOperations(
     DefinitionCatalog definitions,
     IRunDispatcher dispatcher,
     ActiveRuns activeRuns,
-    TimeProvider time)
+    TimeProvider time,
+    IEnumerable<IRunStartCheck> startChecks)
 {
     public async Task<RunRecord> StartAsync(StartRunRequest request, CancellationToken cancellationToken = default)
     {
@@ -38,7 +39,6 @@ public sealed class RunOperations(
         }
         var definition = await definitions.GetVersionAsync(version.Id, cancellationToken);
         var parameters = BindRunParameters(definition, request.Parameters);
-        var now = time.GetUtcNow();
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (request.IdempotencyKey is not null &&
@@ -46,6 +46,8 @@ public sealed class RunOperations(
         {
             return earlier;
         }
+        foreach (var check in startChecks) await check.CheckAsync(definition, parameters, cancellationToken);
+        var now = time.GetUtcNow();
         var run = new RunRecord
         {
             DefinitionVersionId = version.Id,

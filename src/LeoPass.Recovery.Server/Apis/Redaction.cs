@@ -1,4 +1,5 @@
 using LeoPass.Recovery.Engine.Journal;
+using LeoPass.Recovery.Runbook.Reporting;
 using LeoPass.Recovery.Server.Errors;
 
 namespace LeoPass.Recovery.Server.Apis;
@@ -23,6 +24,14 @@ internal static class Redaction
     };
 
     public static AuditView Redacted(this AuditView audit) => audit with { Reason = Mask(audit.Reason), Details = Mask(audit.Details) };
+
+    public static RunReport Redacted(this RunReport report) => report with
+    {
+        HaltReason = Mask(report.HaltReason),
+        Steps = report.Steps.Select(s => s with { Note = Mask(s.Note), Attempts = s.Attempts.Select(a => a with { Error = Mask(a.Error) }).ToList() }).ToList(),
+        OperatorNotes = report.OperatorNotes.Select(ApiRedactor.Redact).ToList(),
+        FollowUps = report.FollowUps.Select(ApiRedactor.Redact).ToList(),
+    };
 
     private static string? Mask(string? text) => text is null ? null : ApiRedactor.Redact(text);
 }

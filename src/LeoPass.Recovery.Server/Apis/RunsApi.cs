@@ -7,7 +7,7 @@ using LeoPass.Recovery.Server.Access;
 using LeoPass.Recovery.Server.Auth;
 using LeoPass.Recovery.Server.Errors;
 using LeoPass.Recovery.Server.Idempotency;
-using LeoPass.Recovery.Server.Reports;
+using LeoPass.Recovery.Runbook.Reporting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -74,11 +74,12 @@ public static class RunsApi
         return TypedResults.Ok(new RunDetails(run.Redacted(), journal.Select(a => a.Redacted()).ToList(), audit.Select(a => a.Redacted()).ToList()));
     }
 
-    public static async Task<Ok<RunReport>> GetReport(long id, RunReports reports, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await reports.BuildAsync(id, cancellationToken));
+    /// <summary>The runbook's report — the same one `run report` prints and the post-mortem writes to SHIP_NOTES.</summary>
+    public static async Task<Ok<RunReport>> GetReport(long id, RunReportBuilder reports, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await reports.BuildAsync(id, null, cancellationToken)).Redacted());
 
-    public static async Task<ContentHttpResult> GetMarkdownReport(long id, RunReports reports, CancellationToken cancellationToken) =>
-        TypedResults.Text(RunReportMarkdown.Render(await reports.BuildAsync(id, cancellationToken)), "text/markdown; charset=utf-8");
+    public static async Task<ContentHttpResult> GetMarkdownReport(long id, RunReportBuilder reports, CancellationToken cancellationToken) =>
+        TypedResults.Text(ApiRedactor.Redact(RunReportMarkdown.Render(await reports.BuildAsync(id, null, cancellationToken))), "text/markdown; charset=utf-8");
 
     public static async Task<Results<Created<RunView>, Ok<RunView>, ValidationProblem, ProblemHttpResult>> StartRun(
         StartRunBody body, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,

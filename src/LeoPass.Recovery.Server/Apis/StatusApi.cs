@@ -3,7 +3,7 @@ using LeoPass.Recovery.Core.Targets;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.State;
 using LeoPass.Recovery.Server.Auth;
-using LeoPass.Recovery.Server.Reports;
+using LeoPass.Recovery.Runbook.Reporting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -34,7 +34,7 @@ public static class StatusApi
         return api;
     }
 
-    public static async Task<Ok<RecoveryStatus>> GetStatus(BackupCatalogue catalogue, RunQueries queries, RunReports reports, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<Ok<RecoveryStatus>> GetStatus(BackupCatalogue catalogue, RunQueries queries, RunReportBuilder reports, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var latest = await catalogue.LatestVerifiedAsync(cancellationToken);
@@ -52,8 +52,9 @@ public static class StatusApi
         var drill = new DrillStatus(null, null, null, null, RecoveryTargets.RecoveryTimeObjective, null);
         if (lastDrill is not null)
         {
-            var report = await reports.BuildAsync(lastDrill.Id, cancellationToken);
-            drill = new DrillStatus(lastDrill.Id, lastDrill.DefinitionId, lastDrill.EndedAt, report.Rto.Value, report.Rto.Target, report.Rto.WithinTarget);
+            var report = await reports.BuildAsync(lastDrill.Id, null, cancellationToken);
+            drill = new DrillStatus(lastDrill.Id, lastDrill.DefinitionId, lastDrill.EndedAt,
+                report.RtoSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null, TimeSpan.FromSeconds(report.RtoTargetSeconds), report.RtoMet);
         }
 
         var attention = new List<AttentionItem>();

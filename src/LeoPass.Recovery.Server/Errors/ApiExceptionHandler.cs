@@ -70,6 +70,9 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
     /// <summary>The engine names a parameter in its messages ("… parameter 'x' …"); the field is then parameters.x.</summary>
     private static string FieldOf(string message)
     {
+        // The runbook's start check speaks the CLI's language: --confirm, restore point.
+        if (message.Contains("--confirm", StringComparison.Ordinal)) return "parameters.confirm";
+        if (message.Contains("restore point '", StringComparison.Ordinal)) return "parameters.backup";
         var at = message.IndexOf("parameter '", StringComparison.Ordinal);
         if (at < 0) return "body";
         var start = at + "parameter '".Length;

@@ -6,7 +6,6 @@ using LeoPass.Recovery.Server.Auth;
 using LeoPass.Recovery.Server.Errors;
 using LeoPass.Recovery.Server.Health;
 using LeoPass.Recovery.Server.Idempotency;
-using LeoPass.Recovery.Server.Reports;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -38,7 +37,6 @@ public static class ApiServiceExtensions
         services.AddSingleton(sp => new TokenStore(sp.GetRequiredService<RecoverySettings>().RequireRecoveryDatabase(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AuthFailureLimiter>();
         services.AddSingleton<IdempotentRunStarter>();
-        services.AddSingleton<RunReports>();
         services.AddHostedService<AccessStartup>();
 
         services.AddAuthentication(BearerTokenHandler.SchemeName)

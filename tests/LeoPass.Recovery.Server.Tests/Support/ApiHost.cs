@@ -31,6 +31,9 @@ public sealed class ApiHost : IAsyncLifetime, IDisposable
     public const string StorageSecret = "s3-secret-key-never-shown-7f3a";
     public const string Passphrase = "private-key-passphrase-never-shown-91c2";
 
+    /// <summary>TARGET_DATABASE_URL's database name: what an incident restore must be confirmed with.</summary>
+    public const string RestoreTarget = "leopass_restore_api";
+
     public TestDatabase Database { get; private set; } = null!;
     public Uri BaseAddress { get; private set; } = null!;
     public string ViewerToken { get; private set; } = "";
@@ -62,6 +65,7 @@ public sealed class ApiHost : IAsyncLifetime, IDisposable
             RecoveryDatabase = Database.ConnectionString,
             Storage = new StorageSettings { BackupDirectory = BackupDirectory, SecretKey = StorageSecret },
             Backup = new BackupSettings { DecryptionPassphrase = Passphrase },
+            Runbook = new RunbookSettings { TargetDatabase = PostgresConnectionString.WithDatabase(Database.ConnectionString, RestoreTarget) },
         };
 
         var builder = WebApplication.CreateBuilder();
@@ -90,6 +94,10 @@ public sealed class ApiHost : IAsyncLifetime, IDisposable
         await Tokens.RevokeAsync("ci-revoked");
 
         foreach (var definition in TestDefinitions.All) await PublishAsync(definition);
+        // The real production definition as version 2 over the stand-in (version 1): tests that need a run that completes pin version 1.
+        var incident = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "workflows", "incident-restore.json")))!;
+        incident["version"] = 2;
+        await PublishAsync(incident.ToJsonString());
     }
 
     public async Task PublishAsync(string json)

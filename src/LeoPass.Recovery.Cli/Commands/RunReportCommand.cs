@@ -1,0 +1,34 @@
+using System.CommandLine;
+using LeoPass.Recovery.Core.Secrets;
+using LeoPass.Recovery.Runbook.Reporting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LeoPass.Recovery.Cli.Commands;
+
+/// <summary>`run report &lt;id&gt;`: the run's recovery report, as written to SHIP_NOTES (Markdown) or as JSON.</summary>
+internal static class RunReportCommand
+{
+    public static Command Create()
+    {
+        var id = new Argument<long>("id") { Description = "The run id (see `run list`)." };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
+        var command = new Command("report", "Print a run's report: restore point, RPO and RTO against the targets, every step with attempts and durations (Markdown, as in SHIP_NOTES).") { id, json };
+        command.SetAction((parse, ct) => CliErrors.GuardAsync(async () =>
+        {
+            using var host = EngineHostBuilder.Build(EngineRole.Client);
+            await host.StartAsync(ct);
+            try
+            {
+                var report = await host.Services.GetRequiredService<RunReportBuilder>().BuildAsync(parse.GetValue(id), null, ct);
+                if (parse.GetValue(json)) CliOutput.WriteJson(report);
+                else Console.Write(SecretRedactor.Shared.Redact(RunReportMarkdown.Render(report)));
+                return 0;
+            }
+            finally
+            {
+                await host.StopAsync(CancellationToken.None);
+            }
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,126 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using LeoPass.Recovery.Backup.Restore;
+using LeoPass.Recovery.Core.Configuration;
+using LeoPass.Recovery.Core.Secrets;
+using LeoPass.Recovery.Engine.Activities;
+using LeoPass.Recovery.Runbook.Shell;
+using Npgsql;
+
+namespace LeoPass.Recovery.Runbook.Application;
+
+/// <summary>
+/// Runbook step 6, `runbook.reconfigure-services`: delivers the restored database's
+/// DATABASE_URL to the services through every configured channel (SERVICES_ENV_FILE,
+/// SERVICES_RECONFIGURE_COMMAND, SERVICES_HOOK_URL). With <c>rotateCredentials</c>, first sets a
+/// new random password on APP_DATABASE_ROLE — the old one stops working at once — and delivers
+/// that. The password is registered as a secret and never written to the journal. A repeated
+/// attempt rotates again and delivers the newer password: the world ends as after one attempt.
+/// </summary>
+public sealed class ReconfigureServicesActivity(Restore.RestoreTargetPlan target, RecoverySettings settings, IHttpClientFactory http)
+    : IActivity, IActivityDeclaration
+{
+    public static ActivityDescriptor Descriptor { get; } = new("runbook.reconfigure-services",
+        "Point the services at the restored database (env file, command, HTTP hook); optionally rotate the application role's password.",
+    [
+        new ActivityParameter("database", "The restored database.", Default: JsonValue.Create("${steps.provision.output.database}")),
+        new ActivityParameter("rotateCredentials", "true: set a new random password on APP_DATABASE_ROLE and deliver it.", Default: JsonValue.Create(false)),
+    ]);
+
+    public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var connection = target.ConnectionFor(context);
+        var runbook = settings.Runbook;
+        var channels = new List<string>();
+        if (runbook.ServicesEnvFile is not null) channels.Add("env-file");
+        if (runbook.ServicesReconfigureCommand is not null) channels.Add("command");
+        if (runbook.ServicesHookUrl is not null) channels.Add("hook");
+        if (channels.Count == 0)
+        {
+            throw new ActivityFailedException(
+                "no way to reach the services: set SERVICES_ENV_FILE, SERVICES_RECONFIGURE_COMMAND or SERVICES_HOOK_URL (or disable this step)", retryable: false);
+        }
+        var rotate = context.Parameters.GetBoolean("rotateCredentials") ?? false;
+        var delivered = new NpgsqlConnectionStringBuilder(connection);
+        if (rotate)
+        {
+            var role = runbook.ApplicationRole ?? throw new ActivityFailedException(
+                "rotateCredentials needs APP_DATABASE_ROLE: the application's login role whose password is replaced", retryable: false);
+            var password = NewPassword();
+            SecretRedactor.Shared.Add(password);
+            await context.RecordIntentAsync($"set a new password on role {role} at {PostgresConnectionString.Describe(connection)} and deliver it via {string.Join(", ", channels)}", cancellationToken);
+            await SetPasswordAsync(connection, role, password, cancellationToken);
+            delivered.Username = role;
+            delivered.Password = password;
+        }
+        else
+        {
+            await context.RecordIntentAsync($"point the services at {PostgresConnectionString.Describe(connection)} via {string.Join(", ", channels)}", cancellationToken);
+        }
+        var url = PostgresConnectionString.ToUrl(delivered.ConnectionString);
+
+        if (runbook.ServicesEnvFile is { } envFile) await WriteEnvFileAsync(envFile, url, cancellationToken);
+        if (runbook.ServicesReconfigureCommand is { } command)
+        {
+            var env = new Dictionary<string, string?> { ["DATABASE_URL"] = url, ["LEOPASS_RUN_ID"] = context.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            var result = await ShellCommand.RunAsync(command, runbook.AppDirectory, env, cancellationToken);
+            if (!result.Succeeded) throw new ActivityFailedException($"SERVICES_RECONFIGURE_COMMAND exited with {result.ExitCode}: {RunMigrationsActivity.LastLines(result.OutputTail, 5)}");
+        }
+        if (runbook.ServicesHookUrl is { } hook)
+        {
+            using var response = await http.CreateClient(RunbookServiceCollectionExtensions.HttpClientName).PostAsJsonAsync(hook, new
+            {
+                action = "reconfigure",
+                runId = context.RunId,
+                databaseUrl = url,
+                rotated = rotate,
+            }, cancellationToken);
+            if (!response.IsSuccessStatusCode) throw new ActivityFailedException($"SERVICES_HOOK_URL answered {(int)response.StatusCode} {response.ReasonPhrase}");
+        }
+        return ActivityResult.Completed(new JsonObject
+        {
+            ["database"] = PostgresConnectionString.DatabaseOf(connection),
+            ["channels"] = new JsonArray([.. channels.Select(c => (JsonNode?)JsonValue.Create(c))]),
+            ["rotated"] = rotate,
+            ["role"] = delivered.Username,
+        });
+    }
+
+    private static string NewPassword() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', 'x').Replace('/', 'y').TrimEnd('=');
+
+    private static async Task SetPasswordAsync(string connection, string role, string password, CancellationToken cancellationToken)
+    {
+        await using var db = new NpgsqlConnection(connection);
+        await db.OpenAsync(cancellationToken);
+        // ALTER ROLE takes no bind parameters; the password is base64url (no quotes), the role name is quoted.
+        await using var alter = new NpgsqlCommand($"ALTER ROLE {RestoreTarget.QuoteIdentifier(role)} WITH LOGIN PASSWORD '{password}'", db);
+        try
+        {
+            await alter.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e)
+        {
+            throw new ActivityFailedException($"could not set the password of role {role}: {e.MessageText}", retryable: false, e);
+        }
+    }
+
+    /// <summary>Replaces (or adds) the DATABASE_URL line, keeping every other line; written owner-only and renamed into place.</summary>
+    private static async Task WriteEnvFileAsync(string path, string url, CancellationToken cancellationToken)
+    {
+        var lines = File.Exists(path) ? [.. await File.ReadAllLinesAsync(path, cancellationToken)] : new List<string>();
+        var line = $"DATABASE_URL=\"{url}\"";
+        var index = lines.FindIndex(l => l.TrimStart().StartsWith("DATABASE_URL=", StringComparison.Ordinal));
+        if (index >= 0) lines[index] = line; else lines.Add(line);
+        var temporary = path + ".leopass-tmp";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        await using (var stream = new FileStream(temporary, options))
+        await using (var writer = new StreamWriter(stream, new UTF8Encoding(false)))
+        {
+            foreach (var l in lines) await writer.WriteLineAsync(l.AsMemory(), cancellationToken);
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text.Json.Nodes;
+using LeoPass.Recovery.Backup;
+using LeoPass.Recovery.Core.Targets;
+using LeoPass.Recovery.Engine.Activities;
+using LeoPass.Recovery.Engine.Journal;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LeoPass.Recovery.Runbook.Restore;
+
+/// <summary>
+/// Runbook step 3, `runbook.download-artefact`: chooses the restore point, then downloads it,
+/// checks its SHA-256 against the manifest, decrypts and decompresses it — one streaming pass —
+/// into the run's local dump file. Records the RPO: run start minus the snapshot's start.
+/// </summary>
+public sealed class DownloadArtefactActivity(RestorePointResolver resolver, DumpFiles dumps) : IActivity, IActivityDeclaration
+{
+    public static ActivityDescriptor Descriptor { get; } = new("runbook.download-artefact",
+        "Choose the restore point (latest verified, a key or a date), download, verify SHA-256, decrypt and decompress to a local file; record the RPO.",
+    [
+        new ActivityParameter("backup", "`latest`, an artefact key, or a UTC date yyyy-MM-dd.", Default: JsonValue.Create("latest")),
+    ]);
+
+    public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var selector = context.Parameters.GetString("backup") is { Length: > 0 } s ? s : "latest";
+        var manifest = await RunbookFailures.NotRetryableAsync(() => resolver.ResolveAsync(selector, cancellationToken));
+        var path = dumps.PathFor(context.RunId, manifest);
+        await context.RecordIntentAsync($"download {manifest.Key} ({manifest.Sizes.StoredBytes} bytes), verify, decrypt and decompress to {path}", cancellationToken);
+        var result = await RunbookFailures.TranslateAsync(() => dumps.DownloadAsync(context.RunId, manifest, cancellationToken));
+
+        var run = await context.Services.GetRequiredService<RunQueries>().GetAsync(context.RunId, cancellationToken);
+        var runStart = run.StartedAt ?? run.CreatedAt;
+        var rpo = runStart - manifest.Snapshot.StartedAt;
+        if (rpo > RecoveryTargets.RecoveryPointObjective)
+        {
+            context.Logger.LogRpoAtRisk(context.RunId, manifest.Key, rpo);
+        }
+        return ActivityResult.Completed(new JsonObject
+        {
+            ["key"] = manifest.Key,
+            ["file"] = path,
+            ["sha256"] = result.Sha256,
+            ["storedBytes"] = result.StoredBytes,
+            ["dumpBytes"] = result.DumpBytes,
+            ["snapshotStartedAt"] = manifest.Snapshot.StartedAt,
+            ["rpoSeconds"] = Math.Round(rpo.TotalSeconds, 3),
+            ["rpoTargetSeconds"] = RecoveryTargets.RecoveryPointObjective.TotalSeconds,
+            ["rpoMet"] = rpo <= RecoveryTargets.RecoveryPointObjective,
+            ["latestMigration"] = manifest.LatestMigration?.Name,
+            ["tables"] = manifest.Tables.Count,
+            ["durationMs"] = (long)result.Duration.TotalMilliseconds,
+        });
+    }
+}

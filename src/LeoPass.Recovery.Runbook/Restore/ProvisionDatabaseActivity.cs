@@ -1,0 +1,59 @@
+using System.Text.Json.Nodes;
+using LeoPass.Recovery.Backup.Restore;
+using LeoPass.Recovery.Core.Configuration;
+using LeoPass.Recovery.Engine.Activities;
+using Npgsql;
+
+namespace LeoPass.Recovery.Runbook.Restore;
+
+/// <summary>
+/// Runbook step 2, `runbook.provision-database`: a fresh, empty restore target on
+/// TARGET_DATABASE_URL's server — dropped (with its sessions) and created again, so a repeated
+/// attempt ends exactly where one attempt would. Refuses any other database, and the source.
+/// </summary>
+public sealed class ProvisionDatabaseActivity(RestoreTargetPlan target) : IActivity, IActivityDeclaration
+{
+    public static ActivityDescriptor Descriptor { get; } = new("runbook.provision-database",
+        "Drop and create the restore target database (TARGET_DATABASE_URL, or a per-run name) on the target server; never the source.",
+    [
+        new ActivityParameter("perRunDatabase", "true: restore into <target>_r<run id> instead of the configured target name.", Default: JsonValue.Create(false)),
+    ]);
+
+    public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var name = target.NameFor(context.RunId, context.Parameters.GetBoolean("perRunDatabase") ?? false);
+        var connection = target.ConnectionFor(context.RunId, name);
+        await context.RecordIntentAsync($"drop (if it exists) and create database {PostgresConnectionString.Describe(connection)}", cancellationToken);
+        await using var admin = new NpgsqlConnection(PostgresConnectionString.WithDatabase(connection, "postgres"));
+        try
+        {
+            await admin.OpenAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            throw new ActivityFailedException($"cannot connect to the target server {PostgresConnectionString.Describe(connection)}: {e.Message}", inner: e);
+        }
+        var quoted = RestoreTarget.QuoteIdentifier(name);
+        bool existed;
+        await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", admin))
+        {
+            exists.Parameters.AddWithValue("name", name);
+            existed = await exists.ExecuteScalarAsync(cancellationToken) is not null;
+        }
+        if (existed)
+        {
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var create = new NpgsqlCommand($"CREATE DATABASE {quoted}", admin))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return ActivityResult.Completed(new JsonObject
+        {
+            ["database"] = name,
+            ["server"] = PostgresConnectionString.Describe(connection),
+            ["recreated"] = existed,
+        });
+    }
+}

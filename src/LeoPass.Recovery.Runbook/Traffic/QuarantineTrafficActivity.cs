@@ -1,0 +1,58 @@
+using System.Text.Json.Nodes;
+using LeoPass.Recovery.Core.Configuration;
+using LeoPass.Recovery.Engine.Activities;
+
+namespace LeoPass.Recovery.Runbook.Traffic;
+
+/// <summary>
+/// Runbook step 1, `runbook.quarantine-traffic`: adds a Cloudflare maintenance rule and pauses
+/// the workers. Its output records exactly what it changed — the rule's zone, ruleset and id,
+/// and the worker channels used — which is all the reopen step undoes.
+/// </summary>
+public sealed class QuarantineTrafficActivity(RecoverySettings settings, IHttpClientFactory http) : IActivity, IActivityDeclaration
+{
+    public static ActivityDescriptor Descriptor { get; } = new("runbook.quarantine-traffic",
+        "Enable a Cloudflare maintenance (WAF) rule and pause background workers; record exactly what changed.",
+    [
+        new ActivityParameter("expression", "Cloudflare rule expression of the traffic to stop.", Default: JsonValue.Create("true")),
+        new ActivityParameter("action", "Cloudflare rule action.", Default: JsonValue.Create("block")),
+        new ActivityParameter("cloudflare", "false leaves Cloudflare alone.", Default: JsonValue.Create(true)),
+        new ActivityParameter("workers", "false leaves the workers running.", Default: JsonValue.Create(true)),
+    ]);
+
+    public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var runbook = settings.Runbook;
+        var client = http.CreateClient(RunbookServiceCollectionExtensions.HttpClientName);
+        var useCloudflare = (context.Parameters.GetBoolean("cloudflare") ?? true) && runbook.CloudflareConfigured;
+        var workers = new WorkerSwitch(runbook, client);
+        var workerChannels = context.Parameters.GetBoolean("workers") ?? true ? workers.Channels : [];
+        if (!useCloudflare && workerChannels.Count == 0)
+        {
+            throw new ActivityFailedException(
+                "nothing to quarantine: set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ZONE_ID, and WORKER_HOOK_URL or WORKER_PAUSE_COMMAND (or disable this step)", retryable: false);
+        }
+        var output = new JsonObject { ["cloudflare"] = null, ["workers"] = new JsonArray() };
+        if (useCloudflare)
+        {
+            await context.RecordIntentAsync($"add Cloudflare rule '{CloudflareMaintenanceRule.DescriptionFor(context.RunId)}' to zone {runbook.CloudflareZoneId}", cancellationToken);
+            var (rule, added) = await new CloudflareMaintenanceRule(runbook, client).EnsureAsync(
+                context.RunId, context.Parameters.RequireString("expression"), context.Parameters.RequireString("action"), cancellationToken);
+            output["cloudflare"] = new JsonObject
+            {
+                ["zoneId"] = rule.ZoneId,
+                ["rulesetId"] = rule.RulesetId,
+                ["ruleId"] = rule.RuleId,
+                ["description"] = rule.Description,
+                ["foundFromEarlierAttempt"] = !added,
+            };
+        }
+        if (workerChannels.Count > 0)
+        {
+            await context.RecordIntentAsync($"pause background workers via {string.Join(" and ", workerChannels)}", cancellationToken);
+            await workers.SwitchAsync("pause", workerChannels, context.RunId, cancellationToken);
+            output["workers"] = new JsonArray([.. workerChannels.Select(c => (JsonNode?)JsonValue.Create(c))]);
+        }
+        return ActivityResult.Completed(output);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.RegularExpressions;
+using LeoPass.Recovery.TestSupport;
+
+namespace LeoPass.Recovery.EndToEnd.Tests.Readme;
+
+/// <summary>
+/// README.md is the newcomer's first contact: every command, option and variable it names must
+/// exist. Commands and options are checked against the CLI's own --help; variables against the
+/// code that reads them.
+/// </summary>
+public partial class ReadmeTruthTests
+{
+    private static readonly string Readme = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README.md"));
+
+    [GeneratedRegex(@"leopass-recovery((?:\s+[a-z][a-z-]*)+)((?:\s+(?:--[a-z-]+|[^\s|`]+))*)")]
+    private static partial Regex CommandLine();
+
+    [GeneratedRegex(@"^\|\s*`([A-Z][A-Z0-9_]+)`\s*\|", RegexOptions.Multiline)]
+    private static partial Regex VariableRow();
+
+    [GeneratedRegex(@"^\s{2}([a-z][a-z-]*)\b", RegexOptions.Multiline)]
+    private static partial Regex HelpCommandName();
+
+    private static readonly Dictionary<string, Task<CliResult>> HelpCache = [];
+
+    private static Task<CliResult> HelpAsync(IReadOnlyList<string> path)
+    {
+        var key = string.Join(' ', path);
+        lock (HelpCache)
+        {
+            if (!HelpCache.TryGetValue(key, out var help))
+            {
+                HelpCache[key] = help = CliRunner.RunAsync(new Dictionary<string, string?>(), TimeSpan.FromMinutes(3), [.. path, "--help"]);
+            }
+            return help;
+        }
+    }
+
+    private static IReadOnlyList<string> SubcommandsIn(string help)
+    {
+        var at = help.IndexOf("Commands:", StringComparison.Ordinal);
+        return at < 0 ? [] : HelpCommandName().Matches(help[at..]).Select(m => m.Groups[1].Value).ToList();
+    }
+
+    [Fact]
+    public async Task Every_command_and_option_the_readme_names_exists_in_the_cli()
+    {
+        var problems = new List<string>();
+        var checkedCommands = 0;
+        foreach (Match match in CommandLine().Matches(Readme))
+        {
+            var words = match.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var path = new List<string>();
+            foreach (var word in words)
+            {
+                var help = await HelpAsync(path);
+                if (!SubcommandsIn(help.StandardOutput).Contains(word)) break;
+                path.Add(word);
+            }
+            if (path.Count == 0)
+            {
+                problems.Add($"`leopass-recovery {words[0]}`: no such command");
+                continue;
+            }
+            var leafHelp = await HelpAsync(path);
+            if (SubcommandsIn(leafHelp.StandardOutput).Count > 0 && path.Count < words.Length && !leafHelp.StandardOutput.Contains('<'))
+            {
+                problems.Add($"`leopass-recovery {string.Join(' ', words)}`: '{words[path.Count]}' is not a subcommand of `{string.Join(' ', path)}`");
+            }
+            foreach (var option in Regex.Matches(match.Groups[2].Value, @"--[a-z][a-z-]+").Select(m => m.Value).Distinct())
+            {
+                if (!leafHelp.StandardOutput.Contains(option, StringComparison.Ordinal))
+                {
+                    problems.Add($"`leopass-recovery {string.Join(' ', path)}` has no option {option}");
+                }
+            }
+            checkedCommands++;
+        }
+        Assert.True(checkedCommands >= 10, $"expected the README to show the commands; found {checkedCommands}");
+        Assert.True(problems.Count == 0, "README names what the CLI does not have:\n" + string.Join('\n', problems.Distinct()));
+    }
+
+    [Fact]
+    public void Every_variable_in_the_configuration_table_is_read_by_the_product()
+    {
+        var variables = VariableRow().Matches(Readme).Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.True(variables.Count >= 15, $"expected the configuration table; found {variables.Count} variables");
+        var sources = Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "src"), "*.cs", SearchOption.AllDirectories)
+            .Concat(Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "workflows"), "*.json"))
+            .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal))
+            .Select(File.ReadAllText)
+            .ToList();
+        var unread = variables.Where(v => !sources.Any(s => s.Contains($"\"{v}\"", StringComparison.Ordinal) || s.Contains("${" + v, StringComparison.Ordinal))).ToList();
+        Assert.True(unread.Count == 0, "README documents variables no code reads: " + string.Join(", ", unread));
+    }
+}
