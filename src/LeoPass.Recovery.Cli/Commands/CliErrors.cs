@@ -23,6 +23,15 @@ internal static class CliErrors
             await Console.Error.WriteLineAsync("error: " + known.Message);
             return known.Code;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Anything else still ends in one line; LEOPASS_DEBUG=1 shows where it came from.
+            var root = e;
+            while (root.InnerException is not null) root = root.InnerException;
+            await Console.Error.WriteLineAsync($"error: {root.Message.Split('\n')[0]}");
+            if (Environment.GetEnvironmentVariable("LEOPASS_DEBUG") == "1") await Console.Error.WriteLineAsync(e.ToString());
+            return Failure;
+        }
     }
 
     private static (string Message, int Code)? Describe(Exception e) => e switch

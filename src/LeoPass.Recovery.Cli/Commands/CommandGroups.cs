@@ -14,5 +14,6 @@ internal static class CommandGroups
         yield return KeysCommands.Create();
         yield return TokenCommands.Create();
         yield return Demo.DemoCommand.Create();
+        yield return BenchCommand.Create();
     }
 }

@@ -23,7 +23,11 @@ internal enum EngineRole
 /// <summary>Builds the generic host the engine runs in, the same way for every command.</summary>
 internal static class EngineHostBuilder
 {
-    public static IHost Build(EngineRole role)
+    /// <param name="publishDefinitions">
+    /// Read workflows/ and publish it at start. Only what starts runs needs it (server, run
+    /// start); reading and steering existing runs works on the versions they pinned.
+    /// </param>
+    public static IHost Build(EngineRole role, bool publishDefinitions = true)
     {
         var settings = RecoverySettings.FromProcessEnvironment();
         settings.RequireRecoveryDatabase();
@@ -39,7 +43,9 @@ internal static class EngineHostBuilder
         builder.Logging.SetMinimumLevel(role == EngineRole.Server ? LogLevel.Information : LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Quartz", LogLevel.Warning);
-        AddEngine(builder, role, settings);
+        // A failed start is reported once, as the command's one-line error, not as a logged stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        AddEngine(builder, role, settings, publishDefinitions);
         return builder.Build();
     }
 
@@ -48,7 +54,7 @@ internal static class EngineHostBuilder
     /// environment, in any host: the generic host of `run` commands or the `server` command's
     /// WebApplication.
     /// </summary>
-    public static void AddEngine(IHostApplicationBuilder builder, EngineRole role, RecoverySettings settings)
+    public static void AddEngine(IHostApplicationBuilder builder, EngineRole role, RecoverySettings settings, bool publishDefinitions = true)
     {
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         SecretRedactor.Shared.AddRange(settings.Secrets());
@@ -59,7 +65,7 @@ internal static class EngineHostBuilder
             o.ExecutesRuns = role != EngineRole.Client;
             // Installations (and tests) sharing one database keep their clusters apart by scheduler name.
             if (Environment.GetEnvironmentVariable("LEOPASS_SCHEDULER_NAME") is { Length: > 0 } schedulerName) o.SchedulerName = schedulerName;
-            o.WorkflowsDirectory = WorkflowsDirectory();
+            o.WorkflowsDirectory = publishDefinitions ? WorkflowsDirectory() : null;
             // Built-in diagnostics activities (sleep, fail-until, noop) for tests and benchmarks; never on by default.
             o.EnableDiagnosticActivities = Environment.GetEnvironmentVariable("LEOPASS_ENABLE_TEST_ACTIVITIES") == "1";
         });

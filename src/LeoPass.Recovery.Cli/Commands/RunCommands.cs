@@ -53,15 +53,17 @@ internal static class RunCommands
     internal static async Task<int> ActAndFollowAsync(bool follow, bool json, string verb, Func<IHost, Task<long>> act, CancellationToken ct)
     {
         var role = EngineRole.Client;
+        var publish = verb == "start";
         if (follow)
         {
-            using var probe = EngineHostBuilder.Build(EngineRole.Client);
+            using var probe = EngineHostBuilder.Build(EngineRole.Client, publishDefinitions: false);
             await probe.StartAsync(ct);
             var live = await probe.Services.GetRequiredService<ClusterNodes>().LiveAsync(ct);
             await probe.StopAsync(ct);
             if (live.Count == 0) role = EngineRole.TemporaryNode;
         }
-        using var host = EngineHostBuilder.Build(role);
+        // A temporary node executes runs, so it loads the definitions like a server does.
+        using var host = EngineHostBuilder.Build(role, publishDefinitions: publish || role == EngineRole.TemporaryNode);
         await host.StartAsync(ct);
         try
         {
@@ -202,7 +204,7 @@ internal static class RunCommands
 
     private static Task<int> WithClient(Func<IHost, Task<int>> action, CancellationToken ct) => CliErrors.GuardAsync(async () =>
     {
-        using var host = EngineHostBuilder.Build(EngineRole.Client);
+        using var host = EngineHostBuilder.Build(EngineRole.Client, publishDefinitions: false);
         await host.StartAsync(ct);
         try
         {

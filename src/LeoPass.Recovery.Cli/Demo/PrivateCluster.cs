@@ -60,6 +60,15 @@ public sealed class PrivateCluster(string directory)
     private async Task GiveToPostgresUserAsync(CancellationToken cancellationToken)
     {
         if (!IsRoot) return;
+        // The postgres user must traverse every parent directory to reach the cluster.
+        for (var parent = Directory.GetParent(directory); parent is not null; parent = parent.Parent)
+        {
+            if ((parent.UnixFileMode & UnixFileMode.OtherExecute) == 0)
+            {
+                throw new InvalidOperationException(
+                    $"the postgres user cannot reach {directory}: {parent.FullName} is not traversable by others (chmod o+x it, or choose another --data-dir)");
+            }
+        }
         File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         await CliWrap.Cli.Wrap("chown").WithArguments(["-R", "postgres:postgres", directory]).ExecuteAsync(cancellationToken);
     }

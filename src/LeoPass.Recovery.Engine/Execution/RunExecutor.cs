@@ -41,6 +41,7 @@ public sealed class RunExecutor(
     ActivityRegistry activities,
     IServiceScopeFactory scopes,
     ActiveRuns activeRuns,
+    RunObservers observers,
     TimeProvider time,
     EngineOptions options,
     ILoggerFactory loggers)
@@ -50,8 +51,19 @@ public sealed class RunExecutor(
     /// <param name="stopping">Fires when this node shuts down: the current attempt is interrupted and the run left for another node.</param>
     public async Task<RunExecutionResult> ExecuteAsync(long runId, CancellationToken stopping)
     {
-        var lease = await journal.TakeOverAsync(runId);
-        if (lease is null) return RunExecutionResult.NothingToDo;
+        var result = await ExecuteCoreAsync(runId, stopping);
+        if (result is RunExecutionResult.Succeeded or RunExecutionResult.Halted or RunExecutionResult.WaitingForApproval)
+        {
+            var run = await journal.ReadAsync(runId);
+            var waiting = run.Steps.FirstOrDefault(s => s.State is StepState.WaitingForApproval or StepState.Failed);
+            await observers.NotifyAsync(run.Id, run.DefinitionId, run.DefinitionVersion, run.State, run.HaltReason, waiting?.StepId);
+        }
+        return result;
+    }
+
+    private async Task<RunExecutionResult> ExecuteCoreAsync(long runId, CancellationToken stopping)
+    {
+        if (await journal.TakeOverAsync(runId) is not var (lease, steps)) return RunExecutionResult.NothingToDo;
 
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         using var registration = activeRuns.Register(runId, abort);
@@ -62,7 +74,6 @@ public sealed class RunExecutor(
             var definition = await definitions.GetVersionAsync(lease.DefinitionVersionId, CancellationToken.None);
             while (true)
             {
-                var steps = await journal.StepsAsync(runId);
                 var next = steps.FirstOrDefault(s => s.State is not (StepState.Succeeded or StepState.Skipped));
                 if (next is null)
                 {
@@ -79,19 +90,19 @@ public sealed class RunExecutor(
                 var step = definition.Step(next.StepId);
                 if (!step.Enabled)
                 {
-                    await journal.SkipDisabledAsync(lease, step.Id);
+                    await journal.SkipDisabledAsync(lease, next);
                     continue;
                 }
                 if (step.GateBefore is { } gate && !next.BeforeGateApproved)
                 {
-                    await journal.WaitAtGateBeforeAsync(lease, step.Id, gate);
+                    await journal.WaitAtGateBeforeAsync(lease, next, gate);
                     return RunExecutionResult.WaitingForApproval;
                 }
                 var outputs = steps.Where(s => s.State == StepState.Succeeded && s.Output is not null)
                     .ToDictionary(s => s.StepId, s => JsonNode.Parse(s.Output!) as JsonObject ?? []);
-                var result = await RunStepAsync(lease, step, outputs, abort.Token, stopping);
+                var result = await RunStepAsync(lease, next, step, outputs, abort.Token, stopping);
                 if (result is not null) return result.Value;
-                if (step.GateAfter is not null) return RunExecutionResult.WaitingForApproval;
+                if (next.State == StepState.WaitingForApproval) return RunExecutionResult.WaitingForApproval;
             }
         }
         catch (RunOwnershipLostException e)
@@ -107,11 +118,19 @@ public sealed class RunExecutor(
         {
             await watchStop.CancelAsync();
             await watch;
+            try
+            {
+                await journal.FlushAsync(lease);
+            }
+            catch (RunOwnershipLostException e)
+            {
+                _logger.LogWarning("{Message}", e.Message);
+            }
         }
     }
 
     /// <summary>Null when the step succeeded and the run goes on; otherwise why the execution stops.</summary>
-    private async Task<RunExecutionResult?> RunStepAsync(RunLease lease, StepDefinition step, IReadOnlyDictionary<string, JsonObject> outputs, CancellationToken abort, CancellationToken stopping)
+    private async Task<RunExecutionResult?> RunStepAsync(RunLease lease, StepRecord record, StepDefinition step, IReadOnlyDictionary<string, JsonObject> outputs, CancellationToken abort, CancellationToken stopping)
     {
         var registration = activities.Find(step.Activity);
         if (registration is null)
@@ -122,7 +141,7 @@ public sealed class RunExecutor(
         var pipeline = StepPipelines.Build(step, time, e => IsRetryable(e, abort));
         try
         {
-            await pipeline.ExecuteAsync(async token => await AttemptAsync(lease, step, registration, outputs, token, abort, stopping), abort);
+            await pipeline.ExecuteAsync(async token => await AttemptAsync(lease, record, step, registration, outputs, token, abort, stopping), abort);
             return null;
         }
         catch (Exception e) when (e is RunOwnershipLostException or RunNoLongerRunningException)
@@ -139,16 +158,14 @@ public sealed class RunExecutor(
         }
         catch (Exception e)
         {
-            var steps = await journal.StepsAsync(lease.RunId);
-            var attempts = steps.Single(s => s.StepId == step.Id).Attempts;
-            await journal.HaltAsync(lease, $"step '{step.Id}' failed after {attempts} attempt(s): {Describe(e, step)}");
+            await journal.HaltAsync(lease, $"step '{step.Id}' failed after {record.Attempts} attempt(s): {Describe(e, step)}");
             return RunExecutionResult.Halted;
         }
     }
 
-    private async Task AttemptAsync(RunLease lease, StepDefinition step, ActivityRegistration registration, IReadOnlyDictionary<string, JsonObject> outputs, CancellationToken attemptToken, CancellationToken abort, CancellationToken stopping)
+    private async Task AttemptAsync(RunLease lease, StepRecord record, StepDefinition step, ActivityRegistration registration, IReadOnlyDictionary<string, JsonObject> outputs, CancellationToken attemptToken, CancellationToken abort, CancellationToken stopping)
     {
-        var attempt = await journal.BeginAttemptAsync(lease, step.Id);
+        var attempt = await journal.BeginAttemptAsync(lease, record);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -159,7 +176,7 @@ public sealed class RunExecutor(
                 identity,
                 parameters,
                 outputs,
-                (note, _) => journal.RecordIntentAsync(lease, attempt.Id, note),
+                (note, _) => journal.RecordIntentAsync(lease, attempt, note),
                 loggers.CreateLogger($"LeoPass.Recovery.Activity.{registration.Descriptor.Type}"),
                 time,
                 scope.ServiceProvider);
@@ -169,7 +186,7 @@ public sealed class RunExecutor(
             {
                 throw new ActivityFailedException($"the output of step '{step.Id}' is {Encoding.UTF8.GetByteCount(output)} bytes; at most {ActivityResult.MaxOutputBytes} are kept in the journal", retryable: false);
             }
-            await journal.EndAttemptAsync(lease, attempt, AttemptOutcome.Succeeded, null, output, step);
+            await journal.EndAttemptAsync(lease, record, attempt, AttemptOutcome.Succeeded, null, output, step);
         }
         catch (Exception e) when (e is not (RunOwnershipLostException or RunNoLongerRunningException))
         {
@@ -185,7 +202,7 @@ public sealed class RunExecutor(
                 _ => e.Message,
             };
             _logger.LogWarning("run {RunId} step {StepId} attempt {Attempt}: {Outcome}: {Message}", lease.RunId, step.Id, attempt.Number, outcome, message);
-            await journal.EndAttemptAsync(lease, attempt, outcome, message, null, step);
+            await journal.EndAttemptAsync(lease, record, attempt, outcome, message, null, step);
             throw;
         }
     }

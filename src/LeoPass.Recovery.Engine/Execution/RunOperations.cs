@@ -24,6 +24,7 @@ public sealed class RunOperations(
     DefinitionCatalog definitions,
     IRunDispatcher dispatcher,
     ActiveRuns activeRuns,
+    RunObservers observers,
     TimeProvider time,
     IEnumerable<IRunStartCheck> startChecks)
 {
@@ -136,6 +137,7 @@ public sealed class RunOperations(
             return (null, false);
         }, cancellationToken);
         activeRuns.Cancel(runId);
+        await NotifyAsync(runId, null);
     }
 
     /// <summary>Opens the gate the step waits at: before it, the step starts; after it, the step is complete.</summary>
@@ -162,7 +164,13 @@ public sealed class RunOperations(
         }, cancellationToken);
 
     /// <summary>Refuses the gate: the step fails and the run halts, waiting for a responder's retry, skip or abort.</summary>
-    public Task RejectAsync(long runId, string stepId, string note, string who, CancellationToken cancellationToken = default) =>
+    public async Task RejectAsync(long runId, string stepId, string note, string who, CancellationToken cancellationToken = default)
+    {
+        await RejectCoreAsync(runId, stepId, note, who, cancellationToken);
+        await NotifyAsync(runId, stepId);
+    }
+
+    private Task RejectCoreAsync(long runId, string stepId, string note, string who, CancellationToken cancellationToken) =>
         ChangeAsync(runId, who, "gate.reject", stepId, Required(note, "a note is required to reject a gate"), async (db, run, now) =>
         {
             var step = FindStep(run, stepId);
@@ -205,6 +213,13 @@ public sealed class RunOperations(
             dispatch = needsDispatch;
         }
         if (dispatch) await dispatcher.DispatchAsync(runId, cancellationToken: cancellationToken);
+    }
+
+    private async Task NotifyAsync(long runId, string? stepId)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var run = await db.Runs.AsNoTracking().SingleAsync(r => r.Id == runId);
+        await observers.NotifyAsync(run.Id, run.DefinitionId, run.DefinitionVersion, run.State, run.HaltReason, stepId);
     }
 
     private static StepRecord FindStep(RunRecord run, string stepId) =>

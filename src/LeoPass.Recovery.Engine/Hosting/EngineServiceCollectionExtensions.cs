@@ -49,6 +49,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton(sp => new DefinitionLoader(sp.GetRequiredService<ActivityRegistry>()));
         services.AddSingleton<DefinitionCatalog>();
         services.AddSingleton<ActiveRuns>();
+        services.AddSingleton<RunObservers>();
         services.AddSingleton<RunJournalWriter>();
         services.AddSingleton<RunExecutor>();
         services.AddSingleton<RunOperations>();

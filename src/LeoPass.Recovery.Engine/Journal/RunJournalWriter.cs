@@ -21,8 +21,10 @@ public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactor
     /// Takes the run over: Pending becomes Running, the lease token moves on (fencing out any
     /// previous holder) and attempts left Running by a dead node are marked Interrupted, their
     /// steps back to Pending. Null when the run is not Running (waiting, halted, finished).
+    /// The returned steps are this node's working copy: while the run is Running and the lease
+    /// is held, only this node changes them (every responder operation needs another run state).
     /// </summary>
-    public async Task<RunLease?> TakeOverAsync(long runId)
+    public async Task<(RunLease Lease, List<StepRecord> Steps)?> TakeOverAsync(long runId)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         await using var tx = await db.Database.BeginTransactionAsync();
@@ -38,6 +40,7 @@ public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactor
         var previousHolder = run.HolderNode;
         run.HolderNode = node.Id;
         run.UpdatedAt = now;
+        var steps = await db.Steps.Where(s => s.RunId == runId).OrderBy(s => s.Position).ToListAsync();
         var dangling = await db.Attempts.Where(a => a.RunId == runId && a.Outcome == AttemptOutcome.Running).ToListAsync();
         foreach (var attempt in dangling)
         {
@@ -45,27 +48,23 @@ public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactor
             attempt.EndedAt = now;
             attempt.Duration = now - attempt.StartedAt;
             attempt.Error = $"node {attempt.Node} stopped before the attempt ended (noticed by {node.Id} taking the run over)";
-            var step = await db.Steps.SingleAsync(s => s.RunId == runId && s.StepId == attempt.StepId);
+            var step = steps.Single(s => s.StepId == attempt.StepId);
             if (step.State == StepState.Running) StepTransitions.Apply(step, StepOperation.Interrupt);
             db.Audit.Add(new AuditRecord { At = now, Who = $"node:{node.Id}", Action = "run.takeover", RunId = runId, StepId = attempt.StepId, Reason = $"attempt {attempt.Number} on {attempt.Node} was interrupted", Details = $"previous holder {previousHolder}" });
         }
         await db.SaveChangesAsync();
         await tx.CommitAsync();
-        return new RunLease(run.Id, run.LeaseToken, node.Id, run.DefinitionVersionId, run.DefinitionId, run.DefinitionVersion,
+        foreach (var step in steps) db.Entry(step).State = EntityState.Detached;
+        var lease = new RunLease(run.Id, run.LeaseToken, node.Id, run.DefinitionVersionId, run.DefinitionId, run.DefinitionVersion,
             JsonNode.Parse(run.Parameters) as JsonObject ?? []);
-    }
-
-    public async Task<IReadOnlyList<StepRecord>> StepsAsync(long runId)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync();
-        return await db.Steps.AsNoTracking().Where(s => s.RunId == runId).OrderBy(s => s.Position).ToListAsync();
+        return (lease, steps);
     }
 
     /// <summary>Commits the attempt row (started, node) before the activity runs.</summary>
-    public Task<AttemptRecord> BeginAttemptAsync(RunLease lease, string stepId) => FencedAsync(lease, async (db, run, now) =>
+    public Task<AttemptRecord> BeginAttemptAsync(RunLease lease, StepRecord step) => FencedAsync(lease, (db, run, now) =>
     {
         if (run.State != RunState.Running) throw new RunNoLongerRunningException(run.Id, run.State.ToString());
-        var step = await db.Steps.SingleAsync(s => s.RunId == run.Id && s.StepId == stepId);
+        Track(db, step);
         StepTransitions.Apply(step, StepOperation.Start);
         step.Attempts++;
         step.StartedAt ??= now;
@@ -73,7 +72,7 @@ public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactor
         var attempt = new AttemptRecord
         {
             RunId = run.Id,
-            StepId = stepId,
+            StepId = step.StepId,
             Number = step.Attempts,
             Node = node.Id,
             StartedAt = now,
@@ -82,30 +81,57 @@ public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactor
         };
         step.UnattributedWaitingTime = TimeSpan.Zero;
         db.Attempts.Add(attempt);
-        return attempt;
+        return Task.FromResult(attempt);
     });
 
-    public Task RecordIntentAsync(RunLease lease, long attemptId, string note) => FencedAsync(lease, async (db, _, _) =>
+    public async Task RecordIntentAsync(RunLease lease, AttemptRecord attempt, string note)
     {
-        await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE engine.attempts SET intents = array_append(intents, {note}) WHERE id = {attemptId}");
-        return true;
-    });
+        await FencedAsync(lease, async (db, _, _) =>
+        {
+            await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE engine.attempts SET intents = array_append(intents, {note}) WHERE id = {attempt.Id}");
+            return true;
+        });
+        // The working copy too: its end may be written as a whole row later.
+        attempt.Intents.Add(note);
+    }
 
     /// <summary>
     /// Commits the attempt's end (ended, duration, outcome, error, output) and moves the step:
     /// Succeeded (or WaitingForApproval when the step has an after-gate), Failed, or back to
     /// Pending when the attempt was interrupted by this node's shutdown.
     /// </summary>
-    public Task EndAttemptAsync(RunLease lease, AttemptRecord started, AttemptOutcome outcome, string? error, string? output, StepDefinition definition) =>
-        FencedAsync(lease, async (db, run, now) =>
+    /// <remarks>
+    /// A success that needs no gate is not written on its own: it is applied to the working copy
+    /// now, with this instant as its end, and written in the same transaction as whatever this
+    /// node writes next — normally the start of the next step, which follows within
+    /// milliseconds. That halves the transactions per step; a crash in between loses no more
+    /// than a crash just before a separate commit would (the step runs again as a new attempt).
+    /// </remarks>
+    public Task EndAttemptAsync(RunLease lease, StepRecord step, AttemptRecord attempt, AttemptOutcome outcome, string? error, string? output, StepDefinition definition)
+    {
+        if (outcome == AttemptOutcome.Succeeded && definition.GateAfter is null)
         {
-            var attempt = await db.Attempts.SingleAsync(a => a.Id == started.Id);
+            var now = time.GetUtcNow();
+            attempt.EndedAt = now;
+            attempt.Duration = now - attempt.StartedAt;
+            attempt.Outcome = outcome;
+            attempt.Output = output;
+            StepTransitions.Apply(step, StepOperation.Succeed);
+            step.EndedAt = now;
+            step.Output = output;
+            lease.PendingWrites.Add(attempt);
+            lease.PendingWrites.Add(step);
+            return Task.CompletedTask;
+        }
+        return FencedAsync(lease, (db, run, now) =>
+        {
+            Track(db, attempt);
+            Track(db, step);
             attempt.EndedAt = now;
             attempt.Duration = now - attempt.StartedAt;
             attempt.Outcome = outcome;
             attempt.Error = error;
             attempt.Output = output;
-            var step = await db.Steps.SingleAsync(s => s.RunId == run.Id && s.StepId == attempt.StepId);
             switch (outcome)
             {
                 case AttemptOutcome.Succeeded when definition.GateAfter is not null && run.State == RunState.Running:
@@ -128,28 +154,29 @@ public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactor
                     step.Error = error;
                     break;
             }
-            return true;
+            return Task.FromResult(true);
         });
+    }
 
-    public Task SkipDisabledAsync(RunLease lease, string stepId) => FencedAsync(lease, async (db, run, now) =>
+    public Task SkipDisabledAsync(RunLease lease, StepRecord step) => FencedAsync(lease, (db, run, now) =>
     {
-        var step = await db.Steps.SingleAsync(s => s.RunId == run.Id && s.StepId == stepId);
+        Track(db, step);
         StepTransitions.Apply(step, StepOperation.Skip);
         step.SkipReason = "disabled in definition";
         step.StartedAt = now;
         step.EndedAt = now;
-        return true;
+        return Task.FromResult(true);
     });
 
-    public Task WaitAtGateBeforeAsync(RunLease lease, string stepId, ApprovalGate gate) => FencedAsync(lease, async (db, run, now) =>
+    public Task WaitAtGateBeforeAsync(RunLease lease, StepRecord step, ApprovalGate gate) => FencedAsync(lease, (db, run, now) =>
     {
-        var step = await db.Steps.SingleAsync(s => s.RunId == run.Id && s.StepId == stepId);
+        Track(db, step);
         StepTransitions.Apply(step, StepOperation.WaitForApproval);
         step.GatePhase = GatePhase.Before;
         step.WaitingSince = now;
         RunTransitions.Apply(run, RunOperation.WaitForApproval);
-        db.Audit.Add(new AuditRecord { At = now, Who = $"node:{node.Id}", Action = "gate.wait", RunId = run.Id, StepId = stepId, Reason = gate.Question });
-        return true;
+        db.Audit.Add(new AuditRecord { At = now, Who = $"node:{node.Id}", Action = "gate.wait", RunId = run.Id, StepId = step.StepId, Reason = gate.Question });
+        return Task.FromResult(true);
     });
 
     /// <summary>The step failed past its retries: the run halts with a reason a responder can act on.</summary>
@@ -170,6 +197,12 @@ public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactor
         return Task.FromResult(true);
     });
 
+    public async Task<RunRecord> ReadAsync(long runId)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        return await db.Runs.AsNoTracking().Include(r => r.Steps).SingleAsync(r => r.Id == runId);
+    }
+
     /// <summary>The run's state and lease as committed now (for the abort watch).</summary>
     public async Task<(RunState State, long LeaseToken)> PeekAsync(long runId, CancellationToken cancellationToken)
     {
@@ -185,13 +218,34 @@ public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactor
         var run = await LockAsync(db, lease.RunId);
         if (run.LeaseToken != lease.Token) throw new RunOwnershipLostException(lease.RunId, lease.Token, run.LeaseToken, run.HolderNode);
         var now = time.GetUtcNow();
+        foreach (var pending in lease.PendingWrites) db.Update(pending);
         var result = await write(db, run, now);
         run.UpdatedAt = now;
         await db.SaveChangesAsync();
         await tx.CommitAsync();
+        lease.PendingWrites.Clear();
+        db.ChangeTracker.Clear();
         return result;
     }
 
-    internal static Task<RunRecord> LockAsync(EngineDbContext db, long runId) =>
-        db.Runs.FromSqlInterpolated($"SELECT * FROM engine.runs WHERE id = {runId} FOR UPDATE").SingleAsync();
+    /// <summary>Writes what <see cref="EndAttemptAsync"/> deferred, when no other write follows (the execution stops).</summary>
+    public Task FlushAsync(RunLease lease) =>
+        lease.PendingWrites.Count == 0 ? Task.CompletedTask : FencedAsync(lease, (_, _, _) => Task.FromResult(true));
+
+    private static void Track<T>(EngineDbContext db, T entity) where T : class
+    {
+        if (db.Entry(entity).State == EntityState.Detached) db.Attach(entity);
+    }
+
+    /// <summary>Locks the run row for the transaction and loads it, in one round trip.</summary>
+    internal static async Task<RunRecord> LockAsync(EngineDbContext db, long runId)
+    {
+        RunRecord? run = null;
+        // Not composed further (no subquery around FOR UPDATE): EF sends the SQL as written.
+        await foreach (var row in db.Runs.FromSqlInterpolated($"SELECT * FROM engine.runs WHERE id = {runId} FOR UPDATE").AsAsyncEnumerable())
+        {
+            run = row;
+        }
+        return run ?? throw new InvalidOperationException($"run {runId} does not exist");
+    }
 }

@@ -19,13 +19,21 @@ public sealed class CronTriggers(ISchedulerFactory schedulers, TimeProvider time
     /// </summary>
     public async Task SyncAsync(IEnumerable<WorkflowDefinition> definitions, Func<string, string?> environment, CancellationToken cancellationToken)
     {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
         foreach (var definition in definitions)
         {
-            if (definition.Trigger.Type != WorkflowTriggerType.Cron || definition.Trigger.Cron is null) continue;
+            if (definition.Trigger.Type != WorkflowTriggerType.Cron || definition.Trigger.Cron is null)
+            {
+                // A definition that stopped being scheduled must not keep firing from an old trigger.
+                foreach (var stale in await scheduler.GetTriggersOfJob(KeyFor(definition.Id), cancellationToken))
+                {
+                    await scheduler.UnscheduleJob(stale.Key, cancellationToken);
+                }
+                continue;
+            }
             var schedule = CronSchedule.Parse(
                 EnvironmentReferences.Resolve(definition.Trigger.Cron, environment),
                 definition.Trigger.TimeZone is null ? "UTC" : EnvironmentReferences.Resolve(definition.Trigger.TimeZone, environment));
-            var scheduler = await schedulers.GetScheduler(cancellationToken);
             var existing = await scheduler.GetTriggersOfJob(KeyFor(definition.Id), cancellationToken);
             var current = existing.Where(t => t.JobDataMap.GetString(CronRunJob.CronKey) == schedule.Expression
                                               && t.JobDataMap.GetString(CronRunJob.TimeZoneKey) == schedule.TimeZone.Id).ToList();

@@ -9,7 +9,10 @@ public class DemoTests
     [Fact]
     public async Task Demo_without_configuration_backs_up_drills_and_reports_then_reuses_its_state()
     {
-        var dataDir = Path.Combine(Directory.CreateTempSubdirectory("leopass-e2e-demo-").FullName, "demo");
+        var parent = Directory.CreateTempSubdirectory("leopass-e2e-demo-");
+        // As root the demo's cluster runs as the postgres user, who must be able to reach it.
+        parent.UnixFileMode |= UnixFileMode.OtherExecute | UnixFileMode.GroupExecute;
+        var dataDir = Path.Combine(parent.FullName, "demo");
         try
         {
             var first = await CliRunner.RunAsync(new Dictionary<string, string?>(), TimeSpan.FromMinutes(6), "demo", "--no-serve", "--data-dir", dataDir);

@@ -12,8 +12,23 @@ public partial class ReadmeTruthTests
 {
     private static readonly string Readme = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README.md"));
 
-    [GeneratedRegex(@"leopass-recovery((?:\s+[a-z][a-z-]*)+)((?:\s+(?:--[a-z-]+|[^\s|`]+))*)")]
+    // [ \t], not \s: a command line ends at the end of its line.
+    [GeneratedRegex(@"leopass-recovery((?:[ \t]+[a-z][a-z-]*)+)((?:[ \t]+(?:--[a-z-]+|[^\s|`]+))*)")]
     private static partial Regex CommandLine();
+
+    /// <summary>The first cell of each row of the Commands table, e.g. "`run skip <id> --step S` / `run abort <id>`".</summary>
+    [GeneratedRegex(@"^\|\s*(`[a-z].*?)\s\|", RegexOptions.Multiline)]
+    private static partial Regex CommandTableCell();
+
+    /// <summary>Every command line the README shows: in code, and in the Commands table (without the program name).</summary>
+    private static IEnumerable<Match> CommandLines()
+    {
+        var commandsSection = Readme[Readme.IndexOf("## Commands", StringComparison.Ordinal)..];
+        commandsSection = commandsSection[..commandsSection.IndexOf("\n## ", 5, StringComparison.Ordinal)];
+        var fromTable = CommandTableCell().Matches(commandsSection)
+            .SelectMany(cell => Regex.Matches(cell.Groups[1].Value, "`([^`]+)`").Select(span => "leopass-recovery " + span.Groups[1].Value.Replace("\\|", "|", StringComparison.Ordinal)));
+        return CommandLine().Matches(Readme).Concat(fromTable.SelectMany(line => CommandLine().Matches(line)));
+    }
 
     [GeneratedRegex(@"^\|\s*`([A-Z][A-Z0-9_]+)`\s*\|", RegexOptions.Multiline)]
     private static partial Regex VariableRow();
@@ -47,7 +62,7 @@ public partial class ReadmeTruthTests
     {
         var problems = new List<string>();
         var checkedCommands = 0;
-        foreach (Match match in CommandLine().Matches(Readme))
+        foreach (var match in CommandLines())
         {
             var words = match.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             var path = new List<string>();

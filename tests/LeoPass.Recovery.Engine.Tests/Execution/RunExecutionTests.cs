@@ -43,7 +43,8 @@ public sealed class RunExecutionTests
         var work = journal.Aggregate(TimeSpan.Zero, (sum, a) => sum + a.Duration!.Value);
         Assert.True(work >= TimeSpan.FromMilliseconds(900));
         var overhead = run.WallTime!.Value - work;
-        Assert.InRange(overhead, TimeSpan.Zero, TimeSpan.FromMilliseconds(500));
+        // Takeover, three journal transactions and the run's completion, on a shared 2-core machine.
+        Assert.InRange(overhead, TimeSpan.Zero, TimeSpan.FromSeconds(1));
     }
 
     [Fact]
@@ -72,6 +73,23 @@ public sealed class RunExecutionTests
         Assert.Equal(StepState.Failed, run.Steps.Single(s => s.StepId == "broken").State);
         Assert.Equal(StepState.Pending, run.Steps.Single(s => s.StepId == "never").State);
         Assert.Contains("step 'broken' failed after 2 attempt(s)", run.HaltReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Observers_hear_that_a_run_halted_with_its_reason_and_later_succeeded()
+    {
+        await using var engine = await EngineHarness.StartAsync();
+        await engine.PublishAsync(Definition("observed", FailUntil("flaky", succeedOnAttempt: 2, maxAttempts: 1)));
+        var runId = await engine.StartRunAsync("observed");
+        await engine.WaitForAsync(runId, RunState.Halted);
+
+        await engine.Operations.RetryAsync(runId, "ops");
+        await engine.WaitForAsync(runId, RunState.Succeeded);
+
+        var changes = engine.Observer.Changes.Where(c => c.RunId == runId).ToList();
+        Assert.Equal([RunState.Halted, RunState.Succeeded], changes.Select(c => c.State));
+        Assert.Contains("step 'flaky' failed after 1 attempt(s)", changes[0].Reason, StringComparison.Ordinal);
+        Assert.Equal("flaky", changes[0].StepId);
     }
 
     [Fact]

@@ -38,6 +38,7 @@ public sealed class EngineHarness : IAsyncDisposable
     public IServiceProvider Services => _host.Services;
     public RunOperations Operations => Services.GetRequiredService<RunOperations>();
     public RunQueries Queries => Services.GetRequiredService<RunQueries>();
+    public RecordingRunObserver Observer => Services.GetRequiredService<RecordingRunObserver>();
 
     public static async Task<EngineHarness> StartAsync(FakeTimeProvider? clock = null, TestDatabase? database = null, bool executesRuns = true, string? schedulerName = null)
     {
@@ -53,6 +54,8 @@ public sealed class EngineHarness : IAsyncDisposable
             o.ExecutesRuns = executesRuns;
         });
         builder.Services.AddActivity<AdvanceClockActivity>();
+        builder.Services.AddSingleton<RecordingRunObserver>();
+        builder.Services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<RecordingRunObserver>());
         var host = builder.Build();
         await host.StartAsync();
         return new EngineHarness(database, host, clock);
@@ -70,7 +73,7 @@ public sealed class EngineHarness : IAsyncDisposable
     /// <summary>Polls until the run is in one of the states, or fails with the run as it stands.</summary>
     public async Task<RunView> WaitForAsync(long runId, params RunState[] states)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         RunView run;
         do
         {
