@@ -12,6 +12,7 @@ internal static class CommandGroups
         yield return DrillCommands.Create();
         yield return ServerCommand.Create();
         yield return KeysCommands.Create();
+        yield return TokenCommands.Create();
         yield return Demo.DemoCommand.Create();
         yield return BenchCommand.Create();
     }

@@ -45,6 +45,17 @@ internal static class EngineHostBuilder
         builder.Logging.AddFilter("Quartz", LogLevel.Warning);
         // A failed start is reported once, as the command's one-line error, not as a logged stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        AddEngine(builder, role, settings, publishDefinitions);
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// The engine, the backup services and the product's activities, configured from the
+    /// environment, in any host: the generic host of `run` commands or the `server` command's
+    /// WebApplication.
+    /// </summary>
+    public static void AddEngine(IHostApplicationBuilder builder, EngineRole role, RecoverySettings settings, bool publishDefinitions = true)
+    {
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         SecretRedactor.Shared.AddRange(settings.Secrets());
         builder.Services.AddSingleton(settings).AddSingleton(SecretRedactor.Shared).AddHttpClient();
@@ -58,7 +69,6 @@ internal static class EngineHostBuilder
             // Built-in diagnostics activities (sleep, fail-until, noop) for tests and benchmarks; never on by default.
             o.EnableDiagnosticActivities = Environment.GetEnvironmentVariable("LEOPASS_ENABLE_TEST_ACTIVITIES") == "1";
         });
-        return builder.Build();
     }
 
     /// <summary>LEOPASS_WORKFLOWS_DIR, else workflows/ of the repository the CLI was started from, else ./workflows.</summary>

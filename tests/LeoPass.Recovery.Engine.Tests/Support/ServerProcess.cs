@@ -34,6 +34,8 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["LEOPASS_WORKFLOWS_DIR"] = workflowsDirectory;
         start.Environment["LEOPASS_SCHEDULER_NAME"] = schedulerName;
         start.Environment["LEOPASS_ENABLE_TEST_ACTIVITIES"] = "1";
+        // The server also serves the HTTP API: several on one machine each take a free port.
+        start.Environment["LEOPASS_LISTEN_URL"] = "http://127.0.0.1:0";
         foreach (var name in new[] { "DATABASE_URL", "BACKUP_CRON", "BACKUP_TZ", "OCI_BUCKET" }) start.Environment.Remove(name);
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start leopass-recovery server");
         var server = new ServerProcess(process);

@@ -29,6 +29,8 @@ public sealed class RunbookServer : IAsyncDisposable
         foreach (var (k, v) in variables) start.Environment[k] = v;
         start.Environment["LEOPASS_WORKFLOWS_DIR"] = Path.Combine(RepositoryRoot.Path, "workflows");
         start.Environment["LEOPASS_SCHEDULER_NAME"] = schedulerName;
+        // The server also serves the HTTP API: several on one machine each take a free port.
+        start.Environment["LEOPASS_LISTEN_URL"] = "http://127.0.0.1:0";
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start leopass-recovery server");
         var server = new RunbookServer(process);
         process.OutputDataReceived += (_, e) => server.Record(e.Data);

@@ -1,0 +1,73 @@
+using System.Security.Claims;
+using LeoPass.Recovery.Backup.Artefacts;
+using LeoPass.Recovery.Backup.Catalogue;
+using LeoPass.Recovery.Backup.Pipeline;
+using LeoPass.Recovery.Backup.Reading;
+using LeoPass.Recovery.Backup.Verification;
+using LeoPass.Recovery.Core.Configuration;
+using LeoPass.Recovery.Engine.Execution;
+using LeoPass.Recovery.Engine.Journal;
+using LeoPass.Recovery.Server.Auth;
+using LeoPass.Recovery.Server.Errors;
+using LeoPass.Recovery.Server.Idempotency;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace LeoPass.Recovery.Server.Apis;
+
+/// <summary>/api/backups: the catalogue, manifests, a backup now (a nightly-backup run), verification.</summary>
+public static class BackupsApi
+{
+    public static RouteGroupBuilder MapBackupsApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/backups").WithTags("Backups").RequireAuthorization(RolePolicies.Viewer);
+        api.MapGet("/", ListBackups).WithSummary("Catalogued backups, newest first");
+        api.MapGet("/{key}", GetManifest).WithSummary("A backup's manifest, read from the store ('latest' = newest verified)");
+        api.MapPost("/run", RunBackupNow).RequireAuthorization(RolePolicies.Operator)
+            .WithSummary("Start a nightly-backup run now; honours Idempotency-Key. Follow it at /api/runs/{id}");
+        api.MapPost("/{key}/verify", VerifyBackup).RequireAuthorization(RolePolicies.Operator)
+            .WithSummary("Download the backup and check it against its manifest (decrypting it when this node holds the private key)");
+        return api;
+    }
+
+    public static async Task<Ok<IReadOnlyList<BackupSummary>>> ListBackups(BackupCatalogue catalogue, CancellationToken cancellationToken) =>
+        TypedResults.Ok<IReadOnlyList<BackupSummary>>((await catalogue.ListAsync(cancellationToken)).Select(b => new BackupSummary(
+            b.Key, b.DatabaseName, b.SnapshotStartedAt, b.CreatedAt, b.StoredBytes, b.DumpBytes, b.Sha256, b.UploadVerification, b.Compression,
+            b.LastVerifiedAt, b.LastVerifyResult is null ? null : ApiRedactor.Redact(b.LastVerifyResult))).ToList());
+
+    public static async Task<Ok<BackupManifest>> GetManifest(string key, ArtefactReader reader, BackupCatalogue catalogue, CancellationToken cancellationToken)
+    {
+        if (string.Equals(key, "latest", StringComparison.OrdinalIgnoreCase) && await catalogue.LatestVerifiedAsync(cancellationToken) is null)
+        {
+            throw new NotFoundException("there is no verified backup in the catalogue yet: run one with POST /api/backups/run");
+        }
+        return TypedResults.Ok(await reader.ResolveAsync(key, cancellationToken));
+    }
+
+    public static async Task<Results<Accepted<RunView>, Ok<RunView>, ValidationProblem>> RunBackupNow(
+        BackupRunBody? body, [FromHeader(Name = RunsApi.IdempotencyKeyHeader)] string? idempotencyKey,
+        ClaimsPrincipal user, IdempotentRunStarter starter, RunQueries queries, HttpContext http, CancellationToken cancellationToken)
+    {
+        var validation = new Validation().Check(idempotencyKey is null || idempotencyKey.Length is > 0 and <= IdempotentRunStarter.MaxKeyLength,
+            RunsApi.IdempotencyKeyHeader, $"the Idempotency-Key header must be 1–{IdempotentRunStarter.MaxKeyLength} characters");
+        if (!validation.IsValid) return validation.Result();
+        var caller = user.Caller();
+        var request = new StartRunRequest(BackupJob.JobName, body?.Parameters ?? [], caller.Who, "api");
+        var outcome = await starter.StartAsync(request, idempotencyKey, caller, cancellationToken);
+        var run = (await queries.GetAsync(outcome.RunId, cancellationToken)).Redacted();
+        if (!outcome.Replayed) return TypedResults.Accepted($"/api/runs/{run.Id}", run);
+        http.Response.Headers["Idempotent-Replayed"] = "true";
+        return TypedResults.Ok(run);
+    }
+
+    public static async Task<Ok<BackupVerification>> VerifyBackup(string key, BackupVerifier verifier, RecoverySettings settings, CancellationToken cancellationToken)
+    {
+        // A backup host holds the public key only: it can still prove the stored bytes match the manifest.
+        var decrypt = settings.Backup.DecryptionPrivateKeyPath is not null;
+        var result = await verifier.VerifyAsync(key, decrypt, observer: null, cancellationToken);
+        return TypedResults.Ok(new BackupVerification(result.Manifest.Key, decrypt, result.Sha256, result.StoredBytes, result.DumpBytes, result.Duration));
+    }
+}

@@ -1,0 +1,44 @@
+using System.Text.Json.Nodes;
+using LeoPass.Recovery.Engine.Journal;
+
+namespace LeoPass.Recovery.Server.Apis;
+
+/// <summary>POST /api/runs: which definition (newest version unless <see cref="Version"/>) with which run parameters.</summary>
+public sealed record StartRunBody(string? Definition, int? Version = null, Dictionary<string, string>? Parameters = null);
+
+/// <summary>POST /api/backups/run: run the nightly-backup definition now.</summary>
+public sealed record BackupRunBody(Dictionary<string, string>? Parameters = null);
+
+public sealed record ReasonBody(string? Reason);
+
+public sealed record StepReasonBody(string? Step, string? Reason);
+
+public sealed record GateBody(string? Step, string? Note);
+
+/// <summary>A run with its journal (one row per step attempt) and its audit trail.</summary>
+public sealed record RunDetails(RunView Run, IReadOnlyList<AttemptView> Journal, IReadOnlyList<AuditView> Audit);
+
+public sealed record DefinitionSummary(string Id, int Version, string Title, DateTimeOffset PublishedAt, string PublishedBy, string Source, string ContentHash);
+
+public sealed record DefinitionDetails(DefinitionSummary Summary, JsonNode? Content);
+
+public sealed record DefinitionValidation(bool Valid, string Id, int Version, string Title, int Steps, string ContentHash);
+
+public sealed record BackupSummary(
+    string Key,
+    string Database,
+    DateTimeOffset SnapshotStartedAt,
+    DateTimeOffset CreatedAt,
+    long StoredBytes,
+    long DumpBytes,
+    string Sha256,
+    string UploadVerification,
+    string Compression,
+    DateTimeOffset? LastVerifiedAt,
+    string? LastVerifyResult);
+
+public sealed record BackupVerification(string Key, bool Decrypted, string Sha256, long StoredBytes, long DumpBytes, TimeSpan Duration);
+
+public sealed record HealthEntry(string Name, string Status, string? Description, TimeSpan Duration);
+
+public sealed record HealthAnswer(string Status, IReadOnlyList<HealthEntry> Checks);

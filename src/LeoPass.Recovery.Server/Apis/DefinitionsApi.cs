@@ -1,0 +1,68 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LeoPass.Recovery.Engine.Definitions;
+using LeoPass.Recovery.Engine.Execution;
+using LeoPass.Recovery.Engine.Persistence;
+using LeoPass.Recovery.Server.Auth;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+
+namespace LeoPass.Recovery.Server.Apis;
+
+/// <summary>/api/definitions: what can run, checking a definition before publishing it, publishing a new version.</summary>
+public static class DefinitionsApi
+{
+    public static RouteGroupBuilder MapDefinitionsApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/definitions").WithTags("Definitions").RequireAuthorization(RolePolicies.Viewer);
+        api.MapGet("/", ListDefinitions).WithSummary("The newest published version of every definition");
+        api.MapGet("/{id}", GetDefinition).WithSummary("A published definition (newest version unless ?version=) with its JSON");
+        // Validation changes nothing, so a viewer may check a definition before asking an admin to publish it.
+        api.MapPost("/validate", ValidateDefinition).WithSummary("Check a definition against the schema and the activities of this node; publishes nothing");
+        api.MapPost("/", PublishDefinition).RequireAuthorization(RolePolicies.Admin)
+            .WithSummary("Publish a new definition version (admin). The same content again is a no-op; other content under a published version is 409");
+        return api;
+    }
+
+    public static async Task<Ok<IReadOnlyList<DefinitionSummary>>> ListDefinitions(DefinitionCatalog catalog, CancellationToken cancellationToken) =>
+        TypedResults.Ok<IReadOnlyList<DefinitionSummary>>((await catalog.ListLatestAsync(cancellationToken)).Select(Summary).ToList());
+
+    public static async Task<Ok<DefinitionDetails>> GetDefinition(string id, int? version, IDbContextFactory<EngineDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.DefinitionVersions.AsNoTracking().Where(d => d.DefinitionId == id);
+        if (version is not null) query = query.Where(d => d.Version == version);
+        var record = await query.OrderByDescending(d => d.Version).FirstOrDefaultAsync(cancellationToken)
+            ?? throw new NotFoundException($"no workflow definition '{id}'{(version is null ? "" : $" version {version}")} is published");
+        // Definitions should hold ${ENV} references, not secrets; masked anyway in case one was pasted in.
+        return TypedResults.Ok(new DefinitionDetails(Summary(record), JsonNode.Parse(Errors.ApiRedactor.Redact(record.Content))));
+    }
+
+    public static Ok<DefinitionValidation> ValidateDefinition(JsonElement definition, DefinitionLoader loader)
+    {
+        var loaded = loader.Parse(definition.GetRawText(), "request body");
+        return TypedResults.Ok(Validation(loaded));
+    }
+
+    public static async Task<Results<Created<DefinitionSummary>, Ok<DefinitionSummary>>> PublishDefinition(
+        JsonElement definition, ClaimsPrincipal user, DefinitionLoader loader, DefinitionCatalog catalog, CancellationToken cancellationToken)
+    {
+        var caller = user.Caller();
+        var loaded = loader.Parse(definition.GetRawText(), $"api ({caller.Who})");
+        var existing = await catalog.FindLatestAsync(loaded.Definition.Id, cancellationToken);
+        var record = await catalog.PublishAsync(loaded, caller.Who, cancellationToken);
+        var unchanged = existing is not null && existing.Id == record.Id;
+        return unchanged
+            ? TypedResults.Ok(Summary(record))
+            : TypedResults.Created($"/api/definitions/{record.DefinitionId}?version={record.Version}", Summary(record));
+    }
+
+    private static DefinitionSummary Summary(DefinitionVersionRecord d) => new(d.DefinitionId, d.Version, d.Title, d.PublishedAt, d.PublishedBy, d.Source, d.ContentHash);
+
+    private static DefinitionValidation Validation(LoadedDefinition loaded) =>
+        new(true, loaded.Definition.Id, loaded.Definition.Version, loaded.Definition.Title, loaded.Definition.Steps.Count, loaded.ContentHash);
+}

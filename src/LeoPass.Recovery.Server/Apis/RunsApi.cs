@@ -1,0 +1,169 @@
+using System.Security.Claims;
+using LeoPass.Recovery.Engine.Execution;
+using LeoPass.Recovery.Engine.Journal;
+using LeoPass.Recovery.Engine.Persistence;
+using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Server.Access;
+using LeoPass.Recovery.Server.Auth;
+using LeoPass.Recovery.Server.Errors;
+using LeoPass.Recovery.Server.Idempotency;
+using LeoPass.Recovery.Runbook.Reporting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+
+namespace LeoPass.Recovery.Server.Apis;
+
+/// <summary>/api/runs: start runs, follow them, and act on them as a responder.</summary>
+public static class RunsApi
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    private const int MaxListLimit = 200;
+
+    public static RouteGroupBuilder MapRunsApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/runs").WithTags("Runs").RequireAuthorization(RolePolicies.Viewer);
+
+        api.MapGet("/", ListRuns).WithSummary("List runs, newest first, filtered by definition, state and creation time");
+        api.MapGet("/{id:long}", GetRun).WithSummary("A run with its steps, journal (one row per attempt) and audit trail");
+        api.MapGet("/{id:long}/report", GetReport).WithSummary("The run's report: RTO and RPO against their targets, and every step");
+        api.MapGet("/{id:long}/report.md", GetMarkdownReport).WithSummary("The run's report as Markdown")
+            .Produces<string>(StatusCodes.Status200OK, "text/markdown");
+
+        api.MapPost("/", StartRun).RequireAuthorization(RolePolicies.Operator)
+            .WithSummary("Start a run; honours Idempotency-Key. incident-restore and dr-rehearsal need an admin token");
+        api.MapPost("/{id:long}/retry", Retry).RequireAuthorization(RolePolicies.Operator).WithSummary("Re-run the failed step of a halted run");
+        api.MapPost("/{id:long}/resume", Resume).RequireAuthorization(RolePolicies.Operator).WithSummary("Continue a halted run from its first unfinished step");
+        api.MapPost("/{id:long}/skip", Skip).RequireAuthorization(RolePolicies.Operator).WithSummary("Skip a step of a halted run, with a reason (admin on production definitions)");
+        api.MapPost("/{id:long}/abort", Abort).RequireAuthorization(RolePolicies.Operator).WithSummary("Abort a run for good, with a reason (admin on production definitions)");
+        api.MapPost("/{id:long}/approve", Approve).RequireAuthorization(RolePolicies.Operator).WithSummary("Open the approval gate a step waits at");
+        api.MapPost("/{id:long}/reject", Reject).RequireAuthorization(RolePolicies.Operator).WithSummary("Reject the approval gate a step waits at: the run halts");
+        return api;
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<RunView>>, ValidationProblem>> ListRuns(
+        IDbContextFactory<EngineDbContext> dbFactory, RunQueries queries,
+        string? definition, RunState? state, DateTimeOffset? since, DateTimeOffset? until, int? limit, CancellationToken cancellationToken)
+    {
+        var validation = new Validation()
+            .Check(limit is null or (> 0 and <= MaxListLimit), "limit", $"limit must be between 1 and {MaxListLimit}")
+            .Check(since is null || until is null || since <= until, "since", "since must not be after until");
+        if (!validation.IsValid) return validation.Result();
+
+        // The engine's list has no time filter: select the ids here, then read each run through RunQueries.
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.Runs.AsNoTracking();
+        if (definition is not null) query = query.Where(r => r.DefinitionId == definition);
+        if (state is not null) query = query.Where(r => r.State == state);
+        if (since is not null) query = query.Where(r => r.CreatedAt >= since);
+        if (until is not null) query = query.Where(r => r.CreatedAt <= until);
+        var ids = await query.OrderByDescending(r => r.Id).Take(limit ?? 50).Select(r => r.Id).ToListAsync(cancellationToken);
+        var runs = new List<RunView>(ids.Count);
+        foreach (var id in ids) runs.Add((await queries.GetAsync(id, cancellationToken)).Redacted());
+        return TypedResults.Ok<IReadOnlyList<RunView>>(runs);
+    }
+
+    public static async Task<Ok<RunDetails>> GetRun(long id, RunQueries queries, CancellationToken cancellationToken)
+    {
+        var run = await queries.GetAsync(id, cancellationToken);
+        var journal = await queries.JournalAsync(id, cancellationToken);
+        var audit = await queries.AuditAsync(id, cancellationToken);
+        return TypedResults.Ok(new RunDetails(run.Redacted(), journal.Select(a => a.Redacted()).ToList(), audit.Select(a => a.Redacted()).ToList()));
+    }
+
+    /// <summary>The runbook's report — the same one `run report` prints and the post-mortem writes to SHIP_NOTES.</summary>
+    public static async Task<Ok<RunReport>> GetReport(long id, RunReportBuilder reports, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await reports.BuildAsync(id, null, cancellationToken)).Redacted());
+
+    public static async Task<ContentHttpResult> GetMarkdownReport(long id, RunReportBuilder reports, CancellationToken cancellationToken) =>
+        TypedResults.Text(ApiRedactor.Redact(RunReportMarkdown.Render(await reports.BuildAsync(id, null, cancellationToken))), "text/markdown; charset=utf-8");
+
+    public static async Task<Results<Created<RunView>, Ok<RunView>, ValidationProblem, ProblemHttpResult>> StartRun(
+        StartRunBody body, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        ClaimsPrincipal user, IdempotentRunStarter starter, RunQueries queries, HttpContext http, CancellationToken cancellationToken)
+    {
+        var validation = new Validation()
+            .Require("definition", body.Definition, "the definition id is required, e.g. \"restore-drill\"")
+            .Check(body.Version is null or > 0, "version", "version must be a positive number")
+            .Check(idempotencyKey is null || idempotencyKey.Length is > 0 and <= IdempotentRunStarter.MaxKeyLength, IdempotencyKeyHeader,
+                $"the Idempotency-Key header must be 1–{IdempotentRunStarter.MaxKeyLength} characters");
+        if (!validation.IsValid) return validation.Result();
+        var caller = user.Caller();
+        var required = RolePolicies.ToStart(body.Definition!);
+        if (!caller.Has(required)) return Forbidden(caller, required, $"start '{body.Definition}'");
+
+        var request = new StartRunRequest(body.Definition!, body.Parameters ?? [], caller.Who, "api", Version: body.Version);
+        var outcome = await starter.StartAsync(request, idempotencyKey, caller, cancellationToken);
+        var run = (await queries.GetAsync(outcome.RunId, cancellationToken)).Redacted();
+        if (!outcome.Replayed) return TypedResults.Created($"/api/runs/{run.Id}", run);
+        http.Response.Headers["Idempotent-Replayed"] = "true";
+        return TypedResults.Ok(run);
+    }
+
+    public static async Task<Ok<RunView>> Retry(long id, ClaimsPrincipal user, RunOperations operations, RunQueries queries, CancellationToken cancellationToken)
+    {
+        await operations.RetryAsync(id, user.Caller().Who, cancellationToken);
+        return TypedResults.Ok((await queries.GetAsync(id, cancellationToken)).Redacted());
+    }
+
+    public static async Task<Ok<RunView>> Resume(long id, ClaimsPrincipal user, RunOperations operations, RunQueries queries, CancellationToken cancellationToken)
+    {
+        await operations.ResumeAsync(id, user.Caller().Who, cancellationToken);
+        return TypedResults.Ok((await queries.GetAsync(id, cancellationToken)).Redacted());
+    }
+
+    public static async Task<Results<Ok<RunView>, ValidationProblem, ProblemHttpResult>> Skip(
+        long id, StepReasonBody body, ClaimsPrincipal user, RunOperations operations, RunQueries queries, CancellationToken cancellationToken)
+    {
+        var validation = new Validation()
+            .Require("step", body.Step, "the id of the step to skip is required")
+            .Require("reason", body.Reason, "a reason is required to skip a step (kept in the audit trail)");
+        if (!validation.IsValid) return validation.Result();
+        var caller = user.Caller();
+        var run = await queries.GetAsync(id, cancellationToken);
+        var required = RolePolicies.ToSkipOrAbort(run.DefinitionId);
+        if (!caller.Has(required)) return Forbidden(caller, required, $"skip steps of a '{run.DefinitionId}' run");
+        await operations.SkipAsync(id, body.Step!, body.Reason!, caller.Who, cancellationToken);
+        return TypedResults.Ok((await queries.GetAsync(id, cancellationToken)).Redacted());
+    }
+
+    public static async Task<Results<Ok<RunView>, ValidationProblem, ProblemHttpResult>> Abort(
+        long id, ReasonBody body, ClaimsPrincipal user, RunOperations operations, RunQueries queries, CancellationToken cancellationToken)
+    {
+        var validation = new Validation().Require("reason", body.Reason, "a reason is required to abort a run (kept in the audit trail)");
+        if (!validation.IsValid) return validation.Result();
+        var caller = user.Caller();
+        var run = await queries.GetAsync(id, cancellationToken);
+        var required = RolePolicies.ToSkipOrAbort(run.DefinitionId);
+        if (!caller.Has(required)) return Forbidden(caller, required, $"abort a '{run.DefinitionId}' run");
+        await operations.AbortAsync(id, body.Reason!, caller.Who, cancellationToken);
+        return TypedResults.Ok((await queries.GetAsync(id, cancellationToken)).Redacted());
+    }
+
+    public static async Task<Results<Ok<RunView>, ValidationProblem>> Approve(
+        long id, GateBody body, ClaimsPrincipal user, RunOperations operations, RunQueries queries, CancellationToken cancellationToken)
+    {
+        var validation = new Validation().Require("step", body.Step, "the id of the step whose gate is approved is required");
+        if (!validation.IsValid) return validation.Result();
+        await operations.ApproveAsync(id, body.Step!, body.Note, user.Caller().Who, cancellationToken);
+        return TypedResults.Ok((await queries.GetAsync(id, cancellationToken)).Redacted());
+    }
+
+    public static async Task<Results<Ok<RunView>, ValidationProblem>> Reject(
+        long id, GateBody body, ClaimsPrincipal user, RunOperations operations, RunQueries queries, CancellationToken cancellationToken)
+    {
+        var validation = new Validation()
+            .Require("step", body.Step, "the id of the step whose gate is rejected is required")
+            .Require("note", body.Note, "a note is required to reject a gate (kept in the audit trail)");
+        if (!validation.IsValid) return validation.Result();
+        await operations.RejectAsync(id, body.Step!, body.Note!, user.Caller().Who, cancellationToken);
+        return TypedResults.Ok((await queries.GetAsync(id, cancellationToken)).Redacted());
+    }
+
+    internal static ProblemHttpResult Forbidden(ApiCaller caller, ApiRole required, string what) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+            detail: $"token '{caller.TokenName}' has role {caller.Role.Name()}; to {what} it needs role {required.Name()}");
+}

@@ -1,0 +1,72 @@
+using LeoPass.Recovery.Backup.Catalogue;
+using LeoPass.Recovery.Core.Targets;
+using LeoPass.Recovery.Engine.Journal;
+using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Server.Auth;
+using LeoPass.Recovery.Runbook.Reporting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace LeoPass.Recovery.Server.Apis;
+
+/// <summary>Is the database recoverable right now? The newest verified backup against the RPO, the last drill against the RTO, and what waits for a person.</summary>
+public sealed record RecoveryStatus(BackupStatus Backup, DrillStatus Drill, IReadOnlyList<AttentionItem> NeedsAttention, bool Healthy);
+
+/// <param name="WithinRpo">False when the newest verified backup is older than the RPO — the next restore would lose more than a day.</param>
+public sealed record BackupStatus(string? Key, DateTimeOffset? SnapshotStartedAt, TimeSpan? Age, TimeSpan RpoTarget, bool WithinRpo);
+
+/// <param name="WithinRto">Null when no drill succeeded yet.</param>
+public sealed record DrillStatus(long? RunId, string? Definition, DateTimeOffset? EndedAt, TimeSpan? Rto, TimeSpan RtoTarget, bool? WithinRto);
+
+public sealed record AttentionItem(long RunId, string Definition, RunState State, string? Step, string? Reason);
+
+public static class StatusApi
+{
+    /// <summary>Definitions whose successful runs measure the RTO.</summary>
+    private static readonly string[] DrillDefinitions = ["restore-drill", "dr-rehearsal", "incident-restore"];
+
+    public static RouteGroupBuilder MapStatusApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/status").WithTags("Status").RequireAuthorization(RolePolicies.Viewer);
+        api.MapGet("/", GetStatus).WithSummary("Newest verified backup against the 24 h RPO, last drill against the 2 h RTO, runs waiting for a person");
+        return api;
+    }
+
+    public static async Task<Ok<RecoveryStatus>> GetStatus(BackupCatalogue catalogue, RunQueries queries, RunReportBuilder reports, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var latest = await catalogue.LatestVerifiedAsync(cancellationToken);
+        var age = latest is null ? (TimeSpan?)null : now - latest.SnapshotStartedAt;
+        var backup = new BackupStatus(latest?.Key, latest?.SnapshotStartedAt, age, RecoveryTargets.RecoveryPointObjective,
+            age is { } a && a <= RecoveryTargets.RecoveryPointObjective);
+
+        RunView? lastDrill = null;
+        foreach (var definition in DrillDefinitions)
+        {
+            var found = await queries.ListAsync(1, definition, RunState.Succeeded, cancellationToken);
+            var succeeded = found.Count > 0 ? found[0] : null;
+            if (succeeded is not null && (lastDrill is null || succeeded.EndedAt > lastDrill.EndedAt)) lastDrill = succeeded;
+        }
+        var drill = new DrillStatus(null, null, null, null, RecoveryTargets.RecoveryTimeObjective, null);
+        if (lastDrill is not null)
+        {
+            var report = await reports.BuildAsync(lastDrill.Id, null, cancellationToken);
+            drill = new DrillStatus(lastDrill.Id, lastDrill.DefinitionId, lastDrill.EndedAt,
+                report.RtoSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null, TimeSpan.FromSeconds(report.RtoTargetSeconds), report.RtoMet);
+        }
+
+        var attention = new List<AttentionItem>();
+        foreach (var state in new[] { RunState.Halted, RunState.WaitingForApproval })
+        {
+            foreach (var run in (await queries.ListAsync(100, state: state, cancellationToken: cancellationToken)).Select(r => r.Redacted()))
+            {
+                var step = run.Steps.FirstOrDefault(s => s.State is StepState.Failed or StepState.WaitingForApproval);
+                attention.Add(new AttentionItem(run.Id, run.DefinitionId, run.State, step?.StepId, run.HaltReason ?? (step?.WaitingAtGate is { } gate ? $"waiting for approval {gate} the step" : null)));
+            }
+        }
+        var healthy = backup.WithinRpo && drill.WithinRto != false && attention.Count == 0;
+        return TypedResults.Ok(new RecoveryStatus(backup, drill, attention.OrderBy(a => a.RunId).ToList(), healthy));
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using LeoPass.Recovery.Backup;
+using LeoPass.Recovery.Engine.Definitions;
+using LeoPass.Recovery.Engine.Execution;
+using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Server.Idempotency;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+
+namespace LeoPass.Recovery.Server.Errors;
+
+/// <summary>
+/// Turns the engine's and the backup code's exceptions into RFC 7807 problem details: the
+/// engine's refusals keep their message (it says the current state and what is allowed); an
+/// unexpected exception is a 500 that says nothing about the inside.
+/// </summary>
+public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = Describe(exception);
+        if (problem.Status >= 500)
+        {
+            logger.LogError("{Method} {Path} failed: {Type}: {Message}", httpContext.Request.Method, httpContext.Request.Path, exception.GetType().Name, ApiRedactor.Redact(exception.Message));
+        }
+        httpContext.Response.StatusCode = problem.Status ?? 500;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    public static ProblemDetails Describe(Exception exception) => exception switch
+    {
+        IllegalTransitionException e => new ProblemDetails
+        {
+            Status = 409,
+            Title = "The run's state does not allow this",
+            Detail = e.Message,
+            Extensions = { ["currentState"] = e.CurrentState, ["operation"] = e.Operation, ["allowedNow"] = e.AllowedNow },
+        },
+        DefinitionVersionConflictException e => new ProblemDetails { Status = 409, Title = "Definition version already published", Detail = e.Message },
+        IdempotencyKeyReusedException e => new ProblemDetails { Status = 422, Title = "Idempotency-Key reused with a different request", Detail = e.Message },
+        NotFoundException e => new ProblemDetails { Status = 404, Title = "Not found", Detail = e.Message },
+        InvalidRunRequestException e => Validation.Problem(new Dictionary<string, string[]> { [FieldOf(e.Message)] = [e.Message] }),
+        InvalidDefinitionException e => Validation.Problem(e.Errors.GroupBy(x => x.Path).ToDictionary(g => g.Key, g => g.Select(x => x.Reason).ToArray())),
+        BadHttpRequestException { InnerException: JsonException json } => Validation.Problem(new Dictionary<string, string[]>
+        {
+            [json.Path is { Length: > 0 } path ? path : "body"] = [json.Message.Split(" Path:")[0]],
+        }),
+        BadHttpRequestException e when BoundParameter(e.Message) is { } field => Validation.Problem(new Dictionary<string, string[]> { [field] = [e.Message] }),
+        BadHttpRequestException e => new ProblemDetails { Status = e.StatusCode, Title = "Bad request", Detail = e.Message },
+        BackupException e when e.Stage == "resolve" => new ProblemDetails { Status = 404, Title = "No such backup", Detail = e.Message },
+        BackupException e => new ProblemDetails { Status = 502, Title = "The backup operation failed", Detail = e.Message },
+        OperationCanceledException => new ProblemDetails { Status = 499, Title = "Cancelled" },
+        _ => new ProblemDetails { Status = 500, Title = "Internal error", Detail = "an unexpected error occurred; the server log has the details" },
+    };
+
+    /// <summary>ASP.NET Core's binding failures read 'Failed to bind parameter "RunState? state" from "x".': the field is "state".</summary>
+    private static string? BoundParameter(string message)
+    {
+        const string marker = "parameter \"";
+        var at = message.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0) return null;
+        var end = message.IndexOf('"', at + marker.Length);
+        if (end < 0) return null;
+        var declaration = message[(at + marker.Length)..end];
+        return declaration[(declaration.LastIndexOf(' ') + 1)..];
+    }
+
+    /// <summary>The engine names a parameter in its messages ("… parameter 'x' …"); the field is then parameters.x.</summary>
+    private static string FieldOf(string message)
+    {
+        // The runbook's start check speaks the CLI's language: --confirm, restore point.
+        if (message.Contains("--confirm", StringComparison.Ordinal)) return "parameters.confirm";
+        if (message.Contains("restore point '", StringComparison.Ordinal)) return "parameters.backup";
+        var at = message.IndexOf("parameter '", StringComparison.Ordinal);
+        if (at < 0) return "body";
+        var start = at + "parameter '".Length;
+        var end = message.IndexOf('\'', start);
+        return end > start ? $"parameters.{message[start..end]}" : "parameters";
+    }
+}

@@ -1,0 +1,77 @@
+using System.Net;
+using System.Text;
+using LeoPass.Recovery.Server.Access;
+using LeoPass.Recovery.Server.Errors;
+using LeoPass.Recovery.Server.Tests.Support;
+
+namespace LeoPass.Recovery.Server.Tests;
+
+[Collection(ApiCollection.Name)]
+public sealed class SecretTests(ApiHost host)
+{
+    [Fact]
+    public async Task No_response_log_line_or_problem_detail_contains_a_secret()
+    {
+        var password = new Npgsql.NpgsqlConnectionStringBuilder(host.Database.ConnectionString).Password!;
+        var seen = new StringBuilder();
+        async Task Call(HttpClient client, HttpMethod method, string path, object? body = null)
+        {
+            using var request = new HttpRequestMessage(method, path);
+            if (body is not null) request.Content = new StringContent(body as string ?? System.Text.Json.JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+            using var response = await client.SendAsync(request);
+            seen.AppendLine(response.ToString()).AppendLine(await response.Content.ReadAsStringAsync());
+        }
+
+        // A step fails with a secret in its error (the run parameter is echoed by the activity).
+        var leaky = await host.Operator.StartAsync(TestDefinitions.Leaky, new { label = $"postgres:{password}@db with key {ApiHost.StorageSecret} and {host.AdminToken}" });
+        await host.Operator.WaitForAsync(leaky, "Halted");
+        await Call(host.Viewer, HttpMethod.Get, $"/api/runs/{leaky}");
+        await Call(host.Viewer, HttpMethod.Get, $"/api/runs/{leaky}/report");
+        await Call(host.Viewer, HttpMethod.Get, $"/api/runs/{leaky}/report.md");
+        await Call(host.Viewer, HttpMethod.Get, "/api/runs");
+        await Call(host.Viewer, HttpMethod.Get, "/api/status");
+        // Secrets sent in requests that fail: as a token, inside bodies, as unknown parameters.
+        await Call(host.Client(host.RevokedToken), HttpMethod.Get, "/api/runs");
+        await Call(host.Client(host.AdminToken + "x"), HttpMethod.Get, "/api/runs");
+        await Call(host.Viewer, HttpMethod.Post, "/api/runs", new { definition = TestDefinitions.Drill, parameters = new Dictionary<string, string> { [host.OperatorToken] = password } });
+        await Call(host.Operator, HttpMethod.Post, "/api/runs", new { definition = TestDefinitions.Drill, parameters = new Dictionary<string, string> { [host.OperatorToken] = password } });
+        await Call(host.Operator, HttpMethod.Post, "/api/runs", new { definition = $"drill-{ApiHost.Passphrase}" });
+        await Call(host.Admin, HttpMethod.Post, "/api/definitions/validate", $$"""{"id":"x","version":1,"title":"{{ApiHost.StorageSecret}}","trigger":{"type":"manual"},"steps":[{"id":"a","activity":"{{host.ViewerToken}}"}]}""");
+        await Call(host.Operator, HttpMethod.Post, $"/api/runs/{leaky}/skip", new { step = password, reason = host.AdminToken });
+        await Call(host.Client(null), HttpMethod.Get, "/health/ready");
+
+        var responses = seen.ToString();
+        var log = host.Log;
+        Assert.Contains("***", responses, StringComparison.Ordinal);
+        Assert.Contains("connection failed for", responses, StringComparison.Ordinal);
+        foreach (var secret in host.Secrets)
+        {
+            Assert.DoesNotContain(secret, responses, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, log, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("Authorization", log, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Bearer lpr_", log, StringComparison.Ordinal);
+        Assert.Contains("authentication failed", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Anything_token_shaped_is_masked_even_if_unknown()
+    {
+        var token = TokenFormat.NewToken();
+        Assert.Equal("sent lpr_*** twice: lpr_***", ApiRedactor.Redact($"sent {token} twice: {token}"));
+    }
+
+    [Fact]
+    public async Task Only_the_hash_of_a_token_is_stored()
+    {
+        var created = await host.Tokens.CreateAsync("hash-only", ApiRole.Viewer, "test");
+        await using var db = host.Tokens.Open();
+        var stored = db.Tokens.Single(t => t.Name == "hash-only");
+        Assert.Equal(TokenFormat.Hash(created.Token), stored.Hash);
+        Assert.DoesNotContain(created.Token, stored.Hash + stored.Prefix, StringComparison.Ordinal);
+        Assert.Equal(created.Token[..8], stored.Prefix);
+        Assert.StartsWith("lpr_", created.Token, StringComparison.Ordinal);
+        Assert.True(created.Token.Length >= 40);
+        Assert.NotEqual(created.Token, (await host.Tokens.CreateAsync("hash-only-2", ApiRole.Viewer, "test")).Token);
+    }
+}
