@@ -1,12 +1,20 @@
+using LeoPass.Recovery.Backup;
+using LeoPass.Recovery.Backup.Encryption;
 using LeoPass.Recovery.Core.Configuration;
+using LeoPass.Recovery.Core.Secrets;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Storage;
 using Npgsql;
 
 namespace LeoPass.Recovery.Cli.Commands;
 
-/// <summary>Turns the failures a user can act on into one line on stderr and a non-zero exit code.</summary>
+/// <summary>
+/// Turns every failure into one line on stderr — secrets masked — and an exit code:
+/// 1 the work failed, 2 refused (bad configuration or arguments, or a run state that does not
+/// allow the operation). LEOPASS_DEBUG=1 adds the stack trace.
+/// </summary>
 internal static class CliErrors
 {
     public const int Failure = 1;
@@ -18,28 +26,39 @@ internal static class CliErrors
         {
             return await action();
         }
-        catch (Exception e) when (Describe(e) is { } known)
-        {
-            await Console.Error.WriteLineAsync("error: " + known.Message);
-            return known.Code;
-        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Anything else still ends in one line; LEOPASS_DEBUG=1 shows where it came from.
-            var root = e;
-            while (root.InnerException is not null) root = root.InnerException;
-            await Console.Error.WriteLineAsync($"error: {root.Message.Split('\n')[0]}");
-            if (Environment.GetEnvironmentVariable("LEOPASS_DEBUG") == "1") await Console.Error.WriteLineAsync(e.ToString());
-            return Failure;
+            return Report(e, json: false);
         }
     }
 
-    private static (string Message, int Code)? Describe(Exception e) => e switch
+    /// <summary>Prints the one line (and, for --json, an error object on stdout); returns the exit code.</summary>
+    public static int Report(Exception e, bool json)
+    {
+        var (message, code) = Describe(e);
+        var line = SecretRedactor.Shared.Redact(message).ReplaceLineEndings(" ");
+        Console.Error.WriteLine("error: " + line);
+        if (json) new Output.CliOutput(json: true, SecretRedactor.Shared).WriteJson(new { ok = false, error = line });
+        if (Environment.GetEnvironmentVariable("LEOPASS_DEBUG") == "1") Console.Error.WriteLine(SecretRedactor.Shared.Redact(e.ToString()));
+        return code;
+    }
+
+    private static (string Message, int Code) Describe(Exception e) => e switch
     {
         IllegalTransitionException or DefinitionVersionConflictException => (e.Message, Refused),
-        InvalidRunRequestException or NotFoundException or ConfigurationException or InvalidDefinitionException => (e.Message, Failure),
+        ConfigurationException or UsageException or InvalidDefinitionException => (e.Message, Refused),
+        InvalidRunRequestException or NotFoundException => (e.Message, Failure),
+        BackupException or ArtefactStoreException or EncryptionKeyException or DecryptionKeyException or ArtefactIntegrityException
+            or InvalidDataException or IOException => (e.Message, Failure),
         NpgsqlException n => ($"cannot reach the recovery database: {n.Message}", Failure),
         Microsoft.Extensions.Options.OptionsValidationException o => (o.Message, Failure),
-        _ => null,
+        // Anything else still ends in one line: the innermost cause, which is what a person can act on.
+        _ => (Innermost(e).Message.Split('\n')[0], Failure),
     };
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null) e = e.InnerException;
+        return e;
+    }
 }

@@ -8,9 +8,8 @@ using LeoPass.Recovery.Storage;
 namespace LeoPass.Recovery.Cli.Commands;
 
 /// <summary>
-/// Runs a command's body with the context it needs and turns every failure into one line on
-/// stderr and an exit code: 0 success, 1 the work failed, 2 the configuration or input is
-/// wrong, 130 interrupted.
+/// Runs a command's body with the context it needs; <see cref="CliErrors"/> turns every failure
+/// into one line on stderr and an exit code (0 success, 1 failed, 2 refused, 130 interrupted).
 /// </summary>
 internal static class CommandRunner
 {
@@ -25,38 +24,19 @@ internal static class CommandRunner
     private static async Task<int> RunAsync(ParseResult parse, Func<CliContext, ParseResult, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {
         var json = parse.GetValue(CommonOptions.Json);
-        var output = new Output.CliOutput(json, SecretRedactor.Shared);
         try
         {
             await using var context = CliContext.Create(json, parse.GetValue(CommonOptions.Verbose));
             return await body(context, parse, cancellationToken);
         }
-        catch (ConfigurationException e)
-        {
-            output.Error(e.Message);
-            return BadInput;
-        }
-        catch (UsageException e)
-        {
-            output.Error(e.Message);
-            return BadInput;
-        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            output.Error("interrupted");
+            Console.Error.WriteLine("error: interrupted");
             return Interrupted;
-        }
-        catch (Exception e) when (e is BackupException or ArtefactStoreException or InvalidDataException or InvalidOperationException
-                                   or Backup.Encryption.EncryptionKeyException or Backup.Encryption.DecryptionKeyException or IOException)
-        {
-            output.Error(e.Message);
-            return Failure;
         }
         catch (Exception e)
         {
-            // An unexpected exception still gets one line; the type helps a bug report.
-            output.Error($"{e.GetType().Name}: {e.Message}");
-            return Failure;
+            return CliErrors.Report(e, json);
         }
     }
 }

@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Cli.Output;
 using System.CommandLine;
 using LeoPass.Recovery.Engine.Execution;
 using Microsoft.Extensions.DependencyInjection;

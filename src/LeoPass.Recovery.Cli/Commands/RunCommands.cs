@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Cli.Output;
 using System.CommandLine;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
@@ -72,7 +73,7 @@ internal static class RunCommands
             if (!follow)
             {
                 var view = await queries.GetAsync(runId, ct);
-                if (json) CliOutput.WriteJson(view);
+                if (json) RunTables.WriteJson(view);
                 else Console.WriteLine(verb == "start"
                     ? $"run {runId} of {view.DefinitionId} v{view.DefinitionVersion} started ({view.State}). Follow it with `run status {runId}`."
                     : $"run {runId}: {verb} done; the run is {view.State}.");
@@ -80,7 +81,7 @@ internal static class RunCommands
             }
             if (!json && role == EngineRole.TemporaryNode) await Console.Error.WriteLineAsync("no server is up: this process executes the run as a temporary node of the cluster.");
             var final = await RunProgress.FollowAsync(queries, runId, json, ct);
-            if (json) CliOutput.WriteJson(final);
+            if (json) RunTables.WriteJson(final);
             return final.State switch
             {
                 RunState.Succeeded => 0,
@@ -109,8 +110,8 @@ internal static class RunCommands
         command.SetAction((parse, ct) => WithClient(async host =>
         {
             var view = await host.Services.GetRequiredService<RunQueries>().GetAsync(parse.GetValue(id), ct);
-            if (parse.GetValue(Json)) CliOutput.WriteJson(view);
-            else CliOutput.WriteRun(view);
+            if (parse.GetValue(Json)) RunTables.WriteJson(view);
+            else RunTables.WriteRun(view);
             return 0;
         }, ct));
         return command;
@@ -125,8 +126,8 @@ internal static class RunCommands
         command.SetAction((parse, ct) => WithClient(async host =>
         {
             var runs = await host.Services.GetRequiredService<RunQueries>().ListAsync(parse.GetValue(limit), parse.GetValue(definition), parse.GetValue(state), ct);
-            if (parse.GetValue(Json)) CliOutput.WriteJson(runs);
-            else CliOutput.WriteRuns(runs);
+            if (parse.GetValue(Json)) RunTables.WriteJson(runs);
+            else RunTables.WriteRuns(runs);
             return 0;
         }, ct));
         return command;
@@ -141,8 +142,8 @@ internal static class RunCommands
             var queries = host.Services.GetRequiredService<RunQueries>();
             var journal = await queries.JournalAsync(parse.GetValue(id), ct);
             var audit = await queries.AuditAsync(parse.GetValue(id), ct);
-            if (parse.GetValue(Json)) CliOutput.WriteJson(new { attempts = journal, audit });
-            else CliOutput.WriteJournal(journal, audit);
+            if (parse.GetValue(Json)) RunTables.WriteJson(new { attempts = journal, audit });
+            else RunTables.WriteJournal(journal, audit);
             return 0;
         }, ct));
         return command;

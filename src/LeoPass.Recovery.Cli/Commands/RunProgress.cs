@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Cli.Output;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.State;
 using Spectre.Console;
@@ -20,13 +21,13 @@ internal static class RunProgress
                 while (true)
                 {
                     last = await queries.GetAsync(runId, cancellationToken);
-                    CliOutput.FillStepTable(table, last);
+                    RunTables.FillStepTable(table, last);
                     context.Refresh();
                     if (IsSettled(last.State)) break;
                     await Task.Delay(PollInterval, cancellationToken);
                 }
             });
-            CliOutput.WriteOutcome(last!);
+            RunTables.WriteOutcome(last!);
             return last!;
         }
         var seen = new Dictionary<string, (StepState, int)>();
@@ -42,13 +43,13 @@ internal static class RunProgress
                     seen[step.StepId] = (step.State, step.Attempts);
                     Console.WriteLine($"{DateTimeOffset.Now:HH:mm:ss} step {step.Position + 1}/{run.Steps.Count} {step.StepId}: {step.State}" +
                                       (step.Attempts > 1 ? $" (attempt {step.Attempts})" : "") +
-                                      (step.State == StepState.Succeeded ? $" in {CliOutput.Duration(step.WorkTime)}" : "") +
+                                      (step.State == StepState.Succeeded ? $" in {RunTables.Duration(step.WorkTime)}" : "") +
                                       (step.Error is { } e && step.State == StepState.Failed ? $": {e}" : ""));
                 }
             }
             if (IsSettled(run.State))
             {
-                if (!quiet) CliOutput.WriteOutcome(run);
+                if (!quiet) RunTables.WriteOutcome(run);
                 return run;
             }
             await Task.Delay(PollInterval, cancellationToken);

@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Cli.Output;
 using System.CommandLine;
 using LeoPass.Recovery.Core.Secrets;
 using LeoPass.Recovery.Runbook.Reporting;
@@ -20,7 +21,7 @@ internal static class RunReportCommand
             try
             {
                 var report = await host.Services.GetRequiredService<RunReportBuilder>().BuildAsync(parse.GetValue(id), null, ct);
-                if (parse.GetValue(json)) CliOutput.WriteJson(report);
+                if (parse.GetValue(json)) RunTables.WriteJson(report);
                 else Console.Write(SecretRedactor.Shared.Redact(RunReportMarkdown.Render(report)));
                 return 0;
             }

@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Cli.Output;
 using System.CommandLine;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Hosting;

@@ -27,10 +27,9 @@ internal static class DemoCommand
             {
                 return await RunAsync(parse.GetValue(dataDir) ?? DefaultDirectory(), parse.GetValue(noServe), cancellationToken);
             }
-            catch (Exception e) when (e is InvalidOperationException or Npgsql.NpgsqlException or ConfigurationException or IOException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                Console.Error.WriteLine($"error: demo failed: {Core.Secrets.SecretRedactor.Shared.Redact(e.Message)}");
-                return CommandRunner.Failure;
+                return CliErrors.Report(e, json: false);
             }
         });
         return command;

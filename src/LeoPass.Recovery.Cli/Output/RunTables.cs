@@ -5,10 +5,10 @@ using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.State;
 using Spectre.Console;
 
-namespace LeoPass.Recovery.Cli.Commands;
+namespace LeoPass.Recovery.Cli.Output;
 
 /// <summary>Tables for people, JSON for scripts.</summary>
-internal static class CliOutput
+internal static class RunTables
 {
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
@@ -16,7 +16,7 @@ internal static class CliOutput
         Converters = { new JsonStringEnumConverter() },
     };
 
-    static CliOutput()
+    static RunTables()
     {
         // Spectre assumes 80 columns when stdout is not a terminal; a log or a pipe has room for the whole journal row.
         if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200;
