@@ -20,7 +20,7 @@ public sealed class OpenPgpRecipient
 
     private readonly PgpPublicKey _encryptionKey;
 
-    private OpenPgpRecipient(PgpPublicKey primaryKey, PgpPublicKey encryptionKey, string keyPath)
+    private OpenPgpRecipient(PgpPublicKey primaryKey, PgpPublicKey encryptionKey, string keyPath, TimeProvider time)
     {
         _encryptionKey = encryptionKey;
         Fingerprint = KeyFormat.Fingerprint(primaryKey);
@@ -28,7 +28,10 @@ public sealed class OpenPgpRecipient
         EncryptionKeyFingerprint = KeyFormat.Fingerprint(encryptionKey);
         UserIds = [.. primaryKey.GetUserIds()];
         KeyPath = keyPath;
+        _time = time;
     }
+
+    private readonly TimeProvider _time;
 
     /// <summary>Fingerprint of the primary key, as <c>gpg --list-keys</c> prints it (40 hex digits, uppercase).</summary>
     public string Fingerprint { get; }
@@ -67,7 +70,7 @@ public sealed class OpenPgpRecipient
         var encryptionKey = EncryptionSubkeySelector.Select(ring, now, rejections)
             ?? throw Refuse(string.Join("; ", rejections));
 
-        return new OpenPgpRecipient(ring.GetPublicKey(), encryptionKey, path);
+        return new OpenPgpRecipient(ring.GetPublicKey(), encryptionKey, path, time ?? TimeProvider.System);
     }
 
     /// <summary>
@@ -95,7 +98,7 @@ public sealed class OpenPgpRecipient
         generator.AddMethod(_encryptionKey);
         var encrypted = generator.Open(output, new byte[PacketBufferBytes]);
         var literal = new PgpLiteralDataGenerator().Open(
-            encrypted, PgpLiteralData.Binary, literalFileName, DateTime.UtcNow, new byte[PacketBufferBytes]);
+            encrypted, PgpLiteralData.Binary, literalFileName, _time.GetUtcNow().UtcDateTime, new byte[PacketBufferBytes]);
         return new OpenPgpEncryptingStream(literal, encrypted, output, leaveOpen);
     }
 }

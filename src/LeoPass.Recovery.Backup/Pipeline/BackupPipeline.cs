@@ -40,7 +40,7 @@ public sealed class BackupPipeline(
         // Everything that can be checked before the dump starts is checked first, so a bad key
         // or a locked-out bucket fails in a second, not after an hour of pg_dump.
         observer.Stage("prepare", "checking the encryption key, pg_dump and the store");
-        var recipient = OpenPgpRecipient.Load(settings.Backup.RequirePublicKey());
+        var recipient = OpenPgpRecipient.Load(settings.Backup.RequirePublicKey(), time: clock);
         var pgDumpVersion = await PostgresTools.VersionOfAsync("pg_dump", cancellationToken);
         await CheckStoreReachableAsync(cancellationToken);
         await AbortLeftoverUploadsAsync(cancellationToken);

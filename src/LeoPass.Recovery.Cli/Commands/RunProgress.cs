@@ -41,7 +41,7 @@ internal static class RunProgress
                     if (seen.TryGetValue(step.StepId, out var before) && before == (step.State, step.Attempts)) continue;
                     if (step.State == StepState.Pending && !seen.ContainsKey(step.StepId)) { seen[step.StepId] = (step.State, step.Attempts); continue; }
                     seen[step.StepId] = (step.State, step.Attempts);
-                    Console.WriteLine($"{DateTimeOffset.Now:HH:mm:ss} step {step.Position + 1}/{run.Steps.Count} {step.StepId}: {step.State}" +
+                    Console.WriteLine($"{TimeProvider.System.GetLocalNow():HH:mm:ss} step {step.Position + 1}/{run.Steps.Count} {step.StepId}: {step.State}" +
                                       (step.Attempts > 1 ? $" (attempt {step.Attempts})" : "") +
                                       (step.State == StepState.Succeeded ? $" in {RunTables.Duration(step.WorkTime)}" : "") +
                                       (step.Error is { } e && step.State == StepState.Failed ? $": {e}" : ""));
