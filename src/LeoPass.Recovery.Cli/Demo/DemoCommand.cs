@@ -64,7 +64,8 @@ internal static class DemoCommand
 
         Say($"demo state is in {directory}; run it again to reuse it. The environment it used is in {Path.Combine(directory, "demo.env")}");
         if (noServe) return CommandRunner.Success;
-        Say($"starting the server (API at {environment["LEOPASS_LISTEN_URL"]}); Ctrl+C stops it");
+        Say($"starting the server: API at {environment["LEOPASS_LISTEN_URL"]}, reference at {environment["LEOPASS_LISTEN_URL"]}/docs; Ctrl+C stops it");
+        Say($"a token for the API: source {Path.Combine(directory, "demo.env")} && ./leopass-recovery token create --name me --role operator");
         return await SelfAsync(environment, cancellationToken, "server");
     }
 
