@@ -27,7 +27,8 @@ cat > "$work/workflows/bench-noop.json" <<'JSON'
     { "id": "s3", "activity": "diagnostics.noop" }, { "id": "s4", "activity": "diagnostics.noop" },
     { "id": "s5", "activity": "diagnostics.noop" } ] }
 JSON
-export LEOPASS_WORKFLOWS_DIR="$work/workflows" LEOPASS_ENABLE_TEST_ACTIVITIES=1
+# Each server also serves the API: port 0 lets every one take a free port.
+export LEOPASS_WORKFLOWS_DIR="$work/workflows" LEOPASS_ENABLE_TEST_ACTIVITIES=1 LEOPASS_LISTEN_URL=http://127.0.0.1:0
 cd "$REPO_ROOT"
 ./leopass-recovery --help >/dev/null
 
