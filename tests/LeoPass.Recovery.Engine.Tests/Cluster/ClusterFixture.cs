@@ -9,7 +9,7 @@ namespace LeoPass.Recovery.Engine.Tests.Cluster;
 /// </summary>
 public sealed class ClusterFixture : IAsyncDisposable
 {
-    private readonly List<ServerProcess> _servers = [];
+    private readonly List<ServerNode> _servers = [];
 
     private ClusterFixture(EngineHarness client, string workflows, string schedulerName)
     {
@@ -32,14 +32,14 @@ public sealed class ClusterFixture : IAsyncDisposable
         return new ClusterFixture(client, workflows, schedulerName);
     }
 
-    public async Task<ServerProcess> StartServerAsync()
+    public async Task<ServerNode> StartServerAsync()
     {
         var server = await ServerProcess.StartAsync(Client.Database, WorkflowsDirectory, SchedulerName);
         lock (_servers) _servers.Add(server);
         return server;
     }
 
-    public async Task<ServerProcess[]> StartServersAsync(int count) =>
+    public async Task<ServerNode[]> StartServersAsync(int count) =>
         await Task.WhenAll(Enumerable.Range(0, count).Select(_ => StartServerAsync()));
 
     public string ServerOutput() => string.Join("\n----\n", _servers.Select(s => s.Output));
