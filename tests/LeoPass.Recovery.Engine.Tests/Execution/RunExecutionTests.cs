@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Engine.State;
 using LeoPass.Recovery.Engine.Tests.Support;
@@ -86,6 +87,9 @@ public sealed class RunExecutionTests
         await engine.Operations.RetryAsync(runId, "ops");
         await engine.WaitForAsync(runId, RunState.Succeeded);
 
+        // Observers are told after the state is committed, so the database can show Succeeded a moment before they hear it.
+        var heard = Stopwatch.StartNew();
+        while (engine.Observer.Changes.Count(c => c.RunId == runId) < 2 && heard.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(20);
         var changes = engine.Observer.Changes.Where(c => c.RunId == runId).ToList();
         Assert.Equal([RunState.Halted, RunState.Succeeded], changes.Select(c => c.State));
         Assert.Contains("step 'flaky' failed after 1 attempt(s)", changes[0].Reason, StringComparison.Ordinal);
