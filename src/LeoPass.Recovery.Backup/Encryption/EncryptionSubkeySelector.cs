@@ -1,5 +1,6 @@
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
+using LeoPass.Recovery.Backup.Encryption.SessionKeys;
 
 namespace LeoPass.Recovery.Backup.Encryption;
 
@@ -48,6 +49,8 @@ internal static class EncryptionSubkeySelector
         var name = isPrimary ? $"the primary key {KeyFormat.KeyId(key.KeyId)}" : $"subkey {KeyFormat.KeyId(key.KeyId)}";
 
         if (!key.IsEncryptionKey) return $"{name} is a {key.Algorithm} key, which can only sign";
+        if (!SessionKeyEncryption.Supports(key.Algorithm))
+            return $"{name} is an {key.Algorithm} key; backups are encrypted to RSA or ECDH (Curve25519, NIST) keys";
 
         // The newest self-signature that verifies states the key's current flags and expiry.
         var binding = isPrimary ? LatestVerifiedSelfCertification(primary) : LatestVerifiedBinding(primary, key);

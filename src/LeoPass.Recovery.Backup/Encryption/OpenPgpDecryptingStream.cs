@@ -32,7 +32,7 @@ internal sealed class OpenPgpDecryptingStream(OpenedMessage message, Stream inpu
         {
             read = message.LiteralData.Read(buffer);
         }
-        // Damage surfaces from deep inside BouncyCastle as many exception types (I/O, packet, zlib, cipher).
+        // Damage surfaces from the packet layers as many exception types (I/O, packet, zlib).
         catch (Exception e) when (e is not ArtefactIntegrityException and not ObjectDisposedException and not OperationCanceledException)
         {
             throw new ArtefactIntegrityException("the artefact is truncated or damaged: its OpenPGP packets end early or do not parse", e);
@@ -42,7 +42,7 @@ internal sealed class OpenPgpDecryptingStream(OpenedMessage message, Stream inpu
         return read;
     }
 
-    // Decryption is CPU work on a synchronous BouncyCastle stream; a thread hop per buffer gains nothing.
+    // Decryption is CPU work on synchronous packet streams; a thread hop per buffer gains nothing.
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
         ValidateBufferArguments(buffer, offset, count);
@@ -57,17 +57,14 @@ internal sealed class OpenPgpDecryptingStream(OpenedMessage message, Stream inpu
 
     private void VerifyIntegrity()
     {
-        bool intact;
         try
         {
-            intact = message.EncryptedData.Verify();
+            message.VerifyIntegrity();
         }
-        catch (Exception e) when (e is not ArtefactIntegrityException)
+        catch (Exception e) when (e is not ArtefactIntegrityException and not ObjectDisposedException and not OperationCanceledException)
         {
             throw new ArtefactIntegrityException("the artefact is truncated or damaged: its integrity check (MDC) could not be read", e);
         }
-        if (!intact)
-            throw new ArtefactIntegrityException("the artefact was modified or truncated: its integrity check (MDC) does not match");
         _verified = true;
     }
 

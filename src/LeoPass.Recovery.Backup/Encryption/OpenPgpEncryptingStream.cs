@@ -1,11 +1,16 @@
+using LeoPass.Recovery.Backup.Encryption.Symmetric;
+using Org.BouncyCastle.Bcpg;
+
 namespace LeoPass.Recovery.Backup.Encryption;
 
 /// <summary>
 /// The write end of an OpenPGP message. Writes go into the literal data packet; disposal closes
-/// the literal packet, then the encrypted packet (which appends the MDC), then optionally the output.
+/// the literal packet, then the encrypted data (which appends the MDC), then ends the encrypted
+/// packet, then optionally closes the output.
 /// After a failed write the message is left unfinished (no MDC), so it can never decrypt cleanly.
 /// </summary>
-internal sealed class OpenPgpEncryptingStream(Stream literal, Stream encrypted, Stream output, bool leaveOpen) : Stream
+internal sealed class OpenPgpEncryptingStream(
+    Stream literal, IntegrityProtectedEncryptor encrypted, BcpgOutputStream encryptedPacket, Stream output, bool leaveOpen) : Stream
 {
     private bool _disposed;
 
@@ -41,7 +46,7 @@ internal sealed class OpenPgpEncryptingStream(Stream literal, Stream encrypted, 
 
     public override void WriteByte(byte value) => Write([value]);
 
-    // Encryption is CPU work inside BouncyCastle, which writes to the output synchronously;
+    // Encryption is CPU work, and the packet layers write to the output synchronously;
     // pretending otherwise would only add a thread hop per buffer.
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
@@ -78,16 +83,18 @@ internal sealed class OpenPgpEncryptingStream(Stream literal, Stream encrypted, 
             if (!_faulted)
             {
                 literal.Dispose();
-                encrypted.Dispose();
+                encrypted.Finish();
+                encryptedPacket.Finish();
                 output.Flush();
             }
         }
         finally
         {
+            encrypted.Dispose();
             if (!leaveOpen) output.Dispose();
             base.Dispose(disposing);
         }
     }
 
-    // Stream.DisposeAsync calls Dispose: BouncyCastle can only finish the packets synchronously anyway.
+    // Stream.DisposeAsync calls Dispose: the packet layers finish synchronously.
 }

@@ -1,6 +1,8 @@
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 using Org.BouncyCastle.Security;
+using LeoPass.Recovery.Backup.Encryption.SessionKeys;
+using LeoPass.Recovery.Backup.Encryption.Symmetric;
 
 namespace LeoPass.Recovery.Backup.Encryption;
 
@@ -15,8 +17,13 @@ public sealed class OpenPgpRecipient
     /// <summary>The literal-data file name used when the caller gives none.</summary>
     public const string DefaultLiteralFileName = "backup.dump";
 
-    // 64 KiB partial-length packets: memory stays bounded and the size need not be known up front.
+    // Partial-length packets: memory stays bounded and the size need not be known up front.
+    // The outer packet's are larger, so the output sees fewer, larger writes.
     private const int PacketBufferBytes = 1 << 16;
+    private const int EncryptedPacketBufferBytes = 1 << 18;
+
+    // SEIPD version 1: the MDC form every OpenPGP implementation reads (RFC 4880 §5.13).
+    private const byte IntegrityProtectedPacketVersion = 1;
 
     private readonly PgpPublicKey _encryptionKey;
 
@@ -94,11 +101,14 @@ public sealed class OpenPgpRecipient
         if (string.IsNullOrEmpty(literalFileName) || System.Text.Encoding.UTF8.GetByteCount(literalFileName) > 255)
             throw new ArgumentException("the literal file name must be 1 to 255 UTF-8 bytes", nameof(literalFileName));
 
-        var generator = new PgpEncryptedDataGenerator(SymmetricKeyAlgorithmTag.Aes256, withIntegrityPacket: true, new SecureRandom());
-        generator.AddMethod(_encryptionKey);
-        var encrypted = generator.Open(output, new byte[PacketBufferBytes]);
+        // The session key packet is BouncyCastle's maths; the bulk encryption is ours, on the platform's AES.
+        var sessionKey = SessionKey.NewAes256();
+        output.Write(SessionKeyEncryption.Encrypt(_encryptionKey, sessionKey, new SecureRandom()).GetEncoded());
+        var packet = new BcpgOutputStream(output, PacketTag.SymmetricEncryptedIntegrityProtected, new byte[EncryptedPacketBufferBytes]);
+        packet.WriteByte(IntegrityProtectedPacketVersion);
+        var encrypted = new IntegrityProtectedEncryptor(packet, sessionKey);
         var literal = new PgpLiteralDataGenerator().Open(
             encrypted, PgpLiteralData.Binary, literalFileName, _time.GetUtcNow().UtcDateTime, new byte[PacketBufferBytes]);
-        return new OpenPgpEncryptingStream(literal, encrypted, output, leaveOpen);
+        return new OpenPgpEncryptingStream(literal, encrypted, packet, output, leaveOpen);
     }
 }

@@ -1,49 +1,49 @@
+using LeoPass.Recovery.Backup.Encryption.SessionKeys;
+using LeoPass.Recovery.Backup.Encryption.Symmetric;
+using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 
 namespace LeoPass.Recovery.Backup.Encryption;
 
 /// <summary>
-/// Walks an OpenPGP message's packets up to the literal data: picks the session key packet for
-/// one of our keys, refuses data without integrity protection, and unwraps compression (which
-/// gpg adds by default, though our own artefacts never carry it).
+/// Walks an OpenPGP message's packets up to the literal data: finds the session key packet for one
+/// of our keys, refuses data without integrity protection, decrypts the integrity-protected packet
+/// with <see cref="IntegrityProtectedDecryptor"/>, and unwraps compression (which gpg adds by
+/// default, though our own artefacts never carry it).
 /// </summary>
 internal sealed class OpenedMessage
 {
-    private OpenedMessage(PgpPublicKeyEncryptedData encryptedData, Stream literalData)
+    private readonly IntegrityProtectedDecryptor _plaintext;
+
+    private OpenedMessage(IntegrityProtectedDecryptor plaintext, Stream literalData)
     {
-        EncryptedData = encryptedData;
+        _plaintext = plaintext;
         LiteralData = literalData;
     }
 
-    /// <summary>Verifies the MDC once the literal data has been read to its end.</summary>
-    public PgpPublicKeyEncryptedData EncryptedData { get; }
-
     public Stream LiteralData { get; }
+
+    /// <summary>
+    /// Call once the literal data has been read to its end: reads whatever follows it in the
+    /// encrypted packet (a signature, in a signed message) and checks the MDC.
+    /// </summary>
+    /// <exception cref="ArtefactIntegrityException">The MDC is missing or does not match.</exception>
+    public void VerifyIntegrity()
+    {
+        _plaintext.CopyTo(Stream.Null);
+        if (!_plaintext.IsVerified)
+            throw new ArtefactIntegrityException("the artefact is truncated or damaged: its integrity check (MDC) was never reached");
+    }
 
     public static OpenedMessage Open(
         Stream input,
         IReadOnlyDictionary<long, PgpPrivateKey> privateKeys,
         Func<IReadOnlyList<long>, DecryptionKeyException> recipientMismatch)
     {
-        var encryptedDataList = ReadEncryptedDataList(input);
-        var sessions = encryptedDataList.GetEncryptedDataObjects().OfType<PgpPublicKeyEncryptedData>().ToList();
-        if (sessions.Count == 0)
-            throw new DecryptionKeyException("the artefact is encrypted with a passphrase, not to a public key; it was not made by LeoPass.Recovery");
-
-        var (session, privateKey) = PickSession(sessions, privateKeys, recipientMismatch);
-        if (!session.IsIntegrityProtected())
-            throw new ArtefactIntegrityException("the artefact is not integrity protected (no MDC), so tampering could not be detected; refusing to decrypt it");
-
-        Stream clear;
-        try
-        {
-            clear = session.GetDataStream(privateKey);
-        }
-        catch (Exception e) when (e is PgpException or IOException)
-        {
-            throw new ArtefactIntegrityException("the artefact's session key does not decrypt with the private key: the artefact is damaged", e);
-        }
-        return new OpenedMessage(session, ReadLiteralData(clear));
+        var (sessions, encryptedPacket) = ReadHeader(input);
+        var sessionKey = RecoverSessionKey(sessions, privateKeys, recipientMismatch);
+        var plaintext = new IntegrityProtectedDecryptor(encryptedPacket.GetInputStream(), sessionKey);
+        return new OpenedMessage(plaintext, ReadLiteralData(plaintext));
     }
 
     /// <summary>
@@ -57,35 +57,76 @@ internal sealed class OpenedMessage
         var first = input.ReadByte();
         if (first < 0) return Stream.Null;
         var replayed = new PrefixedReadStream((byte)first, input);
-        return (first & 0x80) != 0 ? replayed : new Org.BouncyCastle.Bcpg.ArmoredInputStream(replayed);
+        return (first & 0x80) != 0 ? replayed : new ArmoredInputStream(replayed);
     }
 
-    private static PgpEncryptedDataList ReadEncryptedDataList(Stream input)
+    /// <summary>The session key packets, up to and including the start of the integrity-protected data packet.</summary>
+    private static (List<PublicKeyEncSessionPacket>, SymmetricEncIntegrityPacket) ReadHeader(Stream input)
     {
-        object? first;
+        var sessions = new List<PublicKeyEncSessionPacket>();
+        var passphraseSessions = 0;
         try
         {
-            var factory = new PgpObjectFactory(BinaryOrArmoured(input));
-            do first = factory.NextPgpObject(); while (first is PgpMarker);
+            var packets = new BcpgInputStream(BinaryOrArmoured(input));
+            while (true)
+            {
+                var tag = packets.NextPacketTag();
+                if ((int)tag < 0)
+                {
+                    throw new ArtefactIntegrityException(sessions.Count == 0 && passphraseSessions == 0
+                        ? "the artefact is empty or not an OpenPGP message"
+                        : "the artefact is truncated: it ends before its encrypted data");
+                }
+                switch (tag)
+                {
+                    case PacketTag.Marker:
+                        packets.ReadPacket();
+                        break;
+                    case PacketTag.PublicKeyEncryptedSession:
+                        sessions.Add((PublicKeyEncSessionPacket)packets.ReadPacket());
+                        break;
+                    case PacketTag.SymmetricKeyEncryptedSessionKey:
+                        passphraseSessions++;
+                        packets.ReadPacket();
+                        break;
+                    case PacketTag.SymmetricEncryptedIntegrityProtected:
+                        return (RequireRecipients(sessions, passphraseSessions), RequireVersion1((SymmetricEncIntegrityPacket)packets.ReadPacket()));
+                    case PacketTag.SymmetricKeyEncrypted:
+                        throw new ArtefactIntegrityException("the artefact is not integrity protected (no MDC), so tampering could not be detected; refusing to decrypt it");
+                    default:
+                        throw new ArtefactIntegrityException(sessions.Count == 0 && passphraseSessions == 0
+                            ? $"the artefact is not an encrypted OpenPGP message (it starts with a {tag} packet)"
+                            : $"the artefact holds a {tag} packet where encrypted data was expected; it was not made by LeoPass.Recovery or gpg 2.2");
+                }
+            }
         }
-        catch (Exception e) when (e is IOException or PgpException)
+        catch (Exception e) when (e is IOException or PgpException or InvalidCastException)
         {
             throw new ArtefactIntegrityException("the artefact is not an OpenPGP message, or its header is damaged", e);
         }
-        return first as PgpEncryptedDataList
-            ?? throw new ArtefactIntegrityException(first is null
-                ? "the artefact is empty or not an OpenPGP message"
-                : $"the artefact is not an encrypted OpenPGP message (it starts with {first.GetType().Name})");
     }
 
-    private static (PgpPublicKeyEncryptedData, PgpPrivateKey) PickSession(
-        List<PgpPublicKeyEncryptedData> sessions,
+    private static List<PublicKeyEncSessionPacket> RequireRecipients(List<PublicKeyEncSessionPacket> sessions, int passphraseSessions) =>
+        sessions.Count > 0 || passphraseSessions == 0
+            ? sessions
+            : throw new DecryptionKeyException("the artefact is encrypted with a passphrase, not to a public key; it was not made by LeoPass.Recovery");
+
+    private static SymmetricEncIntegrityPacket RequireVersion1(SymmetricEncIntegrityPacket packet) =>
+        packet.Version == SymmetricEncIntegrityPacket.Version1
+            ? packet
+            : throw new ArtefactIntegrityException(
+                $"the artefact's encrypted data is version {packet.Version} (RFC 9580 AEAD); LeoPass.Recovery reads version 1, which its own artefacts and gpg 2.2 use");
+
+    private static SessionKey RecoverSessionKey(
+        List<PublicKeyEncSessionPacket> sessions,
         IReadOnlyDictionary<long, PgpPrivateKey> privateKeys,
         Func<IReadOnlyList<long>, DecryptionKeyException> recipientMismatch)
     {
         foreach (var session in sessions)
         {
-            if (privateKeys.TryGetValue(session.KeyId, out var key)) return (session, key);
+            if (!privateKeys.TryGetValue(session.KeyId, out var key)) continue;
+            return SessionKeyDecryption.TryDecrypt(session, key)
+                ?? throw new ArtefactIntegrityException("the artefact's session key does not decrypt with the private key: the artefact is damaged");
         }
 
         // A hidden recipient (gpg --throw-keyids) has key id 0: the only way to know is to try.
@@ -93,15 +134,7 @@ internal sealed class OpenedMessage
         {
             foreach (var key in privateKeys.Values)
             {
-                try
-                {
-                    session.GetSymmetricAlgorithm(key);
-                    return (session, key);
-                }
-                catch (PgpException)
-                {
-                    // Not this key; try the next.
-                }
+                if (SessionKeyDecryption.TryDecrypt(session, key) is { } sessionKey) return sessionKey;
             }
         }
         throw recipientMismatch([.. sessions.Select(s => s.KeyId)]);

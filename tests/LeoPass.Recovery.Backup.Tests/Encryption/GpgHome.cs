@@ -33,12 +33,13 @@ public sealed class GpgHome : IDisposable
         RunAsync("--yes", "--trust-model", "always", "--recipient", recipientFingerprint, "--output", output, "--encrypt", input);
 
     /// <summary>
-    /// Generates an unprotected key with gpg itself — gpg 2.2's default: an RSA-3072 primary key and
-    /// an RSA-3072 encryption subkey — and returns its fingerprint.
+    /// Generates an unprotected key with gpg itself and returns its fingerprint. "default" is gpg
+    /// 2.2's default, an RSA-3072 primary key and an RSA-3072 encryption subkey; "future-default"
+    /// is gpg 2.3's, Ed25519 with a Curve25519 (ECDH) encryption subkey.
     /// </summary>
-    public async Task<string> GenerateKeyAsync(string userId, string expiry = "never")
+    public async Task<string> GenerateKeyAsync(string userId, string expiry = "never", string algorithm = "default")
     {
-        await RunAsync("--pinentry-mode", "loopback", "--passphrase", "", "--quick-gen-key", userId, "default", "default", expiry);
+        await RunAsync("--pinentry-mode", "loopback", "--passphrase", "", "--quick-gen-key", userId, algorithm, "default", expiry);
         var listing = await RunAsync("--with-colons", "--list-keys", userId);
         return listing.StandardOutput.Split('\n').First(line => line.StartsWith("fpr:", StringComparison.Ordinal)).Split(':')[9];
     }

@@ -94,6 +94,27 @@ public sealed class OpenPgpGpgInteropTests(OpenPgpKeysFixture keys) : IDisposabl
     }
 
     [Fact]
+    public async Task A_curve25519_key_generated_by_gpg_works_both_ways()
+    {
+        var fingerprint = await keys.Gpg.GenerateKeyAsync("Curve Key <curve@leopass.local>", algorithm: "future-default");
+        await keys.Gpg.ExportPublicAsync(fingerprint, WorkFile("curve-public.asc"));
+        await keys.Gpg.ExportSecretAsync(fingerprint, WorkFile("curve-private.asc"));
+        var recipient = OpenPgpRecipient.Load(WorkFile("curve-public.asc"));
+        var decryptor = OpenPgpDecryptor.Load(WorkFile("curve-private.asc"), passphrase: null);
+        var plaintext = Plaintexts.Random(700_001);
+        await File.WriteAllBytesAsync(WorkFile("plain.bin"), plaintext);
+
+        await File.WriteAllBytesAsync(WorkFile("ours.pgp"), Plaintexts.Encrypt(recipient, plaintext));
+        await keys.Gpg.DecryptAsync(WorkFile("ours.pgp"), WorkFile("ours.out"));
+        await keys.Gpg.EncryptAsync(WorkFile("plain.bin"), WorkFile("theirs.pgp"), fingerprint);
+        var packets = await keys.Gpg.RunAsync("--list-packets", "--pinentry-mode", "loopback", "--passphrase", "", WorkFile("ours.pgp"));
+
+        Assert.Contains("algo 18", packets.StandardOutput, StringComparison.Ordinal); // ECDH, not RSA
+        Assert.Equal(plaintext, await File.ReadAllBytesAsync(WorkFile("ours.out")));
+        Assert.Equal(plaintext, Plaintexts.Decrypt(decryptor, await File.ReadAllBytesAsync(WorkFile("theirs.pgp"))));
+    }
+
+    [Fact]
     public async Task Generated_keys_are_signed_with_sha256_and_prefer_aes256()
     {
         var packets = await keys.Gpg.RunAsync("--list-packets", keys.Protected.PublicKeyPath);
