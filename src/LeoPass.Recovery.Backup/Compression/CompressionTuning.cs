@@ -1,3 +1,5 @@
+using LeoPass.Recovery.Core.Configuration;
+
 namespace LeoPass.Recovery.Backup.Compression;
 
 /// <summary>Knobs for <see cref="CompressionStreams"/>; the defaults are what the benchmark was measured with.</summary>
@@ -5,8 +7,8 @@ public sealed record CompressionTuning
 {
     public static CompressionTuning Default { get; } = new();
 
-    /// <summary>zstd level. 3 is zstd's own (and the zstd CLI's) default: the usual speed/size balance for dumps.</summary>
-    public int ZstdLevel { get; init; } = 3;
+    /// <summary>zstd level; BACKUP_ZSTD_LEVEL sets it (see <see cref="BackupSettings.ZstdLevel"/> for why 2).</summary>
+    public int ZstdLevel { get; init; } = BackupSettings.DefaultZstdLevel;
 
     /// <summary>
     /// zstd worker threads (0 = compress on the writing thread). Even one worker moves compression

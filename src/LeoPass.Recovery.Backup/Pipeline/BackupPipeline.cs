@@ -186,7 +186,8 @@ public sealed class BackupPipeline(
         {
             await using var encrypting = recipient.OpenEncryptingStream(pipeStream, leaveOpen: true, literalFileName: Path.GetFileNameWithoutExtension(key));
             var compressedCounter = new CountingWriteStream(encrypting, leaveOpen: true);
-            await using var compressing = CompressionStreams.Compress(compressedCounter, settings.Backup.Compression, leaveOpen: true);
+            await using var compressing = CompressionStreams.Compress(
+                compressedCounter, settings.Backup.Compression, leaveOpen: true, new CompressionTuning { ZstdLevel = settings.Backup.ZstdLevel });
             var dumpCounter = new CountingWriteStream(compressing, leaveOpen: true);
 
             var result = await Cli.Wrap(PostgresTools.PathOf("pg_dump"))

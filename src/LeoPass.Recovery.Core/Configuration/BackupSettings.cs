@@ -5,6 +5,14 @@ public sealed record BackupSettings
 {
     public int RetentionDays { get; init; } = 30;
     public CompressionKind Compression { get; init; } = CompressionKind.Zstd;
+
+    /// <summary>
+    /// zstd level when <see cref="Compression"/> is zstd. 2, not zstd's own 3: on dump-like data
+    /// level 2 took about half the CPU of level 3 for output within 1 % of it (docs/benchmarks.md).
+    /// </summary>
+    public int ZstdLevel { get; init; } = DefaultZstdLevel;
+
+    public const int DefaultZstdLevel = 2;
     public string? EncryptionPublicKeyPath { get; init; }
     public string? DecryptionPrivateKeyPath { get; init; }
     public string? DecryptionPassphrase { get; init; }
@@ -27,6 +35,7 @@ public sealed record BackupSettings
             ["gzip"] = CompressionKind.Gzip,
             ["none"] = CompressionKind.None,
         }),
+        ZstdLevel = env.Integer("BACKUP_ZSTD_LEVEL", DefaultZstdLevel, 1, 19),
         EncryptionPublicKeyPath = env.ExistingFile("BACKUP_ENCRYPTION_PUBLIC_KEY"),
         DecryptionPrivateKeyPath = env.ExistingFile("BACKUP_DECRYPTION_PRIVATE_KEY"),
         DecryptionPassphrase = env.Text("BACKUP_DECRYPTION_PASSPHRASE"),
