@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Catalogue;
@@ -23,6 +25,9 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
 {
     /// <summary>The custom-format dump's first bytes: a decrypted, decompressed artefact must start with them.</summary>
     private static readonly byte[] DumpMagic = "PGDMP"u8.ToArray();
+
+    // Decrypted bytes in flight between the two threads of a read.
+    private const int PipeBufferBytes = 4 << 20;
 
     /// <summary>Resolves "latest" (newest verified backup in the catalogue) or a key, and reads its manifest from the store.</summary>
     public async Task<BackupManifest> ResolveAsync(string keyOrLatest, CancellationToken cancellationToken)
@@ -67,17 +72,7 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
 
         await using var hashing = new HashingReadStream(await OpenStoredAsync(manifest, cancellationToken)) { Progress = observer.Bytes };
         var output = new CountingWriteStream(destination, leaveOpen: true);
-        Exception? readError = null;
-        try
-        {
-            await using var decrypted = decryptor.OpenDecryptingStream(hashing, leaveOpen: true);
-            await using var decompressed = CompressionStreams.Decompress(decrypted, compression, leaveOpen: true);
-            await CopyCheckingMagicAsync(decompressed, output, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException and not DecryptionKeyException)
-        {
-            readError = e;
-        }
+        var readError = await DecryptAndDecompressAsync(decryptor, hashing, compression, output, cancellationToken);
         // Hash whatever the decryptor did not consume, so the digest covers the whole object.
         await hashing.DrainAsync(cancellationToken);
         var sha256 = hashing.Sha256Hex;
@@ -91,6 +86,64 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
             throw new BackupException($"{manifest.Key} decompressed to {output.BytesWritten} bytes, the manifest says {manifest.Sizes.DumpBytes}") { Stage = "verify" };
         }
         return new ArtefactReadResult(manifest, sha256, hashing.BytesRead, output.BytesWritten, stopwatch.Elapsed);
+    }
+
+    /// <summary>
+    /// Download, hashing and decryption on one thread; decompression and writing on another,
+    /// joined by a bounded pipe. On two cores this takes a restore's download step from the sum of
+    /// the stages' CPU time towards the longest one's, which is what steps 3+4 of a drill are measured by.
+    /// </summary>
+    /// <returns>The first error reading or decompressing, or null; the caller decides what it means once the SHA-256 is known.</returns>
+    private static async Task<Exception?> DecryptAndDecompressAsync(
+        OpenPgpDecryptor decryptor, Stream stored, CompressionKind compression, Stream output, CancellationToken cancellationToken)
+    {
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: PipeBufferBytes, resumeWriterThreshold: PipeBufferBytes / 2, useSynchronizationContext: false));
+        var decrypting = Task.Run(async () =>
+        {
+            try
+            {
+                await using var decrypted = decryptor.OpenDecryptingStream(stored, leaveOpen: true);
+                await decrypted.CopyToAsync(pipe.Writer, cancellationToken);
+                await pipe.Writer.CompleteAsync();
+            }
+            catch (Exception e)
+            {
+                await pipe.Writer.CompleteAsync(e);
+                throw;
+            }
+        }, CancellationToken.None);
+
+        Exception? decompressError = null;
+        try
+        {
+            await using var decryptedStream = pipe.Reader.AsStream();
+            await using var decompressed = CompressionStreams.Decompress(decryptedStream, compression, leaveOpen: true);
+            await CopyCheckingMagicAsync(decompressed, output, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            decompressError = e;
+        }
+        finally
+        {
+            // Tells a decryptor still writing to stop: nothing will read what it writes.
+            await pipe.Reader.CompleteAsync();
+        }
+
+        Exception? decryptError = null;
+        try
+        {
+            await decrypting;
+        }
+        catch (Exception e)
+        {
+            decryptError = e;
+        }
+
+        // A decryption failure is the root cause of whatever decompression then saw.
+        var error = decryptError ?? decompressError;
+        if (error is OperationCanceledException or DecryptionKeyException) ExceptionDispatchInfo.Throw(error);
+        return error;
     }
 
     /// <summary>
