@@ -80,7 +80,10 @@ internal static class RunCommands
                 return 0;
             }
             if (!json && role == EngineRole.TemporaryNode) await Console.Error.WriteLineAsync("no server is up: this process executes the run as a temporary node of the cluster.");
-            var final = await RunProgress.FollowAsync(queries, runId, json, ct);
+            var nodes = host.Services.GetRequiredService<ClusterNodes>();
+            var final = await RunProgress.FollowAsync(queries, runId, json,
+                            role == EngineRole.Client ? async token => (await nodes.LiveAsync(token)).Count == 0 : null, ct)
+                        ?? await FollowAsTemporaryNodeAsync(runId, json, ct);
             if (json) RunTables.WriteJson(final);
             return final.State switch
             {
@@ -92,6 +95,25 @@ internal static class RunCommands
         finally
         {
             await host.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// The nodes this process was counting on are gone (stopped or crashed) before the run settled:
+    /// rather than wait for nobody, it joins the cluster itself and the run continues here.
+    /// </summary>
+    private static async Task<RunView> FollowAsTemporaryNodeAsync(long runId, bool json, CancellationToken ct)
+    {
+        if (!json) await Console.Error.WriteLineAsync($"no engine node is alive to execute run {runId} any more: this process takes it over as a temporary node of the cluster.");
+        using var node = EngineHostBuilder.Build(EngineRole.TemporaryNode, publishDefinitions: true);
+        await node.StartAsync(ct);
+        try
+        {
+            return (await RunProgress.FollowAsync(node.Services.GetRequiredService<RunQueries>(), runId, json, clusterIsEmpty: null, ct))!;
+        }
+        finally
+        {
+            await node.StopAsync(CancellationToken.None);
         }
     }
 

@@ -10,8 +10,23 @@ internal static class RunProgress
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
-    public static async Task<RunView> FollowAsync(RunQueries queries, long runId, bool quiet, CancellationToken cancellationToken)
+    // How often a follower that executes nothing itself checks that some node still does.
+    private static readonly TimeSpan ClusterCheckInterval = TimeSpan.FromSeconds(5);
+
+    /// <param name="clusterIsEmpty">For a follower that is not a node: checked every few seconds;
+    /// when it says no node is alive, following stops and returns null, so the caller can take the run over.</param>
+    /// <returns>The settled run, or null when the cluster emptied first.</returns>
+    public static async Task<RunView?> FollowAsync(
+        RunQueries queries, long runId, bool quiet, Func<CancellationToken, Task<bool>>? clusterIsEmpty, CancellationToken cancellationToken)
     {
+        var nextClusterCheck = DateTimeOffset.UtcNow + ClusterCheckInterval;
+        async Task<bool> NobodyExecutesItAsync()
+        {
+            if (clusterIsEmpty is null || DateTimeOffset.UtcNow < nextClusterCheck) return false;
+            nextClusterCheck = DateTimeOffset.UtcNow + ClusterCheckInterval;
+            return await clusterIsEmpty(cancellationToken);
+        }
+
         if (!quiet && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
         {
             RunView? last = null;
@@ -24,11 +39,16 @@ internal static class RunProgress
                     RunTables.FillStepTable(table, last);
                     context.Refresh();
                     if (IsSettled(last.State)) break;
+                    if (await NobodyExecutesItAsync())
+                    {
+                        last = null;
+                        break;
+                    }
                     await Task.Delay(PollInterval, cancellationToken);
                 }
             });
-            RunTables.WriteOutcome(last!);
-            return last!;
+            if (last is not null) RunTables.WriteOutcome(last);
+            return last;
         }
         var seen = new Dictionary<string, (StepState, int)>();
         while (true)
@@ -52,6 +72,7 @@ internal static class RunProgress
                 if (!quiet) RunTables.WriteOutcome(run);
                 return run;
             }
+            if (await NobodyExecutesItAsync()) return null;
             await Task.Delay(PollInterval, cancellationToken);
         }
     }

@@ -11,7 +11,8 @@ namespace LeoPass.Recovery.Engine.Hosting;
 /// database, publishes the definitions of the workflows directory, and, on an executing node,
 /// makes sure each cron definition has its trigger. A definition that fails validation or
 /// changed without a version bump stops the start with the list of errors: a node that silently
-/// dropped the nightly backup would be worse than one that does not start.
+/// dropped the nightly backup would be worse than one that does not start. On a clean stop, an
+/// executing node removes its cluster check-in.
 /// </summary>
 public sealed class EngineStartup(
     EngineConnection connection,
@@ -19,6 +20,7 @@ public sealed class EngineStartup(
     DefinitionLoader loader,
     DefinitionCatalog catalog,
     CronTriggers cronTriggers,
+    ClusterNodes clusterNodes,
     ILogger<EngineStartup> logger) : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
@@ -42,5 +44,18 @@ public sealed class EngineStartup(
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>After every hosted service stopped, so after the scheduler: an executing node leaves the cluster.</summary>
+    public async Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        if (!options.ExecutesRuns) return;
+        try
+        {
+            await clusterNodes.LeaveAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or OperationCanceledException)
+        {
+            // The row then simply ages out, as a crashed node's does.
+            logger.LogWarning("node {Node} could not remove its cluster check-in: {Error}", options.NodeId, e.Message);
+        }
+    }
 }

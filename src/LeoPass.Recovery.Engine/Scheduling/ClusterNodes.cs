@@ -26,4 +26,20 @@ public sealed class ClusterNodes(Persistence.EngineConnection connection, Engine
         }
         return live;
     }
+
+    /// <summary>
+    /// Removes this node's check-in once its scheduler has stopped. Quartz leaves the row behind,
+    /// so for a few seconds after a clean stop the node still looked alive: a `--wait` started
+    /// then trusted it to execute the run and waited for a node that was gone.
+    /// </summary>
+    public async Task LeaveAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = new NpgsqlConnection(connection.ConnectionString);
+        await db.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "DELETE FROM engine.qrtz_scheduler_state WHERE sched_name = @name AND instance_name = @node", db);
+        command.Parameters.AddWithValue("name", options.SchedulerName);
+        command.Parameters.AddWithValue("node", options.NodeId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

@@ -54,4 +54,28 @@ public class NightlyBackupRunTests
         Assert.Single(await env.Alerts.WaitForAsync(r => r.Path == "/ops-hook"));
         Assert.DoesNotContain(CliBackupEnvironment.DatabasePassword, result.AllOutput, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Wait_never_counts_on_a_node_that_is_gone()
+    {
+        await using var env = await CliBackupEnvironment.CreateAsync(useS3: false, rows: 2_000);
+        const string checkins = "SELECT count(*) FROM engine.qrtz_scheduler_state";
+
+        // The first --wait is a temporary node; leaving cleanly, it takes its check-in with it,
+        // so a second --wait right after does not mistake it for a live server.
+        var first = await env.RunAsync("run", "start", "nightly-backup", "--wait", "--json");
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Equal(0L, await env.Recovery.ScalarAsync<long>(checkins));
+
+        // A node that died a moment ago still looks alive for a few seconds: the follower waits
+        // for it, sees it age out, and takes the run over itself instead of waiting for nobody.
+        await env.Recovery.ExecuteAsync(
+            "INSERT INTO engine.qrtz_scheduler_state (sched_name, instance_name, last_checkin_time, checkin_interval) " +
+            $"VALUES ('leopass-recovery', 'ghost-node', {DateTimeOffset.UtcNow.UtcTicks}, 2000)");
+        var second = await env.RunAsync("run", "start", "nightly-backup", "--wait");
+
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains("takes it over as a temporary node", second.StandardError, StringComparison.Ordinal);
+        Assert.Equal(0L, await env.Recovery.ScalarAsync<long>(checkins + " WHERE instance_name <> 'ghost-node'"));
+    }
 }
