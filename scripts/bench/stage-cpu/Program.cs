@@ -4,12 +4,12 @@ using System.Security.Cryptography;
 using LeoPass.Recovery.Backup.Compression;
 using LeoPass.Recovery.Backup.Encryption;
 using LeoPass.Recovery.Core.Configuration;
-using Org.BouncyCastle.Crypto.Digests;
 
 // CPU seconds of each in-process stage of `backup run`, each stage alone on the same input, median
 // of N runs after one warm-up. CPU time rather than wall time: the bench machine is shared.
 //   dotnet run -c Release --project scripts/bench/stage-cpu -- DUMP_FILE PUBLIC_KEY [RUNS]
-// DUMP_FILE: a `pg_dump -Fc -Z0` output; PUBLIC_KEY: from `leopass-recovery keys generate`.
+// DUMP_FILE: a `pg_dump -Fc -Z0` output; PUBLIC_KEY: from `leopass-recovery keys generate`, whose
+// unprotected backup-private.asc beside it is used for the restore-side stages.
 // Writes DUMP_FILE.zst (the zstd stage's output) so the command-line tools can be timed on it.
 if (args.Length < 2)
 {
@@ -18,11 +18,15 @@ if (args.Length < 2)
 }
 var dump = File.ReadAllBytes(args[0]);
 var recipient = OpenPgpRecipient.Load(args[1]);
+var decryptor = OpenPgpDecryptor.Load(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(args[1]))!, OpenPgpKeyPairGenerator.PrivateKeyFileName), passphrase: null);
 var runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
 var compressedStream = new MemoryStream();
 using (var z = CompressionStreams.Compress(compressedStream, CompressionKind.Zstd, leaveOpen: true)) z.Write(dump);
 var compressed = compressedStream.ToArray();
 File.WriteAllBytes(args[0] + ".zst", compressed);
+var encryptedStream = new MemoryStream();
+using (var e = recipient.OpenEncryptingStream(encryptedStream, leaveOpen: true)) e.Write(compressed);
+var encrypted = encryptedStream.ToArray();
 
 const int Chunk = 1 << 16;
 var process = Process.GetCurrentProcess();
@@ -48,16 +52,20 @@ Stage("zstd -3, ZstdSharp, product default, Flush() after every 14 KB write", du
         z.Flush();
     }
 });
-Stage("OpenPGP AES-256 + MDC, BouncyCastle (of the zstd output)", compressed.Length, () =>
+Stage("OpenPGP encrypt, AES-256 + MDC (of the zstd output)", compressed.Length, () =>
 {
     using var e = recipient.OpenEncryptingStream(Stream.Null, leaveOpen: true);
     Feed(e, compressed);
 });
-Stage("  of which SHA-1 for the MDC, BouncyCastle", compressed.Length, () =>
+Stage("OpenPGP decrypt, AES-256 + MDC", encrypted.Length, () =>
 {
-    var sha1 = new Sha1Digest();
-    for (var o = 0; o < compressed.Length; o += Chunk) sha1.BlockUpdate(compressed, o, Math.Min(Chunk, compressed.Length - o));
-    sha1.DoFinal(new byte[20], 0);
+    using var d = decryptor.OpenDecryptingStream(new MemoryStream(encrypted, writable: false), leaveOpen: false);
+    d.CopyTo(Stream.Null, Chunk);
+});
+Stage("zstd decompress, ZstdSharp", compressed.Length, () =>
+{
+    using var d = CompressionStreams.Decompress(new MemoryStream(compressed, writable: false), CompressionKind.Zstd, leaveOpen: false);
+    d.CopyTo(Stream.Null, Chunk);
 });
 Stage("SHA-256 of the stored bytes (.NET)", compressed.Length, () => Hash(HashAlgorithmName.SHA256));
 Stage("MD5 of the S3 parts (.NET)", compressed.Length, () => Hash(HashAlgorithmName.MD5));
