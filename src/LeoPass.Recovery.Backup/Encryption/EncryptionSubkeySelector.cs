@@ -51,6 +51,8 @@ internal static class EncryptionSubkeySelector
         if (!key.IsEncryptionKey) return $"{name} is a {key.Algorithm} key, which can only sign";
         if (!SessionKeyEncryption.Supports(key.Algorithm))
             return $"{name} is an {key.Algorithm} key; backups are encrypted to RSA or ECDH (Curve25519, NIST) keys";
+        if (key.PublicKeyPacket.Key is ECDHPublicBcpgKey ecdh && !SessionKeyEncryption.SupportsKeyWrap(ecdh.SymmetricKeyAlgorithm))
+            return $"{name} wraps session keys with {ecdh.SymmetricKeyAlgorithm}; backups need an ECDH key that wraps with AES (gpg's default)";
 
         // The newest self-signature that verifies states the key's current flags and expiry.
         var binding = isPrimary ? LatestVerifiedSelfCertification(primary) : LatestVerifiedBinding(primary, key);

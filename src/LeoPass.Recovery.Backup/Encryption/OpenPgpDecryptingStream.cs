@@ -78,6 +78,7 @@ internal sealed class OpenPgpDecryptingStream(OpenedMessage message, Stream inpu
         if (disposing && !_disposed)
         {
             _disposed = true;
+            message.Dispose();
             if (!leaveOpen) input.Dispose();
         }
         base.Dispose(disposing);

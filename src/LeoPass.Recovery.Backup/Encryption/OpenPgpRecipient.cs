@@ -84,7 +84,7 @@ public sealed class OpenPgpRecipient
     /// Opens a write stream: everything written to it is encrypted to this key as one OpenPGP
     /// message (public-key encrypted session key, AES-256, integrity protected (SEIPD v1 + MDC),
     /// one binary literal data packet, no OpenPGP compression), written to <paramref name="output"/>
-    /// in 64 KiB partial-length packets, so the size need not be known and memory stays bounded.
+    /// in partial-length packets (64 KiB literal, 256 KiB encrypted), so the size need not be known and memory stays bounded.
     /// </summary>
     /// <param name="output">Receives the ciphertext. Written synchronously.</param>
     /// <param name="leaveOpen">When false, disposing the returned stream also disposes <paramref name="output"/>.</param>

@@ -11,7 +11,7 @@ namespace LeoPass.Recovery.Backup.Encryption;
 /// with <see cref="IntegrityProtectedDecryptor"/>, and unwraps compression (which gpg adds by
 /// default, though our own artefacts never carry it).
 /// </summary>
-internal sealed class OpenedMessage
+internal sealed class OpenedMessage : IDisposable
 {
     private readonly IntegrityProtectedDecryptor _plaintext;
 
@@ -35,6 +35,9 @@ internal sealed class OpenedMessage
             throw new ArtefactIntegrityException("the artefact is truncated or damaged: its integrity check (MDC) was never reached");
     }
 
+    /// <summary>Releases the cipher and hash (the session key with them).</summary>
+    public void Dispose() => _plaintext.Dispose();
+
     public static OpenedMessage Open(
         Stream input,
         IReadOnlyDictionary<long, PgpPrivateKey> privateKeys,
@@ -43,7 +46,15 @@ internal sealed class OpenedMessage
         var (sessions, encryptedPacket) = ReadHeader(input);
         var sessionKey = RecoverSessionKey(sessions, privateKeys, recipientMismatch);
         var plaintext = new IntegrityProtectedDecryptor(encryptedPacket.GetInputStream(), sessionKey);
-        return new OpenedMessage(plaintext, ReadLiteralData(plaintext));
+        try
+        {
+            return new OpenedMessage(plaintext, ReadLiteralData(plaintext));
+        }
+        catch
+        {
+            plaintext.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -100,7 +111,9 @@ internal sealed class OpenedMessage
                 }
             }
         }
-        catch (Exception e) when (e is IOException or PgpException or InvalidCastException)
+        // BouncyCastle reports unparseable packets with several types (IOException, PgpException,
+        // UnsupportedPacketVersionException, …); all of them mean a damaged or foreign header.
+        catch (Exception e) when (e is not ArtefactIntegrityException and not DecryptionKeyException and not OperationCanceledException)
         {
             throw new ArtefactIntegrityException("the artefact is not an OpenPGP message, or its header is damaged", e);
         }
@@ -125,16 +138,27 @@ internal sealed class OpenedMessage
         foreach (var session in sessions)
         {
             if (!privateKeys.TryGetValue(session.KeyId, out var key)) continue;
+            if (!SessionKeyDecryption.Supports(session))
+                throw new ArtefactIntegrityException(
+                    $"the artefact's session key packet (version {session.Version}, {session.Algorithm}) is of a kind LeoPass.Recovery does not read (v3, RSA or ECDH)");
             return SessionKeyDecryption.TryDecrypt(session, key)
                 ?? throw new ArtefactIntegrityException("the artefact's session key does not decrypt with the private key: the artefact is damaged");
         }
 
-        // A hidden recipient (gpg --throw-keyids) has key id 0: the only way to know is to try.
+        // A hidden recipient (gpg --throw-keyids) has key id 0: the only way to know is to try,
+        // and a packet for someone else, or of a kind we do not read, is simply not ours.
         foreach (var session in sessions.Where(s => s.KeyId == 0))
         {
             foreach (var key in privateKeys.Values)
             {
-                if (SessionKeyDecryption.TryDecrypt(session, key) is { } sessionKey) return sessionKey;
+                try
+                {
+                    if (SessionKeyDecryption.TryDecrypt(session, key) is { } sessionKey) return sessionKey;
+                }
+                catch (ArtefactIntegrityException)
+                {
+                    // A wrong key whose garbage passed the 16-bit checksum and named a non-AES cipher.
+                }
             }
         }
         throw recipientMismatch([.. sessions.Select(s => s.KeyId)]);

@@ -28,6 +28,7 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
 
     // Decrypted bytes in flight between the two threads of a read.
     private const int PipeBufferBytes = 4 << 20;
+    private const int DecryptChunkBytes = 1 << 17;
 
     /// <summary>Resolves "latest" (newest verified backup in the catalogue) or a key, and reads its manifest from the store.</summary>
     public async Task<BackupManifest> ResolveAsync(string keyOrLatest, CancellationToken cancellationToken)
@@ -98,12 +99,26 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
         OpenPgpDecryptor decryptor, Stream stored, CompressionKind compression, Stream output, CancellationToken cancellationToken)
     {
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: PipeBufferBytes, resumeWriterThreshold: PipeBufferBytes / 2, useSynchronizationContext: false));
+        // True when decryption reached the end of the message, so the MDC was checked. The copy
+        // also stops early when the reader side completes, which must never pass as success.
+        var decryptedToTheEnd = false;
         var decrypting = Task.Run(async () =>
         {
             try
             {
                 await using var decrypted = decryptor.OpenDecryptingStream(stored, leaveOpen: true);
-                await decrypted.CopyToAsync(pipe.Writer, cancellationToken);
+                while (true)
+                {
+                    var memory = pipe.Writer.GetMemory(DecryptChunkBytes);
+                    var read = await decrypted.ReadAsync(memory, cancellationToken);
+                    if (read == 0)
+                    {
+                        decryptedToTheEnd = true;
+                        break;
+                    }
+                    pipe.Writer.Advance(read);
+                    if ((await pipe.Writer.FlushAsync(cancellationToken)).IsCompleted) break;
+                }
                 await pipe.Writer.CompleteAsync();
             }
             catch (Exception e)
@@ -141,7 +156,8 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
         }
 
         // A decryption failure is the root cause of whatever decompression then saw.
-        var error = decryptError ?? decompressError;
+        var error = decryptError ?? decompressError ?? (decryptedToTheEnd ? null
+            : new InvalidDataException("decompression ended before the end of the decrypted data, so its integrity check was never reached"));
         if (error is OperationCanceledException or DecryptionKeyException) ExceptionDispatchInfo.Throw(error);
         return error;
     }

@@ -94,6 +94,22 @@ public sealed class OpenPgpGpgInteropTests(OpenPgpKeysFixture keys) : IDisposabl
     }
 
     [Fact]
+    public async Task We_decrypt_gpg_output_for_a_hidden_recipient()
+    {
+        var plaintext = Plaintexts.Random(50_000);
+        await File.WriteAllBytesAsync(WorkFile("plain.bin"), plaintext);
+
+        // --hidden-recipient writes key id 0: the decryptor must try its keys, the gpg one (RSA) among them.
+        await keys.Gpg.RunAsync("--yes", "--trust-model", "always", "--hidden-recipient", keys.GpgKeyFingerprint,
+            "--output", WorkFile("hidden.pgp"), "--encrypt", WorkFile("plain.bin"));
+        var packets = await keys.Gpg.RunAsync("--list-packets", "--try-all-secrets", WorkFile("hidden.pgp"));
+
+        Assert.Contains("keyid 0000000000000000", packets.StandardOutput, StringComparison.Ordinal);
+        var decryptor = OpenPgpDecryptor.Load(keys.GpgPrivateKeyPath, passphrase: null);
+        Assert.Equal(plaintext, Plaintexts.Decrypt(decryptor, await File.ReadAllBytesAsync(WorkFile("hidden.pgp"))));
+    }
+
+    [Fact]
     public async Task A_curve25519_key_generated_by_gpg_works_both_ways()
     {
         var fingerprint = await keys.Gpg.GenerateKeyAsync("Curve Key <curve@leopass.local>", algorithm: "future-default");

@@ -13,23 +13,29 @@ namespace LeoPass.Recovery.Backup.Encryption.SessionKeys;
 /// </summary>
 internal static class SessionKeyDecryption
 {
-    /// <summary>The session key, or null when this private key does not open the packet.</summary>
+    /// <summary>Whether session key packets of this algorithm can be read at all.</summary>
+    public static bool Supports(PublicKeyEncSessionPacket packet) =>
+        packet.Version == 3 && SessionKeyEncryption.Supports(packet.Algorithm);
+
+    /// <summary>
+    /// The session key, or null when this private key does not open the packet: a packet of a
+    /// kind we do not read, a key of another kind, damaged key material or a failed checksum.
+    /// </summary>
     /// <exception cref="ArtefactIntegrityException">The packet opens, but names a cipher other than AES.</exception>
     public static SessionKey? TryDecrypt(PublicKeyEncSessionPacket packet, PgpPrivateKey privateKey)
     {
+        if (!Supports(packet)) return null;
         byte[] sessionInfo;
         try
         {
-            sessionInfo = packet.Algorithm switch
-            {
-                PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaEncrypt => DecryptRsa(packet.GetEncSessionKey()[0], privateKey),
-                PublicKeyAlgorithmTag.ECDH => DecryptEcdh(packet.GetEncSessionKey()[0], privateKey),
-                _ => throw new ArtefactIntegrityException(
-                    $"the artefact's session key is encrypted with {packet.Algorithm}; LeoPass.Recovery reads RSA and ECDH only"),
-            };
+            sessionInfo = packet.Algorithm == PublicKeyAlgorithmTag.ECDH
+                ? DecryptEcdh(packet.GetEncSessionKey()[0], privateKey)
+                : DecryptRsa(packet.GetEncSessionKey()[0], privateKey);
         }
-        // A key of the wrong kind or damaged key material: BouncyCastle signals it in several ways.
-        catch (Exception e) when (e is CryptoException or InvalidCastException or ArgumentException or PgpException or IOException or NotSupportedException)
+        // BouncyCastle signals a key of the wrong kind, or damage, with many unrelated exception
+        // types (InvalidKeyException, CryptoException, InvalidCastException, InvalidOperationException
+        // for a low-order curve point, …); every one of them means "this key does not open it".
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             return null;
         }

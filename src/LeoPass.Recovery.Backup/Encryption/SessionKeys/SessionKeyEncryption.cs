@@ -95,10 +95,13 @@ internal static class SessionKeyEncryption
         return (shared, ((ECPublicKeyParameters)pair.Public).Q.GetEncoded(compressed: false));
     }
 
+    public static bool SupportsKeyWrap(SymmetricKeyAlgorithmTag algorithm) =>
+        algorithm is SymmetricKeyAlgorithmTag.Aes128 or SymmetricKeyAlgorithmTag.Aes192 or SymmetricKeyAlgorithmTag.Aes256;
+
     /// <summary>The key-wrap algorithm an ECDH key's parameters name; OpenPGP allows AES (and Camellia, which we refuse).</summary>
     public static string KeyWrapAlgorithm(SymmetricKeyAlgorithmTag algorithm) => algorithm switch
     {
-        SymmetricKeyAlgorithmTag.Aes128 or SymmetricKeyAlgorithmTag.Aes192 or SymmetricKeyAlgorithmTag.Aes256 => "AESWRAP",
+        _ when SupportsKeyWrap(algorithm) => "AESWRAP",
         _ => throw new NotSupportedException($"ECDH key wrapping with {algorithm} is not supported; only AES"),
     };
 }

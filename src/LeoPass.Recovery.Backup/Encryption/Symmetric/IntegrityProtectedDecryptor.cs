@@ -12,6 +12,7 @@ namespace LeoPass.Recovery.Backup.Encryption.Symmetric;
 /// </summary>
 internal sealed class IntegrityProtectedDecryptor : Stream
 {
+    // A multiple of the block size.
     private const int ChunkLength = 256 * 1024;
     private const int HeldBack = IntegrityProtectedEncryptor.MdcPacketLength;
 
@@ -25,11 +26,13 @@ internal sealed class IntegrityProtectedDecryptor : Stream
     private int _start;
     private int _end;
 
-    // Ciphertext octets read past the last whole block, kept at the start of _ciphertext for the next chunk.
-    private int _carried;
     private int _prefixToDrop = IntegrityProtectedEncryptor.PrefixLength;
     private bool _endOfBody;
     private bool _disposed;
+
+    // Once the check failed, every later read fails the same way: the hash is spent, and a retry
+    // must never find a "clean" end.
+    private ArtefactIntegrityException? _failure;
 
     /// <param name="body">The packet body after its version octet.</param>
     public IntegrityProtectedDecryptor(Stream body, SessionKey sessionKey)
@@ -56,6 +59,7 @@ internal sealed class IntegrityProtectedDecryptor : Stream
     public override int Read(Span<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_failure is not null) throw _failure;
         if (buffer.IsEmpty) return 0;
         while (true)
         {
@@ -77,7 +81,15 @@ internal sealed class IntegrityProtectedDecryptor : Stream
             }
             if (_endOfBody)
             {
-                VerifyMdc();
+                try
+                {
+                    VerifyMdc();
+                }
+                catch (ArtefactIntegrityException e)
+                {
+                    _failure = e;
+                    throw;
+                }
                 return 0;
             }
             DecryptNextChunk();
@@ -98,7 +110,8 @@ internal sealed class IntegrityProtectedDecryptor : Stream
         _start = 0;
         _end = kept;
 
-        var filled = _carried;
+        // Only a chunk that ends the body can be short, so every other one is whole blocks.
+        var filled = 0;
         while (filled < _ciphertext.Length)
         {
             var read = _body.Read(_ciphertext, filled, _ciphertext.Length - filled);
@@ -110,11 +123,8 @@ internal sealed class IntegrityProtectedDecryptor : Stream
             filled += read;
         }
 
-        var decrypting = _endOfBody ? filled : filled - filled % AesCfb.BlockSize;
-        _cipher.Decrypt(_ciphertext.AsSpan(0, decrypting), _plaintext.AsSpan(_end, decrypting), final: _endOfBody);
-        _end += decrypting;
-        _carried = filled - decrypting;
-        _ciphertext.AsSpan(decrypting, _carried).CopyTo(_ciphertext);
+        _cipher.Decrypt(_ciphertext.AsSpan(0, filled), _plaintext.AsSpan(_end, filled), final: _endOfBody);
+        _end += filled;
     }
 
     private void VerifyMdc()
