@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Restore-drill benchmark (docs/benchmarks.md, "Restore drill"): on a generated database of
 # about BENCH_DB_MB (default 500) MB, takes one backup, then BENCH_RUNS times (default 3), in
-# turn, runs `drill start --wait` and a plain `pg_restore --jobs 2` of the same dump from a local
+# turn (alternating which goes first), runs `drill start --wait` and a plain `pg_restore --jobs 2` of the same dump from a local
 # file. Prints the time of every drill step, and steps 3+4 (download+verify+decrypt+decompress,
 # restore) against the plain restore per run and as medians: one run alone is at the mercy of a
 # 2-core machine's noise (plain restores of the same file varied from 3.3 s to 3.8 s).
@@ -22,6 +22,10 @@ start_postgres "$work/pg"
 base=${PG_SUPERUSER_URL%/postgres}
 psql_super() { psql "$PG_SUPERUSER_URL" -v ON_ERROR_STOP=1 -qAt "$@"; }
 psql_super -c "CREATE DATABASE bench_src" -c "CREATE DATABASE bench_recovery"
+# Each restore inserts ~500 MB, which schedules an autovacuum of it a little later, inside the next
+# timed restore: whichever restore that happened to be ran up to a second slower. Off, both sides
+# of the comparison restore into an otherwise idle server.
+psql_super -c "ALTER SYSTEM SET autovacuum = off" -c "SELECT pg_reload_conf()" >/dev/null
 
 # ~190 bytes per row on disk with its indexes: rows = MB * 5500.
 rows=$((mb * 5500))
@@ -54,19 +58,29 @@ gpg --batch --quiet --import "$BACKUP_DECRYPTION_PRIVATE_KEY"
 gpg --batch --quiet --decrypt "$BACKUP_DIR/$key" | zstd -q -d -o "$work/plain.dump"
 
 : > "$work/runs.jsonl"
-for run in $(seq 1 "$runs"); do
+drill() {
   log "run $run/$runs: drill start --wait"
   "$REPO_ROOT/leopass-recovery" drill start --wait --json > "$work/drill.json"
   run_id=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).id)' "$work/drill.json")
   "$REPO_ROOT/leopass-recovery" run report "$run_id" --json > "$work/report.json"
-
+  "$REPO_ROOT/leopass-recovery" run status "$run_id" --json > "$work/status.json"
+}
+plain() {
   log "run $run/$runs: plain pg_restore --jobs 2 from a local file (decrypted and decompressed beforehand, untimed)"
-  psql_super -c "DROP DATABASE IF EXISTS bench_plain" -c "CREATE DATABASE bench_plain"
+  psql_super -c "DROP DATABASE IF EXISTS bench_plain" -c "CREATE DATABASE bench_plain" 2>/dev/null
   start=$(date +%s.%N)
   "$PG_BIN_DIR/pg_restore" --clean --if-exists --jobs 2 --dbname "$base/bench_plain" "$work/plain.dump"
   end=$(date +%s.%N)
-  node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1])); r.plainSeconds = process.argv[3] - process.argv[2];
-           console.log(JSON.stringify(r))' "$work/report.json" "$start" "$end" >> "$work/runs.jsonl"
+}
+for run in $(seq 1 "$runs"); do
+  # Alternate which goes first, so neither always restores into a server just busied by the other.
+  if [ $((run % 2)) -eq 1 ]; then drill; plain; else plain; drill; fi
+  # The download step's own output says how long its one read pass took (the rest of the step is
+  # choosing the restore point and journaling).
+  node -e 'const fs = require("fs"); const r = JSON.parse(fs.readFileSync(process.argv[1])); r.plainSeconds = process.argv[4] - process.argv[3];
+           const download = JSON.parse(fs.readFileSync(process.argv[2])).steps.find(s => s.stepId === "download");
+           r.readPassSeconds = JSON.parse(download.output).durationMs / 1000;
+           console.log(JSON.stringify(r))' "$work/report.json" "$work/status.json" "$start" "$end" >> "$work/runs.jsonl"
 done
 
 node - "$work/runs.jsonl" "$size" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'JS'
@@ -84,12 +98,14 @@ for (const s of runs[0].steps) {
   console.log(`| ${s.number} | ${s.id} | ${s.disabled ? 'disabled' : runs.map(r => step(r, s.number).state).join(', ')} | ${times.map(f).join(', ')} | ${f(median(times))} |`);
 }
 console.log('');
-console.log('| run | steps 3+4 s | plain `pg_restore -j2` s | ratio | RTO s | outcome |');
-console.log('|---|---|---|---|---|---|');
-const rows = runs.map(r => ({ s34: step(r, 3).workSeconds + step(r, 4).workSeconds, plain: r.plainSeconds, r }));
-rows.forEach((x, i) => console.log(`| ${i + 1} | ${f(x.s34)} | ${f(x.plain)} | ${f(x.s34 / x.plain)}x | ${x.r.rtoSeconds.toFixed(1)} | ${x.r.outcome} |`));
+console.log('| run | step 3 s (of it, the read pass) | step 4 s | steps 3+4 s | plain `pg_restore -j2` s | ratio | RTO s | outcome |');
+console.log('|---|---|---|---|---|---|---|---|');
+const rows = runs.map(r => ({ s3: step(r, 3).workSeconds, read: r.readPassSeconds, s4: step(r, 4).workSeconds, plain: r.plainSeconds, r }));
+rows.forEach(x => x.s34 = x.s3 + x.s4);
+rows.forEach((x, i) => console.log(`| ${i + 1} | ${f(x.s3)} (${f(x.read)}) | ${f(x.s4)} | ${f(x.s34)} | ${f(x.plain)} | ${f(x.s34 / x.plain)}x | ${x.r.rtoSeconds.toFixed(1)} | ${x.r.outcome} |`));
 const ratio = median(rows.map(x => x.s34 / x.plain));
-console.log(`| median | ${f(median(rows.map(x => x.s34)))} | ${f(median(rows.map(x => x.plain)))} | **${f(ratio)}x** | | |`);
+const m = k => f(median(rows.map(x => x[k])));
+console.log(`| median | ${m('s3')} (${m('read')}) | ${m('s4')} | ${m('s34')} | ${m('plain')} | **${f(ratio)}x** | | |`);
 console.log('');
 console.log(`steps 3+4 against plain pg_restore --jobs 2, median of ${runs.length} runs: ${f(ratio)}x (target <= 1.2x)`);
 JS

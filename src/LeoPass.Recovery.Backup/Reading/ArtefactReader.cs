@@ -198,13 +198,21 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
             readError ?? new InvalidDataException("sha256 mismatch")) { Stage = "verify" };
     }
 
+    /// <summary>
+    /// Copies the decompressed dump to its destination, checking it starts like a pg_dump archive.
+    /// Two buffers take turns: one is being written (to a file: a thread-pool write) while the next
+    /// is decompressed into the other, so writing a restore's dump file overlaps decompressing it.
+    /// </summary>
     private static async Task CopyCheckingMagicAsync(Stream source, Stream destination, CancellationToken cancellationToken)
     {
-        var buffer = new byte[1 << 17];
+        byte[][] buffers = [new byte[1 << 17], new byte[1 << 17]];
+        var pendingWrite = Task.CompletedTask;
         var first = true;
-        int n;
-        while ((n = await source.ReadAsync(buffer, cancellationToken)) > 0)
+        for (var turn = 0; ; turn ^= 1)
         {
+            var buffer = buffers[turn];
+            var n = await source.ReadAsync(buffer, cancellationToken);
+            if (n == 0) break;
             if (first)
             {
                 // A short first read cannot prove anything either way; real dumps are never this small.
@@ -214,8 +222,11 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
                 }
                 first = false;
             }
-            await destination.WriteAsync(buffer.AsMemory(0, n), cancellationToken);
+            // The other buffer's write must be done before this one starts: writes stay in order.
+            await pendingWrite;
+            pendingWrite = destination.WriteAsync(buffer.AsMemory(0, n), cancellationToken).AsTask();
         }
+        await pendingWrite;
     }
 
     private static CompressionKind ParseCompression(string name) => name switch

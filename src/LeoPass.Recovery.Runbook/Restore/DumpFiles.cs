@@ -32,6 +32,10 @@ public sealed class DumpFiles(RecoverySettings settings, ArtefactReader reader)
             await using (var file = new FileStream(partial, options))
             {
                 result = await reader.ReadAsync(manifest, file, null, cancellationToken);
+                // On disk before it gets its final name: after a crash a complete-looking name must
+                // mean complete content (the size check alone would pass a file of zeros). It also
+                // leaves pg_restore, next, a clean page cache instead of 0.5 GB of writeback.
+                file.Flush(flushToDisk: true);
             }
             File.Move(partial, path, overwrite: true);
             return result;
