@@ -1,5 +1,6 @@
 using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Reading;
+using LeoPass.Recovery.Backup.Streams;
 using LeoPass.Recovery.Core.Configuration;
 
 namespace LeoPass.Recovery.Runbook.Restore;
@@ -31,11 +32,12 @@ public sealed class DumpFiles(RecoverySettings settings, ArtefactReader reader)
             ArtefactReadResult result;
             await using (var file = new FileStream(partial, options))
             {
-                result = await reader.ReadAsync(manifest, file, null, cancellationToken);
+                var writing = new EarlyWritebackFileStream(file);
+                result = await reader.ReadAsync(manifest, writing, null, cancellationToken);
                 // On disk before it gets its final name: after a crash a complete-looking name must
                 // mean complete content (the size check alone would pass a file of zeros). It also
                 // leaves pg_restore, next, a clean page cache instead of 0.5 GB of writeback.
-                file.Flush(flushToDisk: true);
+                writing.FlushToDisk();
             }
             File.Move(partial, path, overwrite: true);
             return result;
