@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Restore-drill benchmark (docs/benchmarks.md, "Restore drill"): on a generated database of
-# about BENCH_DB_MB (default 500) MB, takes one backup, then BENCH_RUNS times (default 3), in
+# about BENCH_DB_MB (default 500) MB (BENCH_DATA: `realistic`, the default, is the backup
+# benchmark's password-manager data; `simple` is two tables and one index), takes one backup, then BENCH_RUNS times (default 3), in
 # turn (alternating which goes first), runs `drill start --wait` and a plain `pg_restore --jobs 2` of the same dump from a local
 # file. Prints the time of every drill step, and steps 3+4 (download+verify+decrypt+decompress,
 # restore) against the plain restore per run and as medians: one run alone is at the mercy of a
@@ -13,6 +14,9 @@ source "$(dirname "$0")/../lib/services.sh"
 
 mb=${BENCH_DB_MB:-500}
 runs=${BENCH_RUNS:-3}
+data=${BENCH_DATA:-realistic}
+[[ $data =~ ^(realistic|simple)$ ]] || die "BENCH_DATA must be realistic or simple, not '$data'"
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive whole number, not '$runs'"
 work=$(mktemp -d /tmp/leopass-bench-drill.XXXXXX)
 chmod 755 "$work"
@@ -27,10 +31,27 @@ psql_super -c "CREATE DATABASE bench_src" -c "CREATE DATABASE bench_recovery"
 # of the comparison restore into an otherwise idle server.
 psql_super -c "ALTER SYSTEM SET autovacuum = off" -c "SELECT pg_reload_conf()" >/dev/null
 
-# ~190 bytes per row on disk with its indexes: rows = MB * 5500.
-rows=$((mb * 5500))
-log "generating ~${mb} MB ($rows rows) in bench_src"
-psql "$base/bench_src" -v ON_ERROR_STOP=1 -q <<SQL
+db_bytes() { psql_super -c "SELECT pg_database_size('bench_src')"; }
+if [ "$data" = realistic ]; then
+  # The backup benchmark's database (scripts/bench/schema.sql + chunk.sql): a password manager's
+  # tables, indexes and poorly compressible content, added in batches until the size is reached.
+  log "generating ~${mb} MB of the backup benchmark's data in bench_src"
+  psql "$base/bench_src" -v ON_ERROR_STOP=1 -q -f "$BENCH_DIR/schema.sql" >/dev/null
+  target=$((mb * 1024 * 1024)); before=$(db_bytes); accounts=200
+  psql "$base/bench_src" -v ON_ERROR_STOP=1 -q -v accounts=$accounts -f "$BENCH_DIR/chunk.sql"
+  current=$(db_bytes); per_account=$(( (current - before) / accounts + 1 ))
+  while [ "$current" -lt "$target" ]; do
+    accounts=$(( (target - current) / per_account + 1 )); max=$(( target / 8 / per_account + 1 ))
+    [ "$accounts" -gt "$max" ] && accounts=$max
+    psql "$base/bench_src" -v ON_ERROR_STOP=1 -q -v accounts=$accounts -f "$BENCH_DIR/chunk.sql"
+    current=$(db_bytes)
+  done
+  psql "$base/bench_src" -v ON_ERROR_STOP=1 -q -c "VACUUM ANALYZE"
+else
+  # Two tables and one secondary index: a restore with little index building, where step 3 weighs most.
+  rows=$((mb * 5500)) # ~190 bytes per row on disk with its indexes
+  log "generating ~${mb} MB ($rows rows) of simple data in bench_src"
+  psql "$base/bench_src" -v ON_ERROR_STOP=1 -q <<SQL
 CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL, created_at timestamptz NOT NULL, profile jsonb NOT NULL);
 INSERT INTO accounts SELECT i, 'user' || i || '@example.org', timestamptz '2026-01-01' + (i || ' seconds')::interval,
   jsonb_build_object('name', md5(i::text), 'plan', i % 5) FROM generate_series(1, $((rows / 4))) i;
@@ -40,6 +61,7 @@ INSERT INTO scans SELECT i, (i % $((rows / 4))) + 1, timestamptz '2026-03-01' + 
 CREATE INDEX scans_account ON scans (account_id);
 ANALYZE;
 SQL
+fi
 size=$(psql_super -c "SELECT pg_size_pretty(pg_database_size('bench_src'))")
 log "bench_src is $size"
 
@@ -89,7 +111,7 @@ const runs = require('fs').readFileSync(file, 'utf8').trim().split('\n').map(lin
 const median = xs => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const step = (r, n) => r.steps.find(s => s.number === n);
 const f = x => x.toFixed(2);
-console.log(`database: ${size}; ${runs.length} runs; load average after: ${load}`);
+console.log(`database: ${size} (${process.env.BENCH_DATA || 'realistic'} data); ${runs.length} runs; load average after: ${load}`);
 console.log('');
 console.log(`| # | step | state | seconds per run | median |`);
 console.log('|---|---|---|---|---|');
