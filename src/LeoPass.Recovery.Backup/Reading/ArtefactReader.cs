@@ -94,61 +94,46 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
     /// joined by a bounded pipe. On two cores this takes a restore's download step from the sum of
     /// the stages' CPU time towards the longest one's, which is what steps 3+4 of a drill are measured by.
     /// </summary>
+    /// <remarks>
+    /// Both are dedicated threads running synchronous loops: the stages are CPU-bound, and on
+    /// thread-pool threads inside a busy engine node they waited for the pool's slow thread
+    /// injection (a drill's read pass took 0.9-1.9 s where `backup verify` took 0.8 s).
+    /// </remarks>
     /// <returns>The first error reading or decompressing, or null; the caller decides what it means once the SHA-256 is known.</returns>
     private static async Task<Exception?> DecryptAndDecompressAsync(
         OpenPgpDecryptor decryptor, Stream stored, CompressionKind compression, Stream output, CancellationToken cancellationToken)
     {
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: PipeBufferBytes, resumeWriterThreshold: PipeBufferBytes / 2, useSynchronizationContext: false));
-        // True when decryption reached the end of the message, so the MDC was checked. The copy
-        // also stops early when the reader side completes, which must never pass as success.
-        var decryptedToTheEnd = false;
-        var decrypting = Task.Run(async () =>
+        var decrypting = OnOwnThread(() => Decrypt(decryptor, stored, pipe.Writer, cancellationToken));
+        var decompressing = OnOwnThread(() =>
         {
             try
             {
-                await using var decrypted = decryptor.OpenDecryptingStream(stored, leaveOpen: true);
-                while (true)
-                {
-                    var memory = pipe.Writer.GetMemory(DecryptChunkBytes);
-                    var read = await decrypted.ReadAsync(memory, cancellationToken);
-                    if (read == 0)
-                    {
-                        decryptedToTheEnd = true;
-                        break;
-                    }
-                    pipe.Writer.Advance(read);
-                    if ((await pipe.Writer.FlushAsync(cancellationToken)).IsCompleted) break;
-                }
-                await pipe.Writer.CompleteAsync();
+                using var decryptedStream = pipe.Reader.AsStream();
+                using var decompressed = CompressionStreams.Decompress(decryptedStream, compression, leaveOpen: true);
+                CopyCheckingMagic(decompressed, output, cancellationToken);
+                return true;
             }
-            catch (Exception e)
+            finally
             {
-                await pipe.Writer.CompleteAsync(e);
-                throw;
+                // Tells a decryptor still writing to stop: nothing will read what it writes.
+                pipe.Reader.Complete();
             }
-        }, CancellationToken.None);
+        });
 
-        Exception? decompressError = null;
+        Exception? decompressError = null, decryptError = null;
+        var decryptedToTheEnd = false;
         try
         {
-            await using var decryptedStream = pipe.Reader.AsStream();
-            await using var decompressed = CompressionStreams.Decompress(decryptedStream, compression, leaveOpen: true);
-            await CopyCheckingMagicAsync(decompressed, output, cancellationToken);
+            await decompressing;
         }
         catch (Exception e)
         {
             decompressError = e;
         }
-        finally
-        {
-            // Tells a decryptor still writing to stop: nothing will read what it writes.
-            await pipe.Reader.CompleteAsync();
-        }
-
-        Exception? decryptError = null;
         try
         {
-            await decrypting;
+            decryptedToTheEnd = await decrypting;
         }
         catch (Exception e)
         {
@@ -160,6 +145,41 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
             : new InvalidDataException("decompression ended before the end of the decrypted data, so its integrity check was never reached"));
         if (error is OperationCanceledException or DecryptionKeyException) ExceptionDispatchInfo.Throw(error);
         return error;
+    }
+
+    private static Task<T> OnOwnThread<T>(Func<T> work) =>
+        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    /// <returns>True when decryption reached the end of the message, so the MDC was checked; false
+    /// when the reader stopped first (which must never pass as success).</returns>
+    private static bool Decrypt(OpenPgpDecryptor decryptor, Stream stored, PipeWriter pipe, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var decrypted = decryptor.OpenDecryptingStream(stored, leaveOpen: true);
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var read = decrypted.Read(pipe.GetSpan(DecryptChunkBytes));
+                if (read == 0)
+                {
+                    pipe.Complete();
+                    return true;
+                }
+                pipe.Advance(read);
+                // Blocks this thread (its own) while the pipe is full.
+                if (pipe.FlushAsync(cancellationToken).AsTask().GetAwaiter().GetResult().IsCompleted)
+                {
+                    pipe.Complete();
+                    return false;
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            pipe.Complete(e);
+            throw;
+        }
     }
 
     /// <summary>
@@ -198,21 +218,15 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
             readError ?? new InvalidDataException("sha256 mismatch")) { Stage = "verify" };
     }
 
-    /// <summary>
-    /// Copies the decompressed dump to its destination, checking it starts like a pg_dump archive.
-    /// Two buffers take turns: one is being written (to a file: a thread-pool write) while the next
-    /// is decompressed into the other, so writing a restore's dump file overlaps decompressing it.
-    /// </summary>
-    private static async Task CopyCheckingMagicAsync(Stream source, Stream destination, CancellationToken cancellationToken)
+    /// <summary>Copies the decompressed dump to its destination, checking it starts like a pg_dump archive.</summary>
+    private static void CopyCheckingMagic(Stream source, Stream destination, CancellationToken cancellationToken)
     {
-        byte[][] buffers = [new byte[1 << 17], new byte[1 << 17]];
-        var pendingWrite = Task.CompletedTask;
+        var buffer = new byte[1 << 17];
         var first = true;
-        for (var turn = 0; ; turn ^= 1)
+        int n;
+        while ((n = source.Read(buffer)) > 0)
         {
-            var buffer = buffers[turn];
-            var n = await source.ReadAsync(buffer, cancellationToken);
-            if (n == 0) break;
+            cancellationToken.ThrowIfCancellationRequested();
             if (first)
             {
                 // A short first read cannot prove anything either way; real dumps are never this small.
@@ -222,11 +236,8 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
                 }
                 first = false;
             }
-            // The other buffer's write must be done before this one starts: writes stay in order.
-            await pendingWrite;
-            pendingWrite = destination.WriteAsync(buffer.AsMemory(0, n), cancellationToken).AsTask();
+            destination.Write(buffer, 0, n);
         }
-        await pendingWrite;
     }
 
     private static CompressionKind ParseCompression(string name) => name switch

@@ -1,6 +1,5 @@
 using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Reading;
-using LeoPass.Recovery.Backup.Streams;
 using LeoPass.Recovery.Core.Configuration;
 
 namespace LeoPass.Recovery.Runbook.Restore;
@@ -30,14 +29,12 @@ public sealed class DumpFiles(RecoverySettings settings, ArtefactReader reader)
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 1 << 20, Options = FileOptions.Asynchronous };
             if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
             ArtefactReadResult result;
+            // Not fsynced: pg_restore reads it straight from the page cache, and waiting for the
+            // disk cost up to a second per 500 MB here. Only a reboot can lose page cache, and a
+            // file from before the last boot never counts as complete (IsComplete).
             await using (var file = new FileStream(partial, options))
             {
-                var writing = new EarlyWritebackFileStream(file);
-                result = await reader.ReadAsync(manifest, writing, null, cancellationToken);
-                // On disk before it gets its final name: after a crash a complete-looking name must
-                // mean complete content (the size check alone would pass a file of zeros). It also
-                // leaves pg_restore, next, a clean page cache instead of 0.5 GB of writeback.
-                writing.FlushToDisk();
+                result = await reader.ReadAsync(manifest, file, null, cancellationToken);
             }
             File.Move(partial, path, overwrite: true);
             return result;
@@ -49,11 +46,20 @@ public sealed class DumpFiles(RecoverySettings settings, ArtefactReader reader)
         }
     }
 
-    /// <summary>True when the run's dump file is complete (its size is the manifest's dump size).</summary>
-    public bool IsComplete(long runId, BackupManifest manifest)
+    /// <summary>True when the run's dump file is complete: the manifest's dump size, written since this machine booted.</summary>
+    public bool IsComplete(long runId, BackupManifest manifest) =>
+        IsCompleteFile(new FileInfo(PathFor(runId, manifest)), manifest.Sizes.DumpBytes, SystemBoot.TimeUtc());
+
+    /// <summary>
+    /// A file renamed complete but not fsynced can hold zeros after a power loss or a kernel
+    /// crash, both of which mean a reboot; so a dump file written before the last boot is
+    /// downloaded again rather than trusted on its size. A process crash loses nothing.
+    /// </summary>
+    public static bool IsCompleteFile(FileInfo file, long expectedBytes, DateTimeOffset? bootedAt)
     {
-        var file = new FileInfo(PathFor(runId, manifest));
-        return file.Exists && file.Length == manifest.Sizes.DumpBytes;
+        file.Refresh();
+        if (!file.Exists || file.Length != expectedBytes) return false;
+        return bootedAt is null || file.LastWriteTimeUtc > bootedAt.Value.UtcDateTime;
     }
 
     public void DeleteRun(long runId)
