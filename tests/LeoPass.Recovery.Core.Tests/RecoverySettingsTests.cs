@@ -33,6 +33,23 @@ public class RecoverySettingsTests
         Assert.Contains("/nonexistent/key.asc", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("20")]
+    [InlineData("fast")]
+    public void Zstd_level_outside_1_to_19_is_refused(string level)
+    {
+        var e = Assert.Throws<ConfigurationException>(() => Load(("BACKUP_ZSTD_LEVEL", level)));
+        Assert.Contains($"BACKUP_ZSTD_LEVEL='{level}'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Zstd_level_defaults_to_2_and_can_be_set()
+    {
+        Assert.Equal(2, Load().Backup.ZstdLevel);
+        Assert.Equal(7, Load(("BACKUP_ZSTD_LEVEL", "7")).Backup.ZstdLevel);
+    }
+
     [Fact]
     public void Bucket_without_credentials_is_refused()
     {

@@ -19,11 +19,12 @@ internal static class RunProgress
     public static async Task<RunView?> FollowAsync(
         RunQueries queries, long runId, bool quiet, Func<CancellationToken, Task<bool>>? clusterIsEmpty, CancellationToken cancellationToken)
     {
-        var nextClusterCheck = DateTimeOffset.UtcNow + ClusterCheckInterval;
+        // A monotonic clock: a wall-clock step must not make a follower give up on a live node.
+        var sinceClusterCheck = System.Diagnostics.Stopwatch.StartNew();
         async Task<bool> NobodyExecutesItAsync()
         {
-            if (clusterIsEmpty is null || DateTimeOffset.UtcNow < nextClusterCheck) return false;
-            nextClusterCheck = DateTimeOffset.UtcNow + ClusterCheckInterval;
+            if (clusterIsEmpty is null || sinceClusterCheck.Elapsed < ClusterCheckInterval) return false;
+            sinceClusterCheck.Restart();
             return await clusterIsEmpty(cancellationToken);
         }
 

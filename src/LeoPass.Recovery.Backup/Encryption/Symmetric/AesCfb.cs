@@ -27,7 +27,7 @@ internal sealed class AesCfb : IDisposable
         _aes.Key = key.ToArray();
     }
 
-    /// <summary>Encrypts <paramref name="plaintext"/> into <paramref name="ciphertext"/> (same length; may be the same memory).</summary>
+    /// <summary>Encrypts <paramref name="plaintext"/> into <paramref name="ciphertext"/> (same length, separate memory).</summary>
     public void Encrypt(ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, bool final = false)
     {
         var wholeBlocks = CheckLengths(plaintext.Length, ciphertext.Length, final);
