@@ -79,6 +79,9 @@ export GNUPGHOME="$work/gnupg"; mkdir -m 700 "$GNUPGHOME"
 gpg --batch --quiet --import "$BACKUP_DECRYPTION_PRIVATE_KEY"
 gpg --batch --quiet --decrypt "$BACKUP_DIR/$key" | zstd -q -d -o "$work/plain.dump"
 
+# The set-up above leaves gigabytes of dirty page cache (the generated data, the backup, plain.dump).
+# Flushed now, so its writeback is not timed as part of whichever side happens to run first.
+sync
 : > "$work/runs.jsonl"
 drill() {
   log "run $run/$runs: drill start --wait"

@@ -36,6 +36,11 @@ public sealed class DrillEndToEndTests
         }
         Assert.Equal(0L, await bed.Source.ScalarAsync<long>("SELECT count(*) FROM information_schema.columns WHERE table_name = 'attendees' AND column_name = 'checked_in'"));
 
+        // The dump pg_restore read had the data offsets a streamed pg_dump archive lacks.
+        var status = Json(await Cli("run", "status", runId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json"));
+        var download = status.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("stepId").GetString() == "download");
+        Assert.Contains("\"dataOffsets\": \"data offsets written into the TOC for", download.GetProperty("output").GetString(), StringComparison.Ordinal);
+
         // The smoke test ran with DATABASE_URL at the restored database.
         var smokeEnv = await File.ReadAllLinesAsync(bed.SmokeEnvFile);
         var databaseUrl = smokeEnv.Single(l => l.StartsWith("DATABASE_URL=", StringComparison.Ordinal))["DATABASE_URL=".Length..];

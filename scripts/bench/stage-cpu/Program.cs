@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using LeoPass.Recovery.Backup.Compression;
+using LeoPass.Recovery.Backup.CustomFormat;
 using LeoPass.Recovery.Backup.Encryption;
 using LeoPass.Recovery.Core.Configuration;
 
@@ -66,6 +67,12 @@ Stage("zstd decompress, ZstdSharp", compressed.Length, () =>
 {
     using var d = CompressionStreams.Decompress(new MemoryStream(compressed, writable: false), CompressionKind.Zstd, leaveOpen: false);
     d.CopyTo(Stream.Null, Chunk);
+});
+Stage("data offsets of the restored dump (DataOffsetRecorder)", dump.Length, () =>
+{
+    var recorder = new DataOffsetRecorder();
+    for (var o = 0; o < dump.Length; o += Chunk) recorder.Observe(dump.AsSpan(o, Math.Min(Chunk, dump.Length - o)));
+    if (recorder.Finish().Writes.Count == 0) throw new InvalidOperationException("the dump got no data offsets: is it a pg_dump -Fc -Z0 output written to a pipe?");
 });
 Stage("SHA-256 of the stored bytes (.NET)", compressed.Length, () => Hash(HashAlgorithmName.SHA256));
 Stage("MD5 of the S3 parts (.NET)", compressed.Length, () => Hash(HashAlgorithmName.MD5));

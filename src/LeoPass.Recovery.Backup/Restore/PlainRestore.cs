@@ -51,11 +51,12 @@ public sealed class PlainRestore(ArtefactReader reader, string? sourceConnection
         try
         {
             ArtefactReadResult result;
-            var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 1 << 20 };
+            // Unbuffered: the reader writes 128 KiB at a time, and a buffer would only copy the whole dump once more.
+            var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 0 };
             if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
             await using (var file = new FileStream(path, fileOptions))
             {
-                result = await reader.ReadAsync(manifest, file, observer, cancellationToken);
+                result = await reader.ReadIntoFileAsync(manifest, file, observer, cancellationToken);
             }
             return (path, result);
         }

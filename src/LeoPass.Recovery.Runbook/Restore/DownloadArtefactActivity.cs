@@ -49,6 +49,7 @@ public sealed class DownloadArtefactActivity(RestorePointResolver resolver, Dump
             ["latestMigration"] = manifest.LatestMigration?.Name,
             ["tables"] = manifest.Tables.Count,
             ["durationMs"] = (long)result.Duration.TotalMilliseconds,
+            ["dataOffsets"] = result.DataOffsets,
         });
     }
 }

@@ -26,7 +26,8 @@ public sealed class DumpFiles(RecoverySettings settings, ArtefactReader reader)
         File.Delete(partial);
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 1 << 20, Options = FileOptions.Asynchronous };
+            // Unbuffered: the reader writes 128 KiB at a time, and a buffer would only copy the whole dump once more.
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 0, Options = FileOptions.Asynchronous };
             if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
             ArtefactReadResult result;
             // Not fsynced: pg_restore reads it straight from the page cache, and waiting for the
@@ -34,7 +35,7 @@ public sealed class DumpFiles(RecoverySettings settings, ArtefactReader reader)
             // file from before the last boot never counts as complete (IsComplete).
             await using (var file = new FileStream(partial, options))
             {
-                result = await reader.ReadAsync(manifest, file, null, cancellationToken);
+                result = await reader.ReadIntoFileAsync(manifest, file, null, cancellationToken);
             }
             File.Move(partial, path, overwrite: true);
             return result;
