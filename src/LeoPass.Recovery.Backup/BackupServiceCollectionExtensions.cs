@@ -1,5 +1,6 @@
 using LeoPass.Recovery.Backup.Alerts;
 using LeoPass.Recovery.Backup.Catalogue;
+using LeoPass.Recovery.Backup.Encryption;
 using LeoPass.Recovery.Backup.Pipeline;
 using LeoPass.Recovery.Backup.Reading;
 using LeoPass.Recovery.Backup.Restore;
@@ -34,6 +35,7 @@ public static class BackupServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<SecretRedactor>() ?? SecretRedactor.Shared));
         services.AddSingleton<BackupJob>();
+        services.AddSingleton<DecryptionKeys>();
         services.AddSingleton<ArtefactReader>();
         services.AddSingleton<BackupVerifier>();
         services.AddSingleton<BackupPruner>();

@@ -65,6 +65,11 @@ Stage("OpenPGP decrypt, AES-256 + MDC", encrypted.Length, () =>
 });
 Stage("zstd decompress, ZstdSharp", compressed.Length, () =>
 {
+    using var d = new ZstdSharp.DecompressionStream(new MemoryStream(compressed, writable: false));
+    d.CopyTo(Stream.Null, Chunk);
+});
+Stage("zstd decompress, system libzstd (what restores use where it loads)", compressed.Length, () =>
+{
     using var d = CompressionStreams.Decompress(new MemoryStream(compressed, writable: false), CompressionKind.Zstd, leaveOpen: false);
     d.CopyTo(Stream.Null, Chunk);
 });

@@ -44,7 +44,9 @@ public static class CompressionStreams
         ArgumentNullException.ThrowIfNull(input);
         return kind switch
         {
-            CompressionKind.Zstd => new DecompressionStream(input, ZstdBufferBytes, checkEndOfStream: true, leaveOpen),
+            CompressionKind.Zstd => LibZstd.IsAvailable
+                ? new LibZstdDecompressionStream(input, leaveOpen)
+                : new DecompressionStream(input, ZstdBufferBytes, checkEndOfStream: true, leaveOpen),
             CompressionKind.Gzip => new GZipStream(input, CompressionMode.Decompress, leaveOpen),
             CompressionKind.None => new PassThroughStream(input, forWriting: false, leaveOpen),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown compression"),

@@ -27,7 +27,7 @@ public sealed record ArtefactReadResult(BackupManifest Manifest, string Sha256, 
 /// decompress → a destination stream (a file for a restore, nowhere for a verification).
 /// The SHA-256 is checked against the manifest before the caller may use the output.
 /// </summary>
-public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalogue, BackupSettings settings)
+public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalogue, DecryptionKeys keys)
 {
     /// <summary>The custom-format dump's first bytes: a decrypted, decompressed artefact must start with them.</summary>
     private static readonly byte[] DumpMagic = "PGDMP"u8.ToArray();
@@ -72,7 +72,7 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
     public async Task<ArtefactReadResult> ReadAsync(BackupManifest manifest, Stream destination, IBackupObserver? observer = null, CancellationToken cancellationToken = default)
     {
         observer ??= NullBackupObserver.Instance;
-        var decryptor = OpenPgpDecryptor.Load(settings.RequirePrivateKey(), settings.DecryptionPassphrase);
+        var decryptor = keys.Load();
         var compression = ParseCompression(manifest.Compression);
         var stopwatch = Stopwatch.StartNew();
         observer.Stage("download", $"reading {manifest.Key} from {store.Description}");

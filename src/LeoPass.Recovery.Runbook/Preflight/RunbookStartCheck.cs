@@ -15,7 +15,7 @@ namespace LeoPass.Recovery.Runbook.Preflight;
 /// incident restore whose <c>confirm</c> does not name the target, an unknown restore point, a
 /// private key that cannot decrypt it. Applies to definitions with a download-artefact step.
 /// </summary>
-public sealed class RunbookStartCheck(RecoverySettings settings, RestorePointResolver resolver) : IRunStartCheck
+public sealed class RunbookStartCheck(RecoverySettings settings, RestorePointResolver resolver, DecryptionKeys keys) : IRunStartCheck
 {
     public const string ConfirmParameter = "confirm";
 
@@ -66,7 +66,7 @@ public sealed class RunbookStartCheck(RecoverySettings settings, RestorePointRes
         OpenPgpDecryptor decryptor;
         try
         {
-            decryptor = OpenPgpDecryptor.Load(settings.Backup.RequirePrivateKey(), settings.Backup.DecryptionPassphrase);
+            decryptor = keys.Load();
         }
         catch (Exception e) when (e is DecryptionKeyException or ConfigurationException)
         {
