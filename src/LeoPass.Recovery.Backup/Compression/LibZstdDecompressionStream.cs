@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Backup.Streams;
 using Microsoft.Win32.SafeHandles;
 
 namespace LeoPass.Recovery.Backup.Compression;
@@ -7,7 +8,7 @@ namespace LeoPass.Recovery.Backup.Compression;
 /// frames, each with its content checksum checked. A stream that ends in the middle of a frame
 /// throws instead of reading as shorter data.
 /// </summary>
-internal sealed unsafe class LibZstdDecompressionStream : Stream
+internal sealed unsafe class LibZstdDecompressionStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
@@ -24,14 +25,6 @@ internal sealed unsafe class LibZstdDecompressionStream : Stream
         _leaveOpen = leaveOpen;
         _context = DecompressionContext.Create();
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -75,11 +68,6 @@ internal sealed unsafe class LibZstdDecompressionStream : Stream
         Span<byte> one = stackalloc byte[1];
         return Read(one) == 0 ? -1 : one[0];
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,7 +1,7 @@
 namespace LeoPass.Recovery.Backup.Streams;
 
 /// <summary>A write-only pass-through that counts bytes, to report each pipeline stage's size.</summary>
-public sealed class CountingWriteStream(Stream inner, bool leaveOpen = false) : Stream
+public sealed class CountingWriteStream(Stream inner, bool leaveOpen = false) : WriteOnlyStream
 {
     private long _count;
 
@@ -10,22 +10,13 @@ public sealed class CountingWriteStream(Stream inner, bool leaveOpen = false) : 
     /// <summary>Called after each write with the running total.</summary>
     public Action<long>? Progress { get; init; }
 
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => BytesWritten; set => throw new NotSupportedException(); }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         inner.Write(buffer);
         Count(buffer.Length);
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -42,9 +33,6 @@ public sealed class CountingWriteStream(Stream inner, bool leaveOpen = false) : 
 
     public override void Flush() => inner.Flush();
     public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

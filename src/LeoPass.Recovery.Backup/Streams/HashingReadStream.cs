@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace LeoPass.Recovery.Backup.Streams;
 
 /// <summary>A read-only pass-through that computes SHA-256 and counts bytes of everything read through it.</summary>
-public sealed class HashingReadStream(Stream inner, bool leaveOpen = false) : Stream
+public sealed class HashingReadStream(Stream inner, bool leaveOpen = false) : ReadOnlyStream
 {
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private string? _hex;
@@ -23,13 +23,7 @@ public sealed class HashingReadStream(Stream inner, bool leaveOpen = false) : St
         while (await ReadAsync(buffer, cancellationToken) > 0) { }
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -55,11 +49,6 @@ public sealed class HashingReadStream(Stream inner, bool leaveOpen = false) : St
         BytesRead += data.Length;
         Progress?.Invoke(BytesRead);
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
