@@ -5,7 +5,7 @@ namespace LeoPass.Recovery.Backup.Compression;
 
 /// <summary>
 /// A read stream of the data decompressed by libzstd from <c>inner</c>: one or more standard zstd
-/// frames, each with its content checksum checked. A stream that ends in the middle of a frame
+/// frames, each with its content checksum checked when it carries one (ours always do). A stream that ends in the middle of a frame
 /// throws instead of reading as shorter data.
 /// </summary>
 internal sealed unsafe class LibZstdDecompressionStream : ReadOnlyStream
@@ -18,6 +18,7 @@ internal sealed unsafe class LibZstdDecompressionStream : ReadOnlyStream
     private int _inputPosition;
     private bool _innerEnded;
     private bool _insideFrame;
+    private bool _sawInput;
 
     public LibZstdDecompressionStream(Stream inner, bool leaveOpen)
     {
@@ -37,12 +38,14 @@ internal sealed unsafe class LibZstdDecompressionStream : ReadOnlyStream
                 _inputLength = _inner.Read(_input);
                 _inputPosition = 0;
                 _innerEnded = _inputLength == 0;
+                _sawInput |= _inputLength > 0;
             }
             var produced = Decompress(buffer);
             if (produced > 0) return produced;
             if (_innerEnded && _inputPosition == _inputLength)
             {
                 if (_insideFrame) throw new InvalidDataException("zstd: the compressed data ends in the middle of a frame (truncated)");
+                if (!_sawInput) throw new InvalidDataException("zstd: the compressed data is empty (not even one frame)");
                 return 0;
             }
         }

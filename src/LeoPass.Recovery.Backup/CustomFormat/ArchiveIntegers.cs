@@ -12,6 +12,14 @@ internal static class ArchiveIntegers
         return signAndMagnitude[0] == 0 ? value : -value;
     }
 
+    /// <summary>An offset's bytes, least significant first (after the field's state byte).</summary>
+    public static long ReadOffset(ReadOnlySpan<byte> offset)
+    {
+        long value = 0;
+        for (var i = offset.Length - 1; i >= 0; i--) value = (value << 8) | offset[i];
+        return value;
+    }
+
     /// <summary>An offset field: its state byte, then the offset in <paramref name="offsetSize"/> bytes, least significant first.</summary>
     public static byte[] OffsetField(byte state, long offset, int offsetSize)
     {

@@ -13,7 +13,7 @@ internal readonly record struct DataOffsetField(int DumpId, long FieldPosition, 
 /// </summary>
 /// <remarks>
 /// The layout is pg_dump's (src/bin/pg_dump/pg_backup_archiver.c, WriteHead and WriteToc, and
-/// pg_backup_custom.c). Only archive versions 1.12 to 1.16 (PostgreSQL 11 to 17) are read; any
+/// pg_backup_custom.c). Only archive versions 1.12 to 1.16 (pg_dump 9.0 to 17) are read; any
 /// other version is left alone, since a field added in a later version would shift every
 /// position after it.
 /// </remarks>

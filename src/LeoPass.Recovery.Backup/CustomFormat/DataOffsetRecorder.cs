@@ -4,16 +4,48 @@ using Microsoft.Win32.SafeHandles;
 
 namespace LeoPass.Recovery.Backup.CustomFormat;
 
-/// <summary>A write into the archive file: an offset field's new bytes at its position.</summary>
-public sealed record OffsetFieldWrite(long Position, byte[] Bytes);
+/// <summary>A write into the archive file: the offset field of TOC entry <paramref name="DumpId"/>, its new bytes at its position.</summary>
+public sealed record OffsetFieldWrite(long Position, byte[] Bytes, int DumpId)
+{
+    /// <summary>The offset these bytes give: where pg_restore will expect this entry's block.</summary>
+    public long Offset => ArchiveIntegers.ReadOffset(Bytes.AsSpan(1));
+}
 
 /// <summary>What recording the data offsets came to: the writes that give the TOC its offsets (none when it cannot), and a sentence saying which.</summary>
-public sealed record DataOffsetIndex(IReadOnlyList<OffsetFieldWrite> Writes, string Description)
+public sealed record DataOffsetIndex(IReadOnlyList<OffsetFieldWrite> Writes, string Description, int IntSize = 4)
 {
-    /// <summary>Writes the offset fields into the archive file, which must hold exactly the bytes the recorder saw.</summary>
-    public void WriteInto(SafeFileHandle archiveFile)
+    /// <summary>
+    /// Writes the offset fields into the archive file, which must hold exactly the bytes the
+    /// recorder saw and be open for reading and writing. Then reads, at every offset, the block
+    /// header pg_restore will check (block type and dump ID), and on any mismatch puts the
+    /// original bytes back: the file ends either as <c>pg_dump --file</c> writes it or as it was.
+    /// </summary>
+    /// <returns>What the file's TOC holds now.</returns>
+    public string WriteInto(SafeFileHandle archiveFile)
     {
+        if (Writes.Count == 0) return Description;
+        var originals = new List<byte[]>();
+        foreach (var write in Writes)
+        {
+            var original = new byte[write.Bytes.Length];
+            if (RandomAccess.Read(archiveFile, original, write.Position) != original.Length || original[0] != ArchiveTableOfContents.OffsetNotSet)
+            {
+                return $"left without data offsets: the file does not hold the archive that was read (TOC entry {write.DumpId})";
+            }
+            originals.Add(original);
+        }
         foreach (var write in Writes) RandomAccess.Write(archiveFile, write.Bytes, write.Position);
+
+        var header = new byte[2 + IntSize];
+        foreach (var write in Writes)
+        {
+            var read = RandomAccess.Read(archiveFile, header, write.Offset);
+            if (read == header.Length && header[0] is DataOffsetRecorder.DataBlock or DataOffsetRecorder.LargeObjectsBlock
+                && ArchiveIntegers.Read(header.AsSpan(1)) == write.DumpId) continue;
+            for (var i = 0; i < Writes.Count; i++) RandomAccess.Write(archiveFile, originals[i], Writes[i].Position);
+            return $"left without data offsets: byte {write.Offset} does not start TOC entry {write.DumpId}'s block (checked after writing; the TOC is back as pg_dump wrote it)";
+        }
+        return Description;
     }
 }
 
@@ -27,15 +59,17 @@ public sealed record DataOffsetIndex(IReadOnlyList<OffsetFieldWrite> Writes, str
 /// written, apart from the creation time in the header.
 /// </summary>
 /// <remarks>
-/// An optimisation, never a risk to the restore: anything unexpected (an archive version it does
-/// not know, a block it cannot account for, an archive that ends mid-block) leaves the file as
-/// pg_dump wrote it, with <see cref="DataOffsetIndex.Description"/> saying why. A wrong offset
-/// could not pass silently either: pg_restore checks the block ID it finds there.
+/// An optimisation that must never cost a restore: anything unexpected (an archive version it
+/// does not know, a block it cannot account for, an archive that ends mid-block) leaves the file
+/// as pg_dump wrote it, with <see cref="DataOffsetIndex.Description"/> saying why; and every offset
+/// written is checked against the block it points at, as pg_restore would, before it is kept
+/// (<see cref="DataOffsetIndex.WriteInto"/>). Only an I/O error while patching the file fails
+/// the read, since the file may then be half patched.
 /// </remarks>
 public sealed class DataOffsetRecorder
 {
-    private const byte DataBlock = 1;
-    private const byte LargeObjectsBlock = 3;
+    internal const byte DataBlock = 1;
+    internal const byte LargeObjectsBlock = 3;
     // A TOC larger than this is not waited for: the restore goes ahead without offsets.
     private const int MaxTableOfContentsBytes = 128 << 20;
 
@@ -74,6 +108,11 @@ public sealed class DataOffsetRecorder
     private void ObserveHead(ReadOnlySpan<byte> bytes)
     {
         var head = _head!;
+        if (head.WrittenCount + bytes.Length > MaxTableOfContentsBytes)
+        {
+            GiveUp($"its table of contents is larger than {MaxTableOfContentsBytes >> 20} MiB");
+            return;
+        }
         head.Write(bytes);
         // Parsed again from the start only when the buffer has doubled: linear in the TOC's size.
         if (head.WrittenCount >= 2 * _headLengthAtLastParse) ParseHead();
@@ -89,16 +128,12 @@ public sealed class DataOffsetRecorder
             GiveUp(parsed.Unsupported);
             return;
         }
-        if (parsed.Contents is null)
-        {
-            if (_head.WrittenCount > MaxTableOfContentsBytes) GiveUp($"its table of contents is larger than {MaxTableOfContentsBytes >> 20} MiB");
-            return;
-        }
+        if (parsed.Contents is null) return;
         _toc = parsed.Contents;
-        _fields = _toc.Fields.GroupBy(f => f.DumpId).ToDictionary(g => g.Key, g => g.First());
-        if (_fields.Count != _toc.Fields.Count)
+        foreach (var field in _toc.Fields)
         {
-            GiveUp("its table of contents repeats a dump ID");
+            if (_fields.TryAdd(field.DumpId, field)) continue;
+            GiveUp($"its table of contents repeats dump ID {field.DumpId}");
             return;
         }
         _position = _toc.DataStart;
@@ -224,7 +259,11 @@ public sealed class DataOffsetRecorder
         }
     }
 
-    private void GiveUp(string reason) => _gaveUp ??= reason;
+    private void GiveUp(string reason)
+    {
+        _gaveUp ??= reason;
+        _head = null; // a TOC near the size cap is not kept for the rest of the download
+    }
 
     /// <summary>Once the whole archive has been observed: the offset writes, or why there are none.</summary>
     public DataOffsetIndex Finish()
@@ -249,11 +288,11 @@ public sealed class DataOffsetRecorder
         {
             if (!_blockStarts.TryGetValue(field.DumpId, out var start)) return NoOffsets($"TOC entry {field.DumpId} has data but no data block");
             if (_toc.OffsetSize < 8 && start >> (8 * _toc.OffsetSize) != 0) return NoOffsets($"offset {start} does not fit the archive's {_toc.OffsetSize}-byte offsets");
-            writes.Add(new OffsetFieldWrite(field.FieldPosition, ArchiveIntegers.OffsetField(ArchiveTableOfContents.OffsetSet, start, _toc.OffsetSize)));
+            writes.Add(new OffsetFieldWrite(field.FieldPosition, ArchiveIntegers.OffsetField(ArchiveTableOfContents.OffsetSet, start, _toc.OffsetSize), field.DumpId));
         }
         return writes.Count == 0
             ? new DataOffsetIndex([], "the archive already had its data offsets")
-            : new DataOffsetIndex(writes, $"data offsets written into the TOC for {writes.Count} data blocks");
+            : new DataOffsetIndex(writes, $"data offsets written into the TOC for {writes.Count} data blocks", _toc.IntSize);
     }
 
     private static DataOffsetIndex NoOffsets(string reason) => new([], $"left without data offsets: {reason}");

@@ -172,12 +172,16 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
     /// </summary>
     public async Task<ArtefactReadResult> ReadIntoFileAsync(BackupManifest manifest, FileStream file, IBackupObserver? observer = null, CancellationToken cancellationToken = default)
     {
+        // Offsets are positions in the file: only a file that holds the dump alone can take them.
+        if (file.Length != 0 || file.Position != 0)
+        {
+            return await ReadAsync(manifest, file, observer, cancellationToken) with { DataOffsets = "left without data offsets: the file was not empty" };
+        }
         var recorder = new DataOffsetRecorder();
         var result = await ReadAsync(manifest, new DataOffsetRecordingStream(file, recorder), observer, cancellationToken);
         await file.FlushAsync(cancellationToken);
-        var offsets = recorder.Finish();
-        offsets.WriteInto(file.SafeFileHandle);
-        return result with { DataOffsets = offsets.Description };
+        using var patching = File.OpenHandle(file.Name, FileMode.Open, FileAccess.ReadWrite);
+        return result with { DataOffsets = recorder.Finish().WriteInto(patching) };
     }
 
     /// <summary>
@@ -262,10 +266,10 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
             {
                 var result = decompressed.ReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
                 var buffer = result.Buffer;
-                // A short first read cannot prove anything either way; real dumps are never this small.
+                // Waits for the magic's 5 bytes; a whole output shorter than that is no archive either.
                 if (first && (buffer.Length >= DumpMagic.Length || result.IsCompleted))
                 {
-                    if (buffer.Length >= DumpMagic.Length && !buffer.Slice(0, DumpMagic.Length).ToArray().AsSpan().SequenceEqual(DumpMagic))
+                    if (buffer.Length < DumpMagic.Length || !buffer.Slice(0, DumpMagic.Length).ToArray().AsSpan().SequenceEqual(DumpMagic))
                     {
                         throw new InvalidDataException("the decrypted content is not a pg_dump custom-format archive");
                     }

@@ -89,6 +89,15 @@ public sealed class LibZstdDecompressionTests
         using var native = new LibZstdDecompressionStream(new MemoryStream("PGDMP, not zstd at all"u8.ToArray()), leaveOpen: false);
 
         var error = Assert.Throws<InvalidDataException>(() => ReadAll(native, 1 << 16));
-        Assert.StartsWith("zstd: ", error.Message, StringComparison.Ordinal);
+        Assert.Equal("zstd: Unknown frame descriptor", error.Message);
+    }
+
+    [Fact]
+    public void Empty_input_is_an_error_not_an_empty_dump()
+    {
+        using var native = new LibZstdDecompressionStream(new MemoryStream(), leaveOpen: false);
+
+        var error = Assert.Throws<InvalidDataException>(() => ReadAll(native, 1 << 16));
+        Assert.Contains("empty", error.Message, StringComparison.Ordinal);
     }
 }

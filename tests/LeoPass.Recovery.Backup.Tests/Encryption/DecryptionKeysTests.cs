@@ -21,7 +21,7 @@ public sealed class DecryptionKeysTests(OpenPgpKeysFixture keys) : IDisposable
     public void The_key_is_unlocked_once_for_the_start_check_and_the_download()
     {
         File.Copy(keys.Unprotected.PrivateKeyPath, KeyFile);
-        var decryptionKeys = For();
+        using var decryptionKeys = For();
 
         var first = decryptionKeys.Load();
         _clock.Advance(TimeSpan.FromMinutes(9));
@@ -33,7 +33,7 @@ public sealed class DecryptionKeysTests(OpenPgpKeysFixture keys) : IDisposable
     public void A_replaced_key_file_is_loaded_afresh()
     {
         File.Copy(keys.Unprotected.PrivateKeyPath, KeyFile);
-        var decryptionKeys = For(OpenPgpKeysFixture.Passphrase);
+        using var decryptionKeys = For(OpenPgpKeysFixture.Passphrase);
         var before = decryptionKeys.Load();
 
         File.Copy(keys.Protected.PrivateKeyPath, KeyFile, overwrite: true);
@@ -45,14 +45,16 @@ public sealed class DecryptionKeysTests(OpenPgpKeysFixture keys) : IDisposable
     }
 
     [Fact]
-    public void An_unlocked_key_is_not_kept_for_longer_than_ten_minutes()
+    public void An_unlocked_key_is_dropped_ten_minutes_after_it_was_unlocked_even_with_no_further_load()
     {
         File.Copy(keys.Unprotected.PrivateKeyPath, KeyFile);
-        var decryptionKeys = For();
+        using var decryptionKeys = For();
         var first = decryptionKeys.Load();
+        Assert.True(decryptionKeys.HoldsKey);
 
         _clock.Advance(DecryptionKeys.KeptFor);
 
+        Assert.False(decryptionKeys.HoldsKey);
         Assert.NotSame(first, decryptionKeys.Load());
     }
 
@@ -60,7 +62,7 @@ public sealed class DecryptionKeysTests(OpenPgpKeysFixture keys) : IDisposable
     public void A_key_that_fails_to_load_fails_every_time_and_a_fixed_one_then_loads()
     {
         File.Copy(keys.Protected.PrivateKeyPath, KeyFile);
-        var decryptionKeys = For(passphrase: "wrong");
+        using var decryptionKeys = For(passphrase: "wrong");
 
         Assert.Throws<DecryptionKeyException>(decryptionKeys.Load);
         Assert.Throws<DecryptionKeyException>(decryptionKeys.Load);
