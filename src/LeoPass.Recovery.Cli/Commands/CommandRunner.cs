@@ -19,15 +19,25 @@ internal static class CommandRunner
     public const int Interrupted = 130;
 
     public static void SetAction(this Command command, Func<CliContext, ParseResult, CancellationToken, Task<int>> body) =>
-        command.SetAction((parse, cancellationToken) => RunAsync(parse, body, cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, async json =>
+        {
+            await using var context = CliContext.Create(json, parse.GetValue(CommonOptions.Verbose));
+            return await body(context, parse, cancellationToken);
+        }, cancellationToken));
 
-    private static async Task<int> RunAsync(ParseResult parse, Func<CliContext, ParseResult, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    /// <summary>
+    /// For a command that must work before the configuration does (`keys generate` makes the key
+    /// files the configuration then names): the environment is not loaded or validated.
+    /// </summary>
+    public static void SetActionWithoutConfiguration(this Command command, Func<CliOutput, ParseResult, CancellationToken, Task<int>> body) =>
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, json => body(new CliOutput(json, SecretRedactor.Shared), parse, cancellationToken), cancellationToken));
+
+    private static async Task<int> RunAsync(ParseResult parse, Func<bool, Task<int>> run, CancellationToken cancellationToken)
     {
         var json = parse.GetValue(CommonOptions.Json);
         try
         {
-            await using var context = CliContext.Create(json, parse.GetValue(CommonOptions.Verbose));
-            return await body(context, parse, cancellationToken);
+            return await run(json);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

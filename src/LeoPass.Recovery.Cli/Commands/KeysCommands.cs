@@ -1,5 +1,7 @@
 using System.CommandLine;
 using LeoPass.Recovery.Backup.Encryption;
+using LeoPass.Recovery.Core.Configuration;
+using LeoPass.Recovery.Core.Secrets;
 
 namespace LeoPass.Recovery.Cli.Commands;
 
@@ -16,22 +18,24 @@ internal static class KeysCommands
             Description = "Protect the private key with the passphrase in BACKUP_DECRYPTION_PASSPHRASE (never pass a passphrase on the command line)",
         };
         var generate = new Command("generate", "Generate a key pair: the public key goes on the backup host, the private key in the responders' vault") { outDir, userId, passphraseEnv };
-        generate.SetAction((context, parse, _) =>
+        // Without the configuration: on a first install it names key files that do not exist yet.
+        generate.SetActionWithoutConfiguration((output, parse, _) =>
         {
             string? passphrase = null;
             if (parse.GetValue(passphraseEnv))
             {
-                passphrase = context.Settings.Backup.DecryptionPassphrase
+                passphrase = EnvironmentReader.FromProcess().Text("BACKUP_DECRYPTION_PASSPHRASE")
                     ?? throw new UsageException("--protect needs BACKUP_DECRYPTION_PASSPHRASE to be set to the passphrase");
+                SecretRedactor.Shared.Add(passphrase);
             }
             var pair = OpenPgpKeyPairGenerator.Generate(parse.GetValue(outDir)!, new KeyPairGenerationOptions { UserId = parse.GetValue(userId)!, Passphrase = passphrase });
-            if (context.Output.Json)
+            if (output.Json)
             {
-                context.Output.WriteJson(new { ok = true, fingerprint = pair.Fingerprint, publicKey = pair.PublicKeyPath, privateKey = pair.PrivateKeyPath });
+                output.WriteJson(new { ok = true, fingerprint = pair.Fingerprint, publicKey = pair.PublicKeyPath, privateKey = pair.PrivateKeyPath });
             }
             else
             {
-                context.Output.Properties([
+                output.Properties([
                     ("fingerprint", pair.Fingerprint),
                     ("public key", pair.PublicKeyPath + "  → BACKUP_ENCRYPTION_PUBLIC_KEY on the backup host"),
                     ("private key", pair.PrivateKeyPath + "  → keep offline; BACKUP_DECRYPTION_PRIVATE_KEY only where restores run"),

@@ -162,4 +162,26 @@ public class BackupCliTests
         Assert.NotEqual(0, again.ExitCode);
         Assert.StartsWith("error:", again.StandardError, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Keys_generate_works_before_the_configuration_does()
+    {
+        // A first install: the environment file already names the key files this command is about to make.
+        var dir = Path.Combine(Directory.CreateTempSubdirectory("leopass-e2e-first-").FullName, "keys");
+        var environment = new Dictionary<string, string?>
+        {
+            ["BACKUP_ENCRYPTION_PUBLIC_KEY"] = Path.Combine(dir, "backup-public.asc"),
+            ["BACKUP_DECRYPTION_PRIVATE_KEY"] = Path.Combine(dir, "backup-private.asc"),
+            ["BACKUP_ZSTD_LEVEL"] = "not a number",
+            ["BACKUP_DECRYPTION_PASSPHRASE"] = "first-install passphrase",
+        };
+
+        var generated = await CliRunner.RunAsync(environment, null, "keys", "generate", "--out", dir, "--protect", "--json");
+
+        Assert.True(generated.ExitCode == 0, generated.ToString());
+        Assert.DoesNotContain("first-install passphrase", generated.ToString(), StringComparison.Ordinal);
+        // --protect used the passphrase: gpg sees a passphrase-protected (S2K) secret key.
+        var packets = await ExternalTool.RunAsync("gpg", ["--list-packets", Path.Combine(dir, "backup-private.asc")]);
+        Assert.Contains("iter+salt S2K", packets.StandardOutput, StringComparison.Ordinal);
+    }
 }
