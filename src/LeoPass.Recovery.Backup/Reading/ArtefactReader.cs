@@ -79,7 +79,18 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
 
         await using var hashing = new HashingReadStream(await OpenStoredAsync(manifest, cancellationToken)) { Progress = observer.Bytes };
         var output = new CountingWriteStream(destination, leaveOpen: true);
-        var readError = await DecryptAndDecompressAsync(decryptor, hashing, compression, output, cancellationToken);
+        Exception? readError;
+        try
+        {
+            readError = await DecryptAndDecompressAsync(decryptor, hashing, compression, output, cancellationToken);
+        }
+        catch (DecryptionKeyException e) when (IsRecipient(decryptor, manifest))
+        {
+            // The manifest says the artefact was encrypted to this very key, yet its session-key
+            // packet names another: the stored bytes were damaged. Let the SHA-256 say so, rather
+            // than send a responder looking for a different key.
+            readError = e;
+        }
         // Hash whatever the decryptor did not consume, so the digest covers the whole object.
         await hashing.DrainAsync(cancellationToken);
         var sha256 = hashing.Sha256Hex;
@@ -210,6 +221,10 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
             throw new BackupException($"the manifest of {manifest.Key} exists but the artefact does not: the backup is unusable", e) { Stage = "download" };
         }
     }
+
+    private static bool IsRecipient(OpenPgpDecryptor decryptor, BackupManifest manifest) =>
+        string.Equals(decryptor.Fingerprint.Replace(" ", "", StringComparison.Ordinal),
+            manifest.Encryption.RecipientFingerprint.Replace(" ", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The stored bytes are what the manifest describes, or the backup is corrupt — whatever else went wrong reading it.</summary>
     private static void EnsureMatchesManifest(BackupManifest manifest, HashingReadStream hashing, Exception? readError)

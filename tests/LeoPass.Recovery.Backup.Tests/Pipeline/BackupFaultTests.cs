@@ -39,6 +39,22 @@ public class BackupFaultTests
     }
 
     [Fact]
+    public async Task A_flipped_byte_in_the_session_key_packets_key_id_is_reported_as_corruption_not_as_a_wrong_key()
+    {
+        await using var bed = await BackupTestBed.CreateAsync(useS3: false, rows: 100);
+        var backup = await bed.Get<BackupPipeline>().RunAsync();
+        var path = Path.Combine(bed.BackupDirectory, backup.Key);
+        var bytes = await File.ReadAllBytesAsync(path);
+        // The first packet is the session key's: a header of 2-3 bytes, a version byte, then the 8-byte key id.
+        bytes[6] ^= 0x01;
+        await File.WriteAllBytesAsync(path, bytes);
+
+        var verify = await Assert.ThrowsAsync<BackupException>(() => bed.Get<BackupVerifier>().VerifyAsync(backup.Key));
+        Assert.Contains("is corrupt: SHA-256 mismatch", verify.Message, StringComparison.Ordinal);
+        Assert.IsType<DecryptionKeyException>(verify.InnerException);
+    }
+
+    [Fact]
     public async Task Wrong_s3_credentials_fail_before_the_dump_name_the_variables_and_catalogue_nothing()
     {
         // s3rver checks the access key id but not the SigV4 signature, so a wrong secret alone
