@@ -1,3 +1,5 @@
+using LeoPass.Recovery.Backup.Streams;
+
 namespace LeoPass.Recovery.Backup.Encryption;
 
 /// <summary>
@@ -5,23 +7,12 @@ namespace LeoPass.Recovery.Backup.Encryption;
 /// <see cref="ArtefactIntegrityException"/>, and reaching the end checks the MDC, so damage can
 /// never look like a clean, shorter plaintext.
 /// </summary>
-internal sealed class OpenPgpDecryptingStream(OpenedMessage message, Stream input, bool leaveOpen) : Stream
+internal sealed class OpenPgpDecryptingStream(OpenedMessage message, Stream input, bool leaveOpen) : ReadOnlyStream
 {
     private bool _verified;
     private bool _disposed;
 
     public override bool CanRead => !_disposed;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        return Read(buffer.AsSpan(offset, count));
-    }
-
     public override int Read(Span<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -68,10 +59,6 @@ internal sealed class OpenPgpDecryptingStream(OpenedMessage message, Stream inpu
         _verified = true;
     }
 
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

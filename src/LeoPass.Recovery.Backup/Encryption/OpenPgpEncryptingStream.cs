@@ -1,4 +1,5 @@
 using LeoPass.Recovery.Backup.Encryption.Symmetric;
+using LeoPass.Recovery.Backup.Streams;
 using Org.BouncyCastle.Bcpg;
 
 namespace LeoPass.Recovery.Backup.Encryption;
@@ -10,7 +11,7 @@ namespace LeoPass.Recovery.Backup.Encryption;
 /// After a failed write the message is left unfinished (no MDC), so it can never decrypt cleanly.
 /// </summary>
 internal sealed class OpenPgpEncryptingStream(
-    Stream literal, IntegrityProtectedEncryptor encrypted, BcpgOutputStream encryptedPacket, Stream output, bool leaveOpen) : Stream
+    Stream literal, IntegrityProtectedEncryptor encrypted, BcpgOutputStream encryptedPacket, Stream output, bool leaveOpen) : WriteOnlyStream
 {
     private bool _disposed;
 
@@ -18,18 +19,7 @@ internal sealed class OpenPgpEncryptingStream(
     // the message, which would only write to the broken output again and hide the first error.
     private bool _faulted;
 
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
     public override bool CanWrite => !_disposed;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override void Write(byte[] buffer, int offset, int count)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        Write(buffer.AsSpan(offset, count));
-    }
-
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -48,12 +38,6 @@ internal sealed class OpenPgpEncryptingStream(
 
     // Encryption is CPU work, and the packet layers write to the output synchronously;
     // pretending otherwise would only add a thread hop per buffer.
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        return WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-    }
-
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -66,9 +50,6 @@ internal sealed class OpenPgpEncryptingStream(
 
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using LeoPass.Recovery.Backup.Encryption.SessionKeys;
+using LeoPass.Recovery.Backup.Streams;
 
 namespace LeoPass.Recovery.Backup.Encryption.Symmetric;
 
@@ -10,7 +11,7 @@ namespace LeoPass.Recovery.Backup.Encryption.Symmetric;
 /// The read that reaches the end verifies it and throws <see cref="ArtefactIntegrityException"/> when
 /// it does not match, so a modified or truncated body never ends like a clean one.
 /// </summary>
-internal sealed class IntegrityProtectedDecryptor : Stream
+internal sealed class IntegrityProtectedDecryptor : ReadOnlyStream
 {
     // A multiple of the block size.
     private const int ChunkLength = 256 * 1024;
@@ -45,17 +46,6 @@ internal sealed class IntegrityProtectedDecryptor : Stream
     public bool IsVerified { get; private set; }
 
     public override bool CanRead => !_disposed;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        return Read(buffer.AsSpan(offset, count));
-    }
-
     public override int Read(Span<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -142,10 +132,6 @@ internal sealed class IntegrityProtectedDecryptor : Stream
         IsVerified = true;
     }
 
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

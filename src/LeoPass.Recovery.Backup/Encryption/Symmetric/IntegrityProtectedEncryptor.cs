@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using LeoPass.Recovery.Backup.Encryption.SessionKeys;
+using LeoPass.Recovery.Backup.Streams;
 
 namespace LeoPass.Recovery.Backup.Encryption.Symmetric;
 
@@ -10,7 +11,7 @@ namespace LeoPass.Recovery.Backup.Encryption.Symmetric;
 /// before it, its own two header octets included), all one AES-CFB stream.
 /// <see cref="Finish"/> writes the MDC; without it the body is incomplete and will never decrypt.
 /// </summary>
-internal sealed class IntegrityProtectedEncryptor : Stream
+internal sealed class IntegrityProtectedEncryptor : WriteOnlyStream
 {
     public const int PrefixLength = AesCfb.BlockSize + 2;
     public const int MdcPacketLength = 2 + 20;
@@ -40,18 +41,7 @@ internal sealed class IntegrityProtectedEncryptor : Stream
         _buffered = PrefixLength;
     }
 
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
     public override bool CanWrite => !_finished;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override void Write(byte[] buffer, int offset, int count)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        Write(buffer.AsSpan(offset, count));
-    }
-
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         if (_finished) throw new InvalidOperationException("the encrypted packet is already finished");
@@ -66,6 +56,14 @@ internal sealed class IntegrityProtectedEncryptor : Stream
     }
 
     public override void WriteByte(byte value) => Write([value]);
+
+    // CPU work into a synchronous packet writer: an asynchronous write would only add a thread hop.
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Write(buffer.Span);
+        return ValueTask.CompletedTask;
+    }
 
     /// <summary>Appends the MDC packet and writes the last ciphertext. Does not close the body stream.</summary>
     public void Finish()
@@ -95,9 +93,6 @@ internal sealed class IntegrityProtectedEncryptor : Stream
     // Partial-length packets cannot be flushed early without ending a packet; the body is written in chunks.
     public override void Flush() { }
 
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
