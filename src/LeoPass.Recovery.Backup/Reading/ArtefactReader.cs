@@ -139,8 +139,13 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
         return error;
     }
 
+    // Inline schedulers: every stage blocks its own thread on the pipe, so waking it takes only
+    // completing the task it waits on, which the other stage can do itself. The thread pool's
+    // default hop cost a wake-up of a pool thread (and its spinning) per 128 KiB written, about
+    // 0.17 CPU-s per 500 MB on two cores already busy with decompression and decryption.
     private static Pipe NewPipe() =>
-        new(new PipeOptions(pauseWriterThreshold: PipeBufferBytes, resumeWriterThreshold: PipeBufferBytes / 2, useSynchronizationContext: false));
+        new(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline,
+            pauseWriterThreshold: PipeBufferBytes, resumeWriterThreshold: PipeBufferBytes / 2, useSynchronizationContext: false));
 
     private static async Task<(Exception? Error, bool ToTheEnd)> OutcomeOf(Task<bool> stage)
     {
