@@ -21,6 +21,9 @@ public sealed class HaltAndRetryTests
         Assert.Contains("exited with 3", migrate.Error, StringComparison.Ordinal);
         Assert.Contains("P3009", migrate.Error, StringComparison.Ordinal);
         Assert.All(halted.Steps.Where(s => s.Position > 4), s => Assert.Equal(StepState.Pending, s.State));
+        // The plaintext dump goes once restored (in the background), not when the run ends: a run
+        // halted at step 5 can wait hours for a responder.
+        Assert.Empty(await DumpsLeftAfterAsync(Path.Combine(bed.Variables["RESTORE_WORK_DIR"]!, $"run-{runId}"), TimeSpan.FromSeconds(10)));
 
         await bed.WriteMigrationAsync(succeeds: true);
         await node.Operations.RetryAsync(runId, "responder");
@@ -46,5 +49,17 @@ public sealed class HaltAndRetryTests
         Assert.Contains(report.OperatorNotes, n => n.Contains("responder: run.retry", StringComparison.Ordinal));
         var notes = await File.ReadAllTextAsync(bed.ShipNotes);
         Assert.Contains("step 5 (migrate) attempt 2", notes, StringComparison.Ordinal);
+    }
+
+    /// <summary>The dump files still in <paramref name="directory"/> once they are gone or <paramref name="patience"/> has passed.</summary>
+    private static async Task<string[]> DumpsLeftAfterAsync(string directory, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (true)
+        {
+            var left = Directory.Exists(directory) ? Directory.GetFiles(directory, "*.dump*") : [];
+            if (left.Length == 0 || DateTime.UtcNow > deadline) return left;
+            await Task.Delay(50);
+        }
     }
 }

@@ -82,7 +82,8 @@ internal static class RunCommands
             if (!json && role == EngineRole.TemporaryNode) await Console.Error.WriteLineAsync("no server is up: this process executes the run as a temporary node of the cluster.");
             var nodes = host.Services.GetRequiredService<ClusterNodes>();
             var final = await RunProgress.FollowAsync(queries, runId, json,
-                            role == EngineRole.Client ? async token => (await nodes.LiveAsync(token)).Count == 0 : null, ct)
+                            role == EngineRole.Client ? async token => (await nodes.LiveAsync(token)).Count == 0 : null,
+                            role == EngineRole.Client ? null : host.Services.GetRequiredService<RunChanges>(), ct)
                         ?? await FollowAsTemporaryNodeAsync(runId, json, ct);
             if (json) RunTables.WriteJson(final);
             return final.State switch
@@ -109,7 +110,8 @@ internal static class RunCommands
         await node.StartAsync(ct);
         try
         {
-            return (await RunProgress.FollowAsync(node.Services.GetRequiredService<RunQueries>(), runId, json, clusterIsEmpty: null, ct))!;
+            return (await RunProgress.FollowAsync(node.Services.GetRequiredService<RunQueries>(), runId, json, clusterIsEmpty: null,
+                node.Services.GetRequiredService<RunChanges>(), ct))!;
         }
         finally
         {

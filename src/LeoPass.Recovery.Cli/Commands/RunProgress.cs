@@ -10,14 +10,19 @@ internal static class RunProgress
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
+    // When this process executes the run, its own journal writes wake the follower; the slow poll
+    // only notices what other processes do (a responder's abort, another node taking over).
+    private static readonly TimeSpan PollIntervalWhenExecutingHere = TimeSpan.FromSeconds(2);
+
     // How often a follower that executes nothing itself checks that some node still does.
     private static readonly TimeSpan ClusterCheckInterval = TimeSpan.FromSeconds(5);
 
     /// <param name="clusterIsEmpty">For a follower that is not a node: checked every few seconds;
     /// when it says no node is alive, following stops and returns null, so the caller can take the run over.</param>
+    /// <param name="changesHere">This process's <see cref="RunChanges"/> when it is a node that executes runs, else null.</param>
     /// <returns>The settled run, or null when the cluster emptied first.</returns>
     public static async Task<RunView?> FollowAsync(
-        RunQueries queries, long runId, bool quiet, Func<CancellationToken, Task<bool>>? clusterIsEmpty, CancellationToken cancellationToken)
+        RunQueries queries, long runId, bool quiet, Func<CancellationToken, Task<bool>>? clusterIsEmpty, RunChanges? changesHere, CancellationToken cancellationToken)
     {
         // A monotonic clock: a wall-clock step must not make a follower give up on a live node.
         var sinceClusterCheck = System.Diagnostics.Stopwatch.StartNew();
@@ -36,6 +41,7 @@ internal static class RunProgress
             {
                 while (true)
                 {
+                    var changed = changesHere?.Next;
                     last = await queries.GetAsync(runId, cancellationToken);
                     RunTables.FillStepTable(table, last);
                     context.Refresh();
@@ -45,7 +51,7 @@ internal static class RunProgress
                         last = null;
                         break;
                     }
-                    await Task.Delay(PollInterval, cancellationToken);
+                    await WaitForChangeAsync(changed, cancellationToken);
                 }
             });
             if (last is not null) RunTables.WriteOutcome(last);
@@ -54,6 +60,7 @@ internal static class RunProgress
         var seen = new Dictionary<string, (StepState, int)>();
         while (true)
         {
+            var changed = changesHere?.Next;
             var run = await queries.GetAsync(runId, cancellationToken);
             if (!quiet)
             {
@@ -74,7 +81,24 @@ internal static class RunProgress
                 return run;
             }
             if (await NobodyExecutesItAsync()) return null;
+            await WaitForChangeAsync(changed, cancellationToken);
+        }
+    }
+
+    private static async Task WaitForChangeAsync(Task? changedHere, CancellationToken cancellationToken)
+    {
+        if (changedHere is null)
+        {
             await Task.Delay(PollInterval, cancellationToken);
+            return;
+        }
+        try
+        {
+            await changedHere.WaitAsync(PollIntervalWhenExecutingHere, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Time for the slow poll.
         }
     }
 

@@ -50,6 +50,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<DefinitionCatalog>();
         services.AddSingleton<ActiveRuns>();
         services.AddSingleton<RunObservers>();
+        services.AddSingleton<RunChanges>();
         services.AddSingleton<RunJournalWriter>();
         services.AddSingleton<RunExecutor>();
         services.AddSingleton<RunOperations>();

@@ -15,7 +15,7 @@ namespace LeoPass.Recovery.Engine.Journal;
 /// Writes use no cancellation token on purpose: the end of a cancelled attempt must still be
 /// journaled.
 /// </summary>
-public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactory, TimeProvider time, NodeIdentity node)
+public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactory, TimeProvider time, NodeIdentity node, RunChanges changes)
 {
     /// <summary>
     /// Takes the run over: Pending becomes Running, the lease token moves on (fencing out any
@@ -54,6 +54,7 @@ public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactor
         }
         await db.SaveChangesAsync();
         await tx.CommitAsync();
+        changes.Pulse();
         foreach (var step in steps) db.Entry(step).State = EntityState.Detached;
         var lease = new RunLease(run.Id, run.LeaseToken, node.Id, run.DefinitionVersionId, run.DefinitionId, run.DefinitionVersion,
             JsonNode.Parse(run.Parameters) as JsonObject ?? []);
@@ -223,6 +224,7 @@ public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactor
         run.UpdatedAt = now;
         await db.SaveChangesAsync();
         await tx.CommitAsync();
+        changes.Pulse();
         lease.PendingWrites.Clear();
         db.ChangeTracker.Clear();
         return result;

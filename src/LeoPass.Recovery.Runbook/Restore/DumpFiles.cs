@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Reading;
 using LeoPass.Recovery.Core.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace LeoPass.Recovery.Runbook.Restore;
 
@@ -9,8 +11,13 @@ namespace LeoPass.Recovery.Runbook.Restore;
 /// rather than accumulates). It is plaintext production data: owner-only, written under a
 /// temporary name and renamed when complete, deleted once restored.
 /// </summary>
-public sealed class DumpFiles(RecoverySettings settings, ArtefactReader reader)
+public sealed class DumpFiles(RecoverySettings settings, ArtefactReader reader, ILogger<DumpFiles> logger) : IDisposable
 {
+    // How long this node's shutdown waits for deletions still under way.
+    private static readonly TimeSpan DeletionWaitOnShutdown = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentDictionary<Task, bool> _deletions = new();
+
     public string DirectoryFor(long runId) => Path.Combine(settings.Runbook.WorkDirectory, $"run-{runId}");
 
     public string PathFor(long runId, BackupManifest manifest) => Path.Combine(DirectoryFor(runId), manifest.Key + ".dump");
@@ -23,6 +30,8 @@ public sealed class DumpFiles(RecoverySettings settings, ArtefactReader reader)
         else Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var path = PathFor(runId, manifest);
         var partial = path + ".partial";
+        // A deletion still under way must not take the new file with it.
+        await Task.WhenAll(_deletions.Keys);
         File.Delete(partial);
         try
         {
@@ -63,9 +72,42 @@ public sealed class DumpFiles(RecoverySettings settings, ArtefactReader reader)
         return bootedAt is null || file.LastWriteTimeUtc > bootedAt.Value.UtcDateTime;
     }
 
-    public void DeleteRun(long runId)
+    /// <summary>
+    /// Deletes a restored dump without the caller waiting: the kernel takes ~50 ms to unlink a
+    /// 500 MB file from the page cache, time the restore step need not spend (it ends when
+    /// pg_restore does). <see cref="DeleteRunAsync"/> and this node's shutdown wait for it.
+    /// </summary>
+    public void DeleteInBackground(string path)
     {
+        var deletion = Task.Run(() =>
+        {
+            try
+            {
+                File.Delete(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                logger.LogWarning("could not delete the restored dump {Path}: {Error}. It holds production data in plain text: delete it by hand", path, e.Message);
+            }
+        });
+        _deletions[deletion] = true;
+        deletion.ContinueWith(done => _deletions.TryRemove(done, out _), TaskScheduler.Default);
+    }
+
+    /// <summary>Removes the run's working directory, once any deletion under way has finished.</summary>
+    public async Task DeleteRunAsync(long runId)
+    {
+        await Task.WhenAll(_deletions.Keys);
         var directory = DirectoryFor(runId);
         if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+    }
+
+    /// <summary>A node stopping right after a restore still deletes its dump.</summary>
+    public void Dispose()
+    {
+        if (!Task.WhenAll(_deletions.Keys).Wait(DeletionWaitOnShutdown))
+        {
+            logger.LogWarning("stopped before the restored dumps under {Directory} were deleted: delete them by hand", settings.Runbook.WorkDirectory);
+        }
     }
 }

@@ -12,7 +12,8 @@ namespace LeoPass.Recovery.Runbook.Restore;
 /// Runbook step 4, `runbook.restore`: <c>pg_restore --clean --if-exists --jobs N</c> from the
 /// run's dump file into the provisioned target. Idempotent: --clean replaces whatever an
 /// interrupted attempt left. When the dump file is not on this node (the attempt moved to
-/// another node after a crash), it is downloaded again first. The file is deleted once restored.
+/// another node after a crash), it is downloaded again first. The file is deleted once restored
+/// (in the background: the step ends when pg_restore does).
 /// </summary>
 public sealed class RestoreActivity(RestoreTargetPlan target, DumpFiles dumps, ArtefactReader reader, RecoverySettings settings) : IActivity, IActivityDeclaration
 {
@@ -50,7 +51,7 @@ public sealed class RestoreActivity(RestoreTargetPlan target, DumpFiles dumps, A
         {
             throw new ActivityFailedException(e.Message, retryable: true, e);
         }
-        File.Delete(file);
+        dumps.DeleteInBackground(file);
         return ActivityResult.Completed(new JsonObject
         {
             ["database"] = PostgresConnectionString.DatabaseOf(connection),
