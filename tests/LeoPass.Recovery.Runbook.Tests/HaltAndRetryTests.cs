@@ -54,11 +54,12 @@ public sealed class HaltAndRetryTests
     /// <summary>The dump files still in <paramref name="directory"/> once they are gone or <paramref name="patience"/> has passed.</summary>
     private static async Task<string[]> DumpsLeftAfterAsync(string directory, TimeSpan patience)
     {
-        var deadline = DateTime.UtcNow + patience;
+        // A monotonic clock: a wall-clock step must not cut the wait short or stretch it.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             var left = Directory.Exists(directory) ? Directory.GetFiles(directory, "*.dump*") : [];
-            if (left.Length == 0 || DateTime.UtcNow > deadline) return left;
+            if (left.Length == 0 || waited.Elapsed > patience) return left;
             await Task.Delay(50);
         }
     }
