@@ -12,12 +12,15 @@ namespace LeoPass.Recovery.Backup.Dump;
 /// </summary>
 public static class PostgresTools
 {
-    /// <summary>PG_BIN_DIR when set, else the PATH.</summary>
-    public static string PathOf(string program)
-    {
-        var dir = Environment.GetEnvironmentVariable("PG_BIN_DIR");
-        return string.IsNullOrEmpty(dir) ? program : Path.Combine(dir, program);
-    }
+    /// <summary>
+    /// PG_BIN_DIR, set once by the host from its configuration (NodeSettings); null uses the PATH.
+    /// Process-wide because the tools of one machine are: every node in the process runs the same ones.
+    /// </summary>
+    public static string? BinDirectory { get; set; }
+
+    /// <summary>The program in <see cref="BinDirectory"/>, else its bare name (found on the PATH).</summary>
+    public static string PathOf(string program) =>
+        string.IsNullOrEmpty(BinDirectory) ? program : Path.Combine(BinDirectory, program);
 
     public static async Task<string> VersionOfAsync(string program, CancellationToken cancellationToken)
     {

@@ -6,7 +6,8 @@ using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Scheduling;
 using LeoPass.Recovery.Engine.State;
-using Microsoft.Extensions.DependencyInjection;
+using LeoPass.Recovery.Cli.Hosting;
+using LeoPass.Recovery.Server.Hosting;
 
 namespace LeoPass.Recovery.Cli.Commands;
 
@@ -27,12 +28,11 @@ internal static class BenchCommand
         var engine = new Command("engine", "Measure engine overhead per step with no-op activities.") { definition, runs, inFlight };
         engine.SetAction((parse, ct) => CliErrors.GuardAsync(async () =>
         {
-            using var host = EngineHostBuilder.Build(EngineRole.Client, publishDefinitions: false);
-            await host.StartAsync(ct);
-            var nodes = await host.Services.GetRequiredService<ClusterNodes>().LiveAsync(ct);
+            await using var node = await RunningNode.StartAsync(NodeRole.Client, parse, ct);
+            var nodes = await node.Get<ClusterNodes>().LiveAsync(ct);
             if (nodes.Count == 0) throw new InvalidRunRequestException("no server is up: start `leopass-recovery server` first");
-            var operations = host.Services.GetRequiredService<RunOperations>();
-            var queries = host.Services.GetRequiredService<RunQueries>();
+            var operations = node.Get<RunOperations>();
+            var queries = node.Get<RunQueries>();
             var total = parse.GetValue(runs);
             var next = 0;
             var ids = new List<long>();
@@ -73,7 +73,6 @@ internal static class BenchCommand
                 $"first_step_median_ms={Percentile(first, 0.5):0.0} first_step_p95_ms={Percentile(first, 0.95):0.0} " +
                 $"later_step_median_ms={Percentile(later, 0.5):0.0} later_step_p95_ms={Percentile(later, 0.95):0.0} " +
                 $"steps_per_s={all.Count / wall.Elapsed.TotalSeconds:0.0}"));
-            await host.StopAsync(CancellationToken.None);
             return 0;
         }));
         return new Command("bench", "Benchmarks (used by scripts/bench).") { Hidden = true, Subcommands = { engine } };

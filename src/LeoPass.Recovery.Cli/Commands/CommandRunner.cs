@@ -21,7 +21,7 @@ internal static class CommandRunner
     public static void SetAction(this Command command, Func<CliContext, ParseResult, CancellationToken, Task<int>> body) =>
         command.SetAction((parse, cancellationToken) => RunAsync(parse, async json =>
         {
-            await using var context = CliContext.Create(json, parse.GetValue(CommonOptions.Verbose));
+            await using var context = await CliContext.CreateAsync(json, parse, cancellationToken);
             return await body(context, parse, cancellationToken);
         }, cancellationToken));
 

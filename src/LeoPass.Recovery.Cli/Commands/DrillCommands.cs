@@ -1,7 +1,6 @@
 using LeoPass.Recovery.Cli.Output;
 using System.CommandLine;
 using LeoPass.Recovery.Engine.Execution;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace LeoPass.Recovery.Cli.Commands;
 
@@ -42,8 +41,8 @@ internal static class DrillCommands
             }
             if (parse.GetValue(confirm) is { Length: > 0 } c) values["confirm"] = c;
             else if (id == "incident-restore") throw new InvalidRunRequestException("incident-restore writes a production restore: add --confirm <target database name> (the database of TARGET_DATABASE_URL)");
-            return await RunCommands.ActAndFollowAsync(parse.GetValue(wait), parse.GetValue(json), "start", async host =>
-                (await host.Services.GetRequiredService<RunOperations>().StartAsync(new StartRunRequest(id, values, RunCommands.Who(), "manual"), ct)).Id, ct);
+            return await RunCommands.ActAndFollowAsync(parse, parse.GetValue(wait), parse.GetValue(json), "start", async node =>
+                (await node.Get<RunOperations>().StartAsync(new StartRunRequest(id, values, RunCommands.Who(node), "manual"), ct)).Id, ct);
         }));
         return command;
     }

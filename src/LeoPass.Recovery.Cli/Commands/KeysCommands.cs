@@ -1,6 +1,6 @@
 using System.CommandLine;
 using LeoPass.Recovery.Backup.Encryption;
-using LeoPass.Recovery.Core.Configuration;
+using LeoPass.Recovery.Cli.Hosting;
 using LeoPass.Recovery.Core.Secrets;
 
 namespace LeoPass.Recovery.Cli.Commands;
@@ -24,7 +24,7 @@ internal static class KeysCommands
             string? passphrase = null;
             if (parse.GetValue(passphraseEnv))
             {
-                passphrase = EnvironmentReader.FromProcess().Text("BACKUP_DECRYPTION_PASSPHRASE")
+                passphrase = CliConfiguration.Text("BACKUP_DECRYPTION_PASSPHRASE")
                     ?? throw new UsageException("--protect needs BACKUP_DECRYPTION_PASSPHRASE to be set to the passphrase");
                 SecretRedactor.Shared.Add(passphrase);
             }

@@ -1,11 +1,12 @@
+using LeoPass.Recovery.Cli.Hosting;
 using LeoPass.Recovery.Cli.Output;
 using System.CommandLine;
+using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Scheduling;
 using LeoPass.Recovery.Engine.State;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using LeoPass.Recovery.Server.Hosting;
 
 namespace LeoPass.Recovery.Cli.Commands;
 
@@ -40,8 +41,8 @@ internal static class RunCommands
         command.SetAction((parse, ct) => CliErrors.GuardAsync(async () =>
         {
             var values = ParseParameters(parse.GetValue(parameters) ?? []);
-            return await ActAndFollowAsync(parse.GetValue(wait), parse.GetValue(Json), "start", async host =>
-                (await host.Services.GetRequiredService<RunOperations>().StartAsync(new StartRunRequest(parse.GetValue(definition)!, values, Who(), "manual"), ct)).Id, ct);
+            return await ActAndFollowAsync(parse, parse.GetValue(wait), parse.GetValue(Json), "start", async node =>
+                (await node.Get<RunOperations>().StartAsync(new StartRunRequest(parse.GetValue(definition)!, values, Who(node), "manual"), ct)).Id, ct);
         }));
         return command;
     }
@@ -51,72 +52,53 @@ internal static class RunCommands
     /// until it finishes, halts or waits for a person. With --wait and no server up, this process
     /// joins the cluster as a temporary node for the duration, so one machine needs no daemon.
     /// </summary>
-    internal static async Task<int> ActAndFollowAsync(bool follow, bool json, string verb, Func<IHost, Task<long>> act, CancellationToken ct)
+    internal static async Task<int> ActAndFollowAsync(ParseResult parse, bool follow, bool json, string verb, Func<RunningNode, Task<long>> act, CancellationToken ct)
     {
-        var role = EngineRole.Client;
+        var role = NodeRole.Client;
         var publish = verb == "start";
         if (follow)
         {
-            using var probe = EngineHostBuilder.Build(EngineRole.Client, publishDefinitions: false);
-            await probe.StartAsync(ct);
-            var live = await probe.Services.GetRequiredService<ClusterNodes>().LiveAsync(ct);
-            await probe.StopAsync(ct);
-            if (live.Count == 0) role = EngineRole.TemporaryNode;
+            await using var probe = await RunningNode.StartAsync(NodeRole.Client, parse, ct, publishDefinitions: false);
+            var live = await probe.Get<ClusterNodes>().LiveAsync(ct);
+            if (live.Count == 0) role = NodeRole.TemporaryNode;
         }
         // A temporary node executes runs, so it loads the definitions like a server does.
-        using var host = EngineHostBuilder.Build(role, publishDefinitions: publish || role == EngineRole.TemporaryNode);
-        await host.StartAsync(ct);
-        try
+        await using var node = await RunningNode.StartAsync(role, parse, ct, publishDefinitions: publish || role == NodeRole.TemporaryNode);
+        var runId = await act(node);
+        var queries = node.Get<RunQueries>();
+        if (!follow)
         {
-            var runId = await act(host);
-            var queries = host.Services.GetRequiredService<RunQueries>();
-            if (!follow)
-            {
-                var view = await queries.GetAsync(runId, ct);
-                if (json) RunTables.WriteJson(view);
-                else Console.WriteLine(verb == "start"
-                    ? $"run {runId} of {view.DefinitionId} v{view.DefinitionVersion} started ({view.State}). Follow it with `run status {runId}`."
-                    : $"run {runId}: {verb} done; the run is {view.State}.");
-                return 0;
-            }
-            if (!json && role == EngineRole.TemporaryNode) await Console.Error.WriteLineAsync("no server is up: this process executes the run as a temporary node of the cluster.");
-            var nodes = host.Services.GetRequiredService<ClusterNodes>();
-            var final = await RunProgress.FollowAsync(queries, runId, json,
-                            role == EngineRole.Client ? async token => (await nodes.LiveAsync(token)).Count == 0 : null,
-                            role == EngineRole.Client ? null : host.Services.GetRequiredService<RunChanges>(), ct)
-                        ?? await FollowAsTemporaryNodeAsync(runId, json, ct);
-            if (json) RunTables.WriteJson(final);
-            return final.State switch
-            {
-                RunState.Succeeded => 0,
-                RunState.WaitingForApproval => WaitingForApproval,
-                _ => CliErrors.Failure,
-            };
+            var view = await queries.GetAsync(runId, ct);
+            if (json) RunTables.WriteJson(view);
+            else Console.WriteLine(verb == "start"
+                ? $"run {runId} of {view.DefinitionId} v{view.DefinitionVersion} started ({view.State}). Follow it with `run status {runId}`."
+                : $"run {runId}: {verb} done; the run is {view.State}.");
+            return 0;
         }
-        finally
+        if (!json && role == NodeRole.TemporaryNode) await Console.Error.WriteLineAsync("no server is up: this process executes the run as a temporary node of the cluster.");
+        var nodes = node.Get<ClusterNodes>();
+        var final = await RunProgress.FollowAsync(queries, runId, json,
+                        role == NodeRole.Client ? async token => (await nodes.LiveAsync(token)).Count == 0 : null,
+                        role == NodeRole.Client ? null : node.Get<RunChanges>(), ct)
+                    ?? await FollowAsTemporaryNodeAsync(parse, runId, json, ct);
+        if (json) RunTables.WriteJson(final);
+        return final.State switch
         {
-            await host.StopAsync(CancellationToken.None);
-        }
+            RunState.Succeeded => 0,
+            RunState.WaitingForApproval => WaitingForApproval,
+            _ => CliErrors.Failure,
+        };
     }
 
     /// <summary>
     /// The nodes this process was counting on are gone (stopped or crashed) before the run settled:
     /// rather than wait for nobody, it joins the cluster itself and the run continues here.
     /// </summary>
-    private static async Task<RunView> FollowAsTemporaryNodeAsync(long runId, bool json, CancellationToken ct)
+    private static async Task<RunView> FollowAsTemporaryNodeAsync(ParseResult parse, long runId, bool json, CancellationToken ct)
     {
         if (!json) await Console.Error.WriteLineAsync($"no engine node is alive to execute run {runId} any more: this process takes it over as a temporary node of the cluster.");
-        using var node = EngineHostBuilder.Build(EngineRole.TemporaryNode, publishDefinitions: true);
-        await node.StartAsync(ct);
-        try
-        {
-            return (await RunProgress.FollowAsync(node.Services.GetRequiredService<RunQueries>(), runId, json, clusterIsEmpty: null,
-                node.Services.GetRequiredService<RunChanges>(), ct))!;
-        }
-        finally
-        {
-            await node.StopAsync(CancellationToken.None);
-        }
+        await using var node = await RunningNode.StartAsync(NodeRole.TemporaryNode, parse, ct);
+        return (await RunProgress.FollowAsync(node.Get<RunQueries>(), runId, json, clusterIsEmpty: null, node.Get<RunChanges>(), ct))!;
     }
 
     /// <summary>Exit code of `--wait` when the run stopped at an approval gate: not a failure, not done.</summary>
@@ -131,9 +113,9 @@ internal static class RunCommands
     {
         var id = RunId();
         var command = new Command("status", "Show a run and its steps.") { id, Json };
-        command.SetAction((parse, ct) => WithClient(async host =>
+        command.SetAction((parse, ct) => WithClient(parse, async node =>
         {
-            var view = await host.Services.GetRequiredService<RunQueries>().GetAsync(parse.GetValue(id), ct);
+            var view = await node.Get<RunQueries>().GetAsync(parse.GetValue(id), ct);
             if (parse.GetValue(Json)) RunTables.WriteJson(view);
             else RunTables.WriteRun(view);
             return 0;
@@ -147,9 +129,9 @@ internal static class RunCommands
         var state = new Option<RunState?>("--state") { Description = "Only runs in this state (Pending, Running, WaitingForApproval, Halted, Succeeded, Aborted)." };
         var limit = new Option<int>("--limit") { Description = "At most this many, newest first.", DefaultValueFactory = _ => 20 };
         var command = new Command("list", "List runs, newest first.") { definition, state, limit, Json };
-        command.SetAction((parse, ct) => WithClient(async host =>
+        command.SetAction((parse, ct) => WithClient(parse, async node =>
         {
-            var runs = await host.Services.GetRequiredService<RunQueries>().ListAsync(parse.GetValue(limit), parse.GetValue(definition), parse.GetValue(state), ct);
+            var runs = await node.Get<RunQueries>().ListAsync(parse.GetValue(limit), parse.GetValue(definition), parse.GetValue(state), ct);
             if (parse.GetValue(Json)) RunTables.WriteJson(runs);
             else RunTables.WriteRuns(runs);
             return 0;
@@ -161,9 +143,9 @@ internal static class RunCommands
     {
         var id = RunId();
         var command = new Command("journal", "Show every attempt of every step of a run: node, times, duration, waiting time, outcome, intents.") { id, Json };
-        command.SetAction((parse, ct) => WithClient(async host =>
+        command.SetAction((parse, ct) => WithClient(parse, async node =>
         {
-            var queries = host.Services.GetRequiredService<RunQueries>();
+            var queries = node.Get<RunQueries>();
             var journal = await queries.JournalAsync(parse.GetValue(id), ct);
             var audit = await queries.AuditAsync(parse.GetValue(id), ct);
             if (parse.GetValue(Json)) RunTables.WriteJson(new { attempts = journal, audit });
@@ -174,24 +156,24 @@ internal static class RunCommands
     }
 
     private static Command Retry() => Operation("retry", "Re-run the failed step of a halted run as a new attempt.", [],
-        (ops, parse, id, ct) => ops.RetryAsync(id, Who(), ct));
+        (ops, who, parse, id, ct) => ops.RetryAsync(id, who, ct));
 
     private static Command Resume() => Operation("resume", "Continue a halted run from its first unfinished step.", [],
-        (ops, parse, id, ct) => ops.ResumeAsync(id, Who(), ct));
+        (ops, who, parse, id, ct) => ops.ResumeAsync(id, who, ct));
 
     private static Command Skip()
     {
         var step = StepOption();
         var reason = new Option<string>("--reason") { Description = "Why the step is skipped (kept in the audit trail).", Required = true };
         return Operation("skip", "Skip a step of a halted run, with a reason, and continue after it.", [step, reason],
-            (ops, parse, id, ct) => ops.SkipAsync(id, parse.GetValue(step)!, parse.GetValue(reason)!, Who(), ct));
+            (ops, who, parse, id, ct) => ops.SkipAsync(id, parse.GetValue(step)!, parse.GetValue(reason)!, who, ct));
     }
 
     private static Command Abort()
     {
         var reason = new Option<string>("--reason") { Description = "Why the run is aborted (kept in the audit trail).", Required = true };
         return Operation("abort", "Abort a run for good; a step executing anywhere is cancelled.", [reason],
-            (ops, parse, id, ct) => ops.AbortAsync(id, parse.GetValue(reason)!, Who(), ct), canWait: false);
+            (ops, who, parse, id, ct) => ops.AbortAsync(id, parse.GetValue(reason)!, who, ct), canWait: false);
     }
 
     private static Command Approve()
@@ -199,7 +181,7 @@ internal static class RunCommands
         var step = StepOption();
         var note = new Option<string?>("--note") { Description = "Note for the audit trail." };
         return Operation("approve", "Open the approval gate a step waits at.", [step, note],
-            (ops, parse, id, ct) => ops.ApproveAsync(id, parse.GetValue(step)!, parse.GetValue(note), Who(), ct));
+            (ops, who, parse, id, ct) => ops.ApproveAsync(id, parse.GetValue(step)!, parse.GetValue(note), who, ct));
     }
 
     private static Command Reject()
@@ -207,10 +189,10 @@ internal static class RunCommands
         var step = StepOption();
         var note = new Option<string>("--note") { Description = "Why the gate is rejected (kept in the audit trail).", Required = true };
         return Operation("reject", "Reject the approval gate a step waits at: the run halts.", [step, note],
-            (ops, parse, id, ct) => ops.RejectAsync(id, parse.GetValue(step)!, parse.GetValue(note)!, Who(), ct), canWait: false);
+            (ops, who, parse, id, ct) => ops.RejectAsync(id, parse.GetValue(step)!, parse.GetValue(note)!, who, ct), canWait: false);
     }
 
-    private static Command Operation(string name, string description, Option[] options, Func<RunOperations, ParseResult, long, CancellationToken, Task> act, bool canWait = true)
+    private static Command Operation(string name, string description, Option[] options, Func<RunOperations, string, ParseResult, long, CancellationToken, Task> act, bool canWait = true)
     {
         var id = RunId();
         var wait = WaitOption();
@@ -218,27 +200,19 @@ internal static class RunCommands
         foreach (var option in options) command.Options.Add(option);
         if (canWait) command.Options.Add(wait);
         command.SetAction((parse, ct) => CliErrors.GuardAsync(() =>
-            ActAndFollowAsync(canWait && parse.GetValue(wait), parse.GetValue(Json), name, async host =>
+            ActAndFollowAsync(parse, canWait && parse.GetValue(wait), parse.GetValue(Json), name, async node =>
             {
                 var runId = parse.GetValue(id);
-                await act(host.Services.GetRequiredService<RunOperations>(), parse, runId, ct);
+                await act(node.Get<RunOperations>(), Who(node), parse, runId, ct);
                 return runId;
             }, ct)));
         return command;
     }
 
-    private static Task<int> WithClient(Func<IHost, Task<int>> action, CancellationToken ct) => CliErrors.GuardAsync(async () =>
+    private static Task<int> WithClient(ParseResult parse, Func<RunningNode, Task<int>> action, CancellationToken ct) => CliErrors.GuardAsync(async () =>
     {
-        using var host = EngineHostBuilder.Build(EngineRole.Client, publishDefinitions: false);
-        await host.StartAsync(ct);
-        try
-        {
-            return await action(host);
-        }
-        finally
-        {
-            await host.StopAsync(CancellationToken.None);
-        }
+        await using var node = await RunningNode.StartAsync(NodeRole.Client, parse, ct);
+        return await action(node);
     });
 
     private static Argument<long> RunId() => new("id") { Description = "The run id (see `run list`)." };
@@ -246,7 +220,7 @@ internal static class RunCommands
     private static Option<string> StepOption() => new("--step") { Description = "The step id.", Required = true };
 
     /// <summary>Who acts, for the audit trail: LEOPASS_OPERATOR, else the OS user.</summary>
-    internal static string Who() => Environment.GetEnvironmentVariable("LEOPASS_OPERATOR") is { Length: > 0 } who ? who : $"cli:{Environment.UserName}";
+    internal static string Who(RunningNode node) => node.Get<RecoverySettings>().Node.Operator ?? $"cli:{Environment.UserName}";
 
     private static Dictionary<string, string> ParseParameters(IEnumerable<string> pairs)
     {

@@ -2,7 +2,8 @@ using LeoPass.Recovery.Cli.Output;
 using System.CommandLine;
 using LeoPass.Recovery.Core.Secrets;
 using LeoPass.Recovery.Runbook.Reporting;
-using Microsoft.Extensions.DependencyInjection;
+using LeoPass.Recovery.Cli.Hosting;
+using LeoPass.Recovery.Server.Hosting;
 
 namespace LeoPass.Recovery.Cli.Commands;
 
@@ -16,19 +17,11 @@ internal static class RunReportCommand
         var command = new Command("report", "Print a run's report: restore point, RPO and RTO against the targets, every step with attempts and durations (Markdown, as in SHIP_NOTES).") { id, json };
         command.SetAction((parse, ct) => CliErrors.GuardAsync(async () =>
         {
-            using var host = EngineHostBuilder.Build(EngineRole.Client);
-            await host.StartAsync(ct);
-            try
-            {
-                var report = await host.Services.GetRequiredService<RunReportBuilder>().BuildAsync(parse.GetValue(id), null, ct);
-                if (parse.GetValue(json)) RunTables.WriteJson(report);
-                else Console.Write(SecretRedactor.Shared.Redact(RunReportMarkdown.Render(report)));
-                return 0;
-            }
-            finally
-            {
-                await host.StopAsync(CancellationToken.None);
-            }
+            await using var node = await RunningNode.StartAsync(NodeRole.Client, parse, ct);
+            var report = await node.Get<RunReportBuilder>().BuildAsync(parse.GetValue(id), null, ct);
+            if (parse.GetValue(json)) RunTables.WriteJson(report);
+            else Console.Write(SecretRedactor.Shared.Redact(RunReportMarkdown.Render(report)));
+            return 0;
         }));
         return command;
     }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CliWrap;
 using CliWrap.Buffered;
 using LeoPass.Recovery.Cli.Commands;
+using LeoPass.Recovery.Cli.Hosting;
 using LeoPass.Recovery.Core.Configuration;
 
 namespace LeoPass.Recovery.Cli.Demo;
@@ -36,7 +37,7 @@ internal static class DemoCommand
     }
 
     private static string DefaultDirectory() =>
-        Path.Combine(Environment.GetEnvironmentVariable("LEOPASS_REPO_ROOT") is { Length: > 0 } root ? root : Directory.GetCurrentDirectory(), ".demo");
+        Path.Combine(CliConfiguration.Text("LEOPASS_REPO_ROOT") is { } root ? root : Directory.GetCurrentDirectory(), ".demo");
 
     private static void Say(string text) => Console.WriteLine($"==> {text}");
 
@@ -79,7 +80,7 @@ internal static class DemoCommand
         {
             await SampleDatabase.EnsureDatabaseAsync(maintenance, name, cancellationToken);
         }
-        var source = Environment.GetEnvironmentVariable("DATABASE_URL") is { Length: > 0 } given ? given : cluster.UrlFor("leopass");
+        var source = CliConfiguration.Text("DATABASE_URL") is { } given ? given : cluster.UrlFor("leopass");
         if (source == cluster.UrlFor("leopass")
             && await SampleDatabase.EnsureAsync(PostgresConnectionString.Parse(source, "demo"), cancellationToken))
         {
@@ -104,7 +105,7 @@ internal static class DemoCommand
             // Stand-ins for `npx prisma migrate deploy` and the npm smoke tests, which need the LeoPass app.
             ["MIGRATIONS_COMMAND"] = "psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -qc 'ALTER TABLE scans ADD COLUMN IF NOT EXISTS device text'",
             ["SMOKE_TEST_COMMANDS"] = "psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -qc 'SELECT count(*) FROM tickets JOIN events ON events.id = tickets.event_id'",
-            ["LEOPASS_LISTEN_URL"] = Environment.GetEnvironmentVariable("LEOPASS_LISTEN_URL") is { Length: > 0 } listen ? listen : "http://127.0.0.1:8080",
+            ["LEOPASS_LISTEN_URL"] = CliConfiguration.Text("LEOPASS_LISTEN_URL") is { } listen ? listen : "http://127.0.0.1:8080",
             ["LEOPASS_SCHEDULER_NAME"] = "leopass-demo",
         };
         await File.WriteAllLinesAsync(Path.Combine(directory, "demo.env"),

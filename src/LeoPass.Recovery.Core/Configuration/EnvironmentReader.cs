@@ -1,28 +1,23 @@
-using System.Collections;
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 
 namespace LeoPass.Recovery.Core.Configuration;
 
 /// <summary>
-/// Reads typed values from environment variables and collects every problem instead of
-/// stopping at the first, so one start-up error lists everything that needs fixing.
+/// Binds typed settings from the host's configuration — environment variables first, then
+/// appsettings.json, under the variable names the README documents — and collects every problem
+/// instead of stopping at the first, so one start-up error lists everything that needs fixing.
+/// It is the only place the product reads its environment.
 /// </summary>
 public sealed class EnvironmentReader
 {
-    private readonly IReadOnlyDictionary<string, string?> _values;
+    private readonly Func<string, string?> _lookup;
     private readonly List<string> _problems = [];
 
-    public EnvironmentReader(IReadOnlyDictionary<string, string?> values) => _values = values;
+    public EnvironmentReader(IConfiguration configuration) => _lookup = name => configuration[name];
 
-    public static EnvironmentReader FromProcess()
-    {
-        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
-        {
-            values[(string)entry.Key] = entry.Value as string;
-        }
-        return new EnvironmentReader(values);
-    }
+    /// <summary>Fixed values, as a test or a child process's environment gives them.</summary>
+    public EnvironmentReader(IReadOnlyDictionary<string, string?> values) => _lookup = name => values.TryGetValue(name, out var value) ? value : null;
 
     public IReadOnlyList<string> Problems => _problems;
 
@@ -31,8 +26,23 @@ public sealed class EnvironmentReader
     /// <summary>The trimmed value, or null when the variable is unset or blank.</summary>
     public string? Text(string name)
     {
-        var value = _values.TryGetValue(name, out var raw) ? raw?.Trim() : null;
+        var value = _lookup(name)?.Trim();
         return string.IsNullOrEmpty(value) ? null : value;
+    }
+
+    /// <summary>True for 1/true/yes/on, false for 0/false/no/off or unset; anything else is a problem.</summary>
+    public bool Flag(string name)
+    {
+        var text = Text(name);
+        if (text is null) return false;
+        switch (text.ToLowerInvariant())
+        {
+            case "1" or "true" or "yes" or "on": return true;
+            case "0" or "false" or "no" or "off": return false;
+            default:
+                _problems.Add($"{name}='{text}' is not valid: expected 1 or 0 (true or false).");
+                return false;
+        }
     }
 
     public int Integer(string name, int defaultValue, int min, int max)

@@ -1,9 +1,13 @@
+using Microsoft.Extensions.Configuration;
+
 namespace LeoPass.Recovery.Core.Configuration;
 
 /// <summary>
-/// Everything the product reads from its environment (12-factor). <see cref="Load"/> checks
-/// the format of every variable that is set and refuses the lot with one message naming each
-/// bad variable; whether a variable is required depends on the command, so requirements are
+/// Everything the product reads from its environment (12-factor: environment variables first,
+/// appsettings.json second, both through the host's <see cref="IConfiguration"/>).
+/// <see cref="Load(IConfiguration)"/> checks the format of every variable that is set and refuses
+/// the lot with one message naming each bad variable; whether a variable is required depends on
+/// the command, so requirements are
 /// checked by the <c>Require…</c> methods when the work that needs them starts.
 /// </summary>
 public sealed record RecoverySettings
@@ -18,6 +22,9 @@ public sealed record RecoverySettings
     public BackupSettings Backup { get; init; } = new();
     public AlertSettings Alerts { get; init; } = new();
     public RunbookSettings Runbook { get; init; } = new();
+    public NodeSettings Node { get; init; } = new();
+
+    public static RecoverySettings Load(IConfiguration configuration) => Load(new EnvironmentReader(configuration));
 
     public static RecoverySettings Load(EnvironmentReader env)
     {
@@ -30,6 +37,7 @@ public sealed record RecoverySettings
             Backup = BackupSettings.Read(env),
             Alerts = AlertSettings.Read(env),
             Runbook = RunbookSettings.Read(env),
+            Node = NodeSettings.Read(env),
         };
         if (env.Problems.Count > 0)
         {
@@ -37,8 +45,6 @@ public sealed record RecoverySettings
         }
         return settings;
     }
-
-    public static RecoverySettings FromProcessEnvironment() => Load(EnvironmentReader.FromProcess());
 
     public string RequireSourceDatabase() => SourceDatabase ?? throw new ConfigurationException(
         "DATABASE_URL is not set: expected the database to back up, as postgresql://user:password@host:port/database.");

@@ -12,9 +12,10 @@ namespace LeoPass.Recovery.Engine.Definitions;
 /// references to run parameters and earlier steps that exist. Every error names the file, the
 /// JSON path and the reason; all errors of a file are reported together.
 /// </summary>
-public sealed partial class DefinitionLoader(ActivityRegistry activities, Func<string, string?>? environment = null)
+/// <param name="environment">How <c>${NAME}</c> references resolve: the host's configuration (environment variables first).</param>
+public sealed partial class DefinitionLoader(ActivityRegistry activities, Func<string, string?> environment)
 {
-    private readonly Func<string, string?> _environment = environment ?? Environment.GetEnvironmentVariable;
+    private readonly Func<string, string?> _environment = environment;
 
     /// <summary>Every *.json in the directory except schema.json, or one exception listing every error of every file.</summary>
     public IReadOnlyList<LoadedDefinition> LoadDirectory(string directory)

@@ -18,8 +18,6 @@ public static partial class EnvironmentReferences
             throw new KeyNotFoundException($"environment variable {m.Groups["name"].Value} is not set and '{m.Value}' gives no default");
         });
 
-    public static string Resolve(string text) => Resolve(text, Environment.GetEnvironmentVariable);
-
     [GeneratedRegex(@"\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)(:-(?<default>[^}]*))?\}")]
     private static partial Regex Reference();
 }

@@ -32,6 +32,12 @@ public sealed class EngineOptions
     /// <summary>How often an executing run checks whether it was aborted from another node.</summary>
     public TimeSpan AbortPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How <c>${NAME}</c> references in definitions (the cron and time zone of a trigger) resolve:
+    /// the host's configuration, so BACKUP_CRON set in the environment or appsettings.json applies.
+    /// </summary>
+    public Func<string, string?> Variables { get; set; } = _ => null;
+
     /// <summary>Registers diagnostics.* activities (sleep, fail-until, noop) used by tests and the benchmark.</summary>
     public bool EnableDiagnosticActivities { get; set; }
 

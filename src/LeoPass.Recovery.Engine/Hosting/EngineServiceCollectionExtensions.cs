@@ -46,7 +46,7 @@ public static class EngineServiceCollectionExtensions
         services.AddPooledDbContextFactory<EngineDbContext>(o => EngineDbContext.Configure(o, connectionString));
 
         services.AddSingleton<ActivityRegistry>();
-        services.AddSingleton(sp => new DefinitionLoader(sp.GetRequiredService<ActivityRegistry>()));
+        services.AddSingleton(sp => new DefinitionLoader(sp.GetRequiredService<ActivityRegistry>(), options.Variables));
         services.AddSingleton<DefinitionCatalog>();
         services.AddSingleton<ActiveRuns>();
         services.AddSingleton<RunObservers>();

@@ -36,7 +36,7 @@ public sealed class EngineStartup(
             string.Join(", ", loaded.Select(d => $"{d.Definition.Id} v{d.Definition.Version}")));
         if (options.ExecutesRuns)
         {
-            await cronTriggers.SyncAsync(loaded.Select(l => l.Definition), Environment.GetEnvironmentVariable, cancellationToken);
+            await cronTriggers.SyncAsync(loaded.Select(l => l.Definition), options.Variables, cancellationToken);
         }
     }
 

@@ -9,9 +9,8 @@ internal sealed class DesignTimeEngineDbContextFactory : IDesignTimeDbContextFac
     public EngineDbContext CreateDbContext(string[] args)
     {
         var builder = new DbContextOptionsBuilder<EngineDbContext>();
-        EngineDbContext.Configure(builder, Environment.GetEnvironmentVariable("RECOVERY_DATABASE_URL") is { Length: > 0 } url
-            ? LeoPass.Recovery.Core.Configuration.PostgresConnectionString.Parse(url, "RECOVERY_DATABASE_URL")
-            : "Host=localhost;Database=leopass_recovery_design");
+        // Never connected to: the tools only need a provider to build the model with.
+        EngineDbContext.Configure(builder, "Host=localhost;Database=leopass_recovery_design");
         return new EngineDbContext(builder.Options);
     }
 }

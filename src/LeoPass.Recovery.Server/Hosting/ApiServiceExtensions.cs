@@ -14,26 +14,24 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Serilog;
-using Serilog.Events;
 
 namespace LeoPass.Recovery.Server.Hosting;
 
 public static class ApiServiceExtensions
 {
     /// <summary>
-    /// The HTTP API on top of an engine node: redacted logging, bearer tokens and roles, problem
-    /// details, health checks, the OpenAPI document. The engine and the backup services must be
-    /// registered too (the `server` command does it with the CLI's engine setup).
+    /// The HTTP API on top of an engine node (<see cref="RecoveryNode.AddRecoveryNode"/> first):
+    /// bearer tokens and roles, problem details, health checks, the OpenAPI document, listening
+    /// on LEOPASS_LISTEN_URL.
     /// </summary>
-    public static WebApplicationBuilder AddRecoveryApi(this WebApplicationBuilder builder, ApiOptions options)
+    public static WebApplicationBuilder AddRecoveryApi(this WebApplicationBuilder builder)
     {
-        builder.WebHost.UseUrls(options.ListenUrl);
-        builder.AddRedactedLogging(options.LogWriter ?? Console.Error);
+        builder.WebHost.UseUrls(builder.Settings().Node.ListenUrl);
 
         var services = builder.Services;
-        services.AddSingleton(options);
-        services.AddSingleton(options.AuthFailures);
+        services.TryAddSingleton(new AuthFailureOptions());
         services.AddSingleton(sp => new TokenStore(sp.GetRequiredService<RecoverySettings>().RequireRecoveryDatabase(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AuthFailureLimiter>();
         services.AddSingleton<IdempotentRunStarter>();
@@ -54,24 +52,6 @@ public static class ApiServiceExtensions
             .AddCheck<ArtefactStoreHealthCheck>("artefact-store", tags: [HealthApi.ReadyTag]);
 
         services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
-        return builder;
-    }
-
-    /// <summary>Serilog, one redacted line per event; framework chatter only from warnings up.</summary>
-    public static WebApplicationBuilder AddRedactedLogging(this WebApplicationBuilder builder, TextWriter writer)
-    {
-        // A logger of this host's own (not Serilog's static one): several hosts in one process keep their logs apart.
-        var logger = new LoggerConfiguration()
-            .MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-            .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
-            .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
-            .Enrich.FromLogContext()
-            .WriteTo.Sink(new RedactingLogSink(writer))
-            .CreateLogger();
-        builder.Services.AddSingleton<Serilog.ILogger>(logger);
-        builder.Services.AddSerilog(logger, dispose: true);
         return builder;
     }
 

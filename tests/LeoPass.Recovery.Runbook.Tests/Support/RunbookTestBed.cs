@@ -1,19 +1,13 @@
-using LeoPass.Recovery.Backup;
-using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Encryption;
 using LeoPass.Recovery.Backup.Pipeline;
 using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Core.Secrets;
 using LeoPass.Recovery.Engine.Execution;
-using LeoPass.Recovery.Engine.Hosting;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.State;
-using LeoPass.Recovery.Runbook;
 using LeoPass.Recovery.Runbook.Reporting;
+using LeoPass.Recovery.Server.Hosting;
 using LeoPass.Recovery.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace LeoPass.Recovery.Runbook.Tests.Support;
@@ -37,7 +31,7 @@ public sealed class RunbookTestBed : IAsyncDisposable
     private static readonly Lazy<GeneratedKeyPair> OtherKeys = new(() =>
         OpenPgpKeyPairGenerator.Generate(Directory.CreateTempSubdirectory("leopass-runbook-otherkeys-").FullName, new KeyPairGenerationOptions { UserId = "Someone Else <x@example.org>" }));
 
-    private readonly List<IHost> _hosts = [];
+    private readonly List<ProductHost> _hosts = [];
 
     private RunbookTestBed(TestDatabase source, TestDatabase recovery, string work)
     {
@@ -118,31 +112,21 @@ public sealed class RunbookTestBed : IAsyncDisposable
     /// <summary>One backup of the source, made by the product's pipeline, catalogued.</summary>
     public async Task<string> BackupAsync()
     {
-        await using var services = new ServiceCollection().AddSingleton(Settings()).AddSingleton(TimeProvider.System).AddLogging().AddHttpClient().AddBackup().BuildServiceProvider();
-        await services.GetRequiredService<BackupCatalogue>().MigrateAsync();
-        var result = await services.GetRequiredService<BackupPipeline>().RunAsync();
+        await using var client = await ProductHost.StartNodeAsync(new NodeOptions(NodeRole.Client), Variables);
+        var result = await client.Get<BackupPipeline>().RunAsync();
         return result.Manifest.Key;
     }
 
+    /// <summary>A node of the product (the server's composition without HTTP) in the test process, with this bed's environment.</summary>
     public async Task<EngineNode> StartEngineAsync(bool executesRuns = true, string? schedulerName = null)
     {
-        var settings = Settings();
-        SecretRedactor.Shared.AddRange(settings.Secrets());
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSingleton(settings).AddSingleton(SecretRedactor.Shared).AddHttpClient();
-        builder.Services.AddBackup().AddRunbookActivities();
-        builder.AddRecoveryEngine(settings, o =>
+        var variables = new Dictionary<string, string?>(Variables)
         {
-            o.SchedulerName = schedulerName ?? "rb-" + Guid.NewGuid().ToString("N")[..8];
-            o.ExecutesRuns = executesRuns;
-            o.WorkflowsDirectory = Path.Combine(RepositoryRoot.Path, "workflows");
-        });
-        var host = builder.Build();
-        await host.StartAsync();
+            ["LEOPASS_SCHEDULER_NAME"] = schedulerName ?? "rb-" + Guid.NewGuid().ToString("N")[..8],
+            ["LEOPASS_WORKFLOWS_DIR"] = Path.Combine(RepositoryRoot.Path, "workflows"),
+        };
+        var host = await ProductHost.StartNodeAsync(new NodeOptions(executesRuns ? NodeRole.TemporaryNode : NodeRole.Client) { PublishDefinitions = true }, variables);
         _hosts.Add(host);
-        await host.Services.GetRequiredService<BackupCatalogue>().MigrateAsync();
         return new EngineNode(host.Services);
     }
 
@@ -194,11 +178,7 @@ public sealed class RunbookTestBed : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var host in _hosts)
-        {
-            await host.StopAsync();
-            host.Dispose();
-        }
+        foreach (var host in _hosts) await host.DisposeAsync();
         await Http.DisposeAsync();
         await PostgresServer.DropDatabaseAsync(TargetName);
         await Source.DisposeAsync();

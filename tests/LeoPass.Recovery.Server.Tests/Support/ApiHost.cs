@@ -17,15 +17,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LeoPass.Recovery.Server.Tests.Support;
 
 /// <summary>
-/// The real API host on a loopback port, over a PostgreSQL database of its own — the same
-/// extension methods the `server` command calls, with the engine's diagnostics activities on
-/// and test definitions published. ASP.NET Core's TestHost is not available here, and a real
-/// socket is closer to production anyway: Kestrel, the client's address, real HTTP.
+/// The real server (<see cref="ProductHost"/>: the product's own composition root) on a loopback
+/// port, over a PostgreSQL database of its own, with the engine's diagnostics activities on and
+/// test definitions published. A real socket, not a test server: Kestrel, the client's address,
+/// real HTTP.
 /// </summary>
-public sealed class ApiHost : IAsyncLifetime, IDisposable
+public sealed class ApiHost : IAsyncLifetime
 {
-    private readonly SynchronizedLog _log = new();
-    private WebApplication? _app;
+    private ProductHost? _host;
 
     /// <summary>Values that must never leave the API: the database password and the configured secrets.</summary>
     public const string StorageSecret = "s3-secret-key-never-shown-7f3a";
@@ -35,7 +34,7 @@ public sealed class ApiHost : IAsyncLifetime, IDisposable
     public const string RestoreTarget = "leopass_restore_api";
 
     public TestDatabase Database { get; private set; } = null!;
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress => _host!.BaseAddress!;
     public string ViewerToken { get; private set; } = "";
     public string OperatorToken { get; private set; } = "";
     public string AdminToken { get; private set; } = "";
@@ -43,9 +42,9 @@ public sealed class ApiHost : IAsyncLifetime, IDisposable
     public string BackupDirectory { get; } = Path.Combine(Path.GetTempPath(), "leopass-api-" + Guid.NewGuid().ToString("N")[..8]);
 
     /// <summary>Everything the host logged so far, already redacted as it would be on stderr.</summary>
-    public string Log => _log.Text;
+    public string Log => _host!.Log;
 
-    public IServiceProvider Services => _app!.Services;
+    public IServiceProvider Services => _host!.Services;
     public TokenStore Tokens => Services.GetRequiredService<TokenStore>();
 
     public IEnumerable<string> Secrets =>
@@ -58,34 +57,16 @@ public sealed class ApiHost : IAsyncLifetime, IDisposable
     {
         Database = await PostgresServer.CreateDatabaseAsync("api");
         Directory.CreateDirectory(BackupDirectory);
-        var port = FreePort.Next();
-        BaseAddress = new Uri($"http://127.0.0.1:{port}");
-        var settings = new RecoverySettings
+        _host = await ProductHost.StartServerAsync(new Dictionary<string, string?>
         {
-            RecoveryDatabase = Database.ConnectionString,
-            Storage = new StorageSettings { BackupDirectory = BackupDirectory, SecretKey = StorageSecret },
-            Backup = new BackupSettings { DecryptionPassphrase = Passphrase },
-            Runbook = new RunbookSettings { TargetDatabase = PostgresConnectionString.WithDatabase(Database.ConnectionString, RestoreTarget) },
-        };
-
-        var builder = WebApplication.CreateBuilder();
-        SecretRedactor.Shared.AddRange(settings.Secrets());
-        builder.Services.AddSingleton(settings).AddSingleton(SecretRedactor.Shared).AddHttpClient();
-        builder.Services.AddBackup().AddRunbookActivities();
-        builder.AddRecoveryEngine(settings, o =>
-        {
-            o.SchedulerName = "api-test-" + Guid.NewGuid().ToString("N")[..8];
-            o.EnableDiagnosticActivities = true;
-        });
-        builder.AddRecoveryApi(new ApiOptions
-        {
-            ListenUrl = BaseAddress.ToString(),
-            LogWriter = _log,
-            AuthFailures = new Auth.AuthFailureOptions { FreeFailures = 20, FirstLockout = TimeSpan.FromSeconds(30) },
-        });
-        _app = builder.Build();
-        _app.MapRecoveryApi();
-        await _app.StartAsync();
+            ["RECOVERY_DATABASE_URL"] = Database.Url,
+            ["BACKUP_DIR"] = BackupDirectory,
+            ["OCI_S3_SECRET_KEY"] = StorageSecret,
+            ["BACKUP_DECRYPTION_PASSPHRASE"] = Passphrase,
+            ["TARGET_DATABASE_URL"] = PostgresConnectionString.ToUrl(PostgresConnectionString.WithDatabase(Database.ConnectionString, RestoreTarget)),
+            ["LEOPASS_SCHEDULER_NAME"] = "api-test-" + Guid.NewGuid().ToString("N")[..8],
+            ["LEOPASS_ENABLE_TEST_ACTIVITIES"] = "1",
+        }, services => services.AddSingleton(new Auth.AuthFailureOptions { FreeFailures = 20, FirstLockout = TimeSpan.FromSeconds(30) }));
 
         ViewerToken = (await Tokens.CreateAsync("ci-viewer", ApiRole.Viewer, "test")).Token;
         OperatorToken = (await Tokens.CreateAsync("ci-operator", ApiRole.Operator, "test")).Token;
@@ -138,24 +119,9 @@ public sealed class ApiHost : IAsyncLifetime, IDisposable
 
     public async Task DisposeAsync()
     {
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        if (_host is not null) await _host.DisposeAsync();
         await Database.DisposeAsync();
         Directory.Delete(BackupDirectory, recursive: true);
-    }
-
-    public void Dispose() => _log.Dispose();
-
-    private sealed class SynchronizedLog : TextWriter
-    {
-        private readonly StringBuilder _text = new();
-        public override Encoding Encoding => Encoding.UTF8;
-        public string Text { get { lock (_text) return _text.ToString(); } }
-        public override void Write(char value) { lock (_text) _text.Append(value); }
-        public override void Write(string? value) { lock (_text) _text.Append(value); }
     }
 }
 

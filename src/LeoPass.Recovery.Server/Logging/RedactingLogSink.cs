@@ -3,7 +3,7 @@ using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting.Display;
 
-namespace LeoPass.Recovery.Server.Hosting;
+namespace LeoPass.Recovery.Server.Logging;
 
 /// <summary>
 /// One line per event, rendered first and then masked (<see cref="ApiRedactor"/>), so no
