@@ -10,6 +10,7 @@ using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Storage;
 using LeoPass.Recovery.Core.Secrets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace LeoPass.Recovery.Backup;
@@ -22,7 +23,8 @@ public static class BackupServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddBackup(this IServiceCollection services)
     {
-        services.AddSingleton<IArtefactStore>(sp => ArtefactStoreFactory.Create(sp.GetRequiredService<RecoverySettings>().Storage));
+        // TryAdd: a test may put a store of its own (small parts, a fault-injecting proxy) in first.
+        services.TryAddSingleton<IArtefactStore>(sp => ArtefactStoreFactory.Create(sp.GetRequiredService<RecoverySettings>().Storage));
         services.AddSingleton(sp => new BackupCatalogue(sp.GetRequiredService<RecoverySettings>().RequireRecoveryDatabase(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => sp.GetRequiredService<RecoverySettings>().Backup);
         services.AddSingleton<BackupPipeline>();
@@ -34,7 +36,6 @@ public static class BackupServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<AlertDispatcher>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<SecretRedactor>() ?? SecretRedactor.Shared));
-        services.AddSingleton<BackupJob>();
         services.AddSingleton<DecryptionKeys>();
         services.AddSingleton<ArtefactReader>();
         services.AddSingleton<BackupVerifier>();

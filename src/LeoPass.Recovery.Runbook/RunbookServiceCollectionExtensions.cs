@@ -1,4 +1,5 @@
 using LeoPass.Recovery.Engine.Activities;
+using LeoPass.Recovery.Runbook.Alerts;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Runbook.Application;
 using LeoPass.Recovery.Runbook.Backup;
@@ -19,7 +20,8 @@ public static class RunbookServiceCollectionExtensions
     public static IServiceCollection AddRunbookActivities(this IServiceCollection services)
     {
         services.AddHostedService<CatalogueMigration>();
-        services.AddSingleton<BackupFailureAlert>();
+        services.AddSingleton<BackupAlerts>();
+        services.AddSingleton<IRunObserver, BackupRunAlerts>();
         services.AddActivity<DumpAndUploadActivity>();
         services.AddActivity<VerifyBackupActivity>();
         services.AddActivity<PruneBackupsActivity>();

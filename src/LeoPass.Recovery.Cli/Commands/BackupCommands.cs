@@ -1,5 +1,9 @@
 using System.CommandLine;
-using LeoPass.Recovery.Backup.Pipeline;
+using System.Text.Json.Nodes;
+using LeoPass.Recovery.Engine.Execution;
+using LeoPass.Recovery.Engine.Journal;
+using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Runbook.Backup;
 using LeoPass.Recovery.Backup.Restore;
 using LeoPass.Recovery.Backup.Retention;
 using LeoPass.Recovery.Backup.Verification;
@@ -8,7 +12,7 @@ using LeoPass.Recovery.Core.Configuration;
 
 namespace LeoPass.Recovery.Cli.Commands;
 
-/// <summary>`backup run|list|verify|prune|restore`: the backup half of the runbook, one command each.</summary>
+/// <summary>`backup run|list|verify|prune|restore`: the backup half of the runbook, one command each. `run` is the nightly-backup workflow, executed now.</summary>
 internal static class BackupCommands
 {
     public static Command Create()
@@ -29,38 +33,61 @@ internal static class BackupCommands
 
     private static Command Run()
     {
-        var command = new Command("run", "Back up DATABASE_URL now: dump, compress, encrypt, upload, verify, write the manifest");
-        command.SetAction(async (context, _, cancellationToken) =>
+        var command = new Command("run",
+            "Back up DATABASE_URL now: the nightly-backup workflow (dump, compress, encrypt, upload, verify, prune, report), " +
+            "executed here when no server is up. A failed step halts it at once, with no automatic retry: a person is watching.");
+        command.SetAction((parse, cancellationToken) => CliErrors.GuardAsync(async () =>
         {
-            await context.CatalogueAsync(cancellationToken);
-            using var progress = context.Progress();
-            var result = await context.Get<BackupJob>().RunAsync(progress, cancellationToken);
-            var m = result.Manifest;
-            if (context.Output.Json)
+            var json = parse.GetValue(CommonOptions.Json);
+            var (runId, run) = await RunCommands.ActAsync(parse, follow: true, quiet: json, publish: true, async node =>
+                (await node.Get<RunOperations>().StartAsync(new StartRunRequest(NightlyBackup.DefinitionId, new Dictionary<string, string>(), RunCommands.Who(node), "manual",
+                    AutomaticRetries: false), cancellationToken)).Id, cancellationToken);
+            if (run.State != RunState.Succeeded)
             {
-                context.Output.WriteJson(new
+                throw new RunOutcomeException(RunCommands.ExitCodeOf(run.State),
+                    $"backup run {runId} ({run.DefinitionId}) {run.State.ToString().ToLowerInvariant()}: {run.HaltReason ?? "see `run status " + runId + "`"} (`run journal {runId}` shows every attempt)");
+            }
+            var dump = StepOutput(run, DumpAndUploadActivity.Descriptor.Type)
+                ?? throw new RunOutcomeException(CliErrors.Failure, $"backup run {runId} succeeded but has no {DumpAndUploadActivity.Descriptor.Type} step: check the {run.DefinitionId} definition");
+            var verified = StepOutput(run, VerifyBackupActivity.Descriptor.Type);
+            var pruned = StepOutput(run, PruneBackupsActivity.Descriptor.Type)?["deleted"]?.AsArray().Select(k => k!.GetValue<string>()).ToList() ?? [];
+            var output = new CliOutput(json, Core.Secrets.SecretRedactor.Shared);
+            if (json)
+            {
+                output.WriteJson(new
                 {
-                    ok = true, key = m.Key, storedBytes = m.Sizes.StoredBytes, dumpBytes = m.Sizes.DumpBytes, sha256 = m.Sha256,
-                    durationMs = (long)result.Duration.TotalMilliseconds, verification = m.Upload.Verification, etag = m.Upload.ETag,
-                    tables = m.Tables.Count, store = m.Upload.Store,
+                    ok = true, run = runId, key = Text(dump, "key"), storedBytes = Number(dump, "storedBytes"), dumpBytes = Number(dump, "dumpBytes"),
+                    sha256 = Text(dump, "sha256"), durationMs = Number(dump, "durationMs"), verification = Text(dump, "verification"), etag = Text(dump, "etag"),
+                    parts = Number(dump, "parts"), tables = Number(dump, "tables"), rows = Number(dump, "rows"), store = Text(dump, "store"),
+                    readBack = verified is null ? null : new { decrypted = verified["decrypted"]?.GetValue<bool>(), durationMs = Number(verified, "durationMs") },
+                    pruned,
                 });
+                return CommandRunner.Success;
             }
-            else
-            {
-                context.Output.Properties([
-                    ("key", m.Key),
-                    ("size", $"{Format.Bytes(m.Sizes.StoredBytes)} stored ({Format.Bytes(m.Sizes.DumpBytes)} dumped)"),
-                    ("sha256", m.Sha256),
-                    ("duration", Format.Duration(result.Duration)),
-                    ("verification", m.Upload.ETag is null ? m.Upload.Verification : $"{m.Upload.Verification} (ETag {m.Upload.ETag}, {m.Upload.Parts} part(s))"),
-                    ("tables", $"{m.Tables.Count} ({m.Tables.Sum(t => t.Rows)} rows)"),
-                    ("store", m.Upload.Store),
-                ]);
-            }
+            output.Properties([
+                ("key", Text(dump, "key")),
+                ("size", $"{Format.Bytes(Number(dump, "storedBytes"))} stored ({Format.Bytes(Number(dump, "dumpBytes"))} dumped)"),
+                ("sha256", Text(dump, "sha256")),
+                ("duration", Format.Duration(TimeSpan.FromMilliseconds(Number(dump, "durationMs")))),
+                ("verification", Text(dump, "etag") is { Length: > 0 } etag ? $"{Text(dump, "verification")} (ETag {etag}, {Number(dump, "parts")} part(s))" : Text(dump, "verification")),
+                ("read back", verified is null ? "not in this workflow" : verified["decrypted"]?.GetValue<bool>() == true ? "decrypted and decompressed: OK" : "stored bytes match the manifest: OK"),
+                ("tables", $"{Number(dump, "tables")} ({Number(dump, "rows")} rows)"),
+                ("pruned", pruned.Count == 0 ? "nothing past the retention window" : string.Join(", ", pruned)),
+                ("store", Text(dump, "store")),
+                ("run", $"{runId} (`run report {runId}`)"),
+            ]);
             return CommandRunner.Success;
-        });
+        }, parse.GetValue(CommonOptions.Json)));
         return command;
     }
+
+    /// <summary>The output of the run's first succeeded step of this activity.</summary>
+    private static JsonObject? StepOutput(RunView run, string activity) =>
+        run.Steps.FirstOrDefault(s => s.Activity == activity && s.State == StepState.Succeeded)?.Output is { } text ? JsonNode.Parse(text) as JsonObject : null;
+
+    private static string Text(JsonObject output, string name) => output[name]?.GetValue<string>() ?? "";
+
+    private static long Number(JsonObject output, string name) => output[name]?.GetValue<long>() ?? 0;
 
     private static Command List()
     {

@@ -20,7 +20,8 @@ internal static class CliErrors
     public const int Failure = 1;
     public const int Refused = 2;
 
-    public static async Task<int> GuardAsync(Func<Task<int>> action)
+    /// <param name="json">--json: the error is also an object on stdout, for scripts.</param>
+    public static async Task<int> GuardAsync(Func<Task<int>> action, bool json = false)
     {
         try
         {
@@ -28,7 +29,7 @@ internal static class CliErrors
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return Report(e, json: false);
+            return Report(e, json);
         }
     }
 
@@ -45,6 +46,7 @@ internal static class CliErrors
 
     private static (string Message, int Code) Describe(Exception e) => e switch
     {
+        RunOutcomeException outcome => (outcome.Message, outcome.ExitCode),
         IllegalTransitionException or DefinitionVersionConflictException => (e.Message, Refused),
         ConfigurationException or UsageException or InvalidDefinitionException => (e.Message, Refused),
         InvalidRunRequestException or NotFoundException => (e.Message, Failure),

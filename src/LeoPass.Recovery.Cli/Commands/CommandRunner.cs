@@ -53,3 +53,9 @@ internal static class CommandRunner
 
 /// <summary>The command line asks for something impossible (a bad argument combination).</summary>
 internal sealed class UsageException(string message) : Exception(message);
+
+/// <summary>A run the command followed did not succeed: the message says how it ended, the exit code tells scripts.</summary>
+internal sealed class RunOutcomeException(int exitCode, string message) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}

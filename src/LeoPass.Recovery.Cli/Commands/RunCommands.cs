@@ -54,8 +54,36 @@ internal static class RunCommands
     /// </summary>
     internal static async Task<int> ActAndFollowAsync(ParseResult parse, bool follow, bool json, string verb, Func<RunningNode, Task<long>> act, CancellationToken ct)
     {
+        var (runId, final) = await ActAsync(parse, follow, quiet: json, verb == "start", act, ct);
+        if (!follow)
+        {
+            if (json) RunTables.WriteJson(final);
+            else Console.WriteLine(verb == "start"
+                ? $"run {runId} of {final.DefinitionId} v{final.DefinitionVersion} started ({final.State}). Follow it with `run status {runId}`."
+                : $"run {runId}: {verb} done; the run is {final.State}.");
+            return 0;
+        }
+        if (json) RunTables.WriteJson(final);
+        return ExitCodeOf(final.State);
+    }
+
+    /// <summary>0 succeeded, 3 waiting for a person at a gate, 1 anything else (halted, aborted).</summary>
+    internal static int ExitCodeOf(RunState state) => state switch
+    {
+        RunState.Succeeded => 0,
+        RunState.WaitingForApproval => WaitingForApproval,
+        _ => CliErrors.Failure,
+    };
+
+    /// <summary>
+    /// Does what the command asks; with <paramref name="follow"/>, follows the run until it
+    /// finishes, halts or waits for a person and returns it as it settled, else as it stands now.
+    /// With --wait and no server up, this process joins the cluster as a temporary node for the
+    /// duration, so one machine needs no daemon.
+    /// </summary>
+    internal static async Task<(long RunId, RunView Run)> ActAsync(ParseResult parse, bool follow, bool quiet, bool publish, Func<RunningNode, Task<long>> act, CancellationToken ct)
+    {
         var role = NodeRole.Client;
-        var publish = verb == "start";
         if (follow)
         {
             await using var probe = await RunningNode.StartAsync(NodeRole.Client, parse, ct, publishDefinitions: false);
@@ -66,28 +94,14 @@ internal static class RunCommands
         await using var node = await RunningNode.StartAsync(role, parse, ct, publishDefinitions: publish || role == NodeRole.TemporaryNode);
         var runId = await act(node);
         var queries = node.Get<RunQueries>();
-        if (!follow)
-        {
-            var view = await queries.GetAsync(runId, ct);
-            if (json) RunTables.WriteJson(view);
-            else Console.WriteLine(verb == "start"
-                ? $"run {runId} of {view.DefinitionId} v{view.DefinitionVersion} started ({view.State}). Follow it with `run status {runId}`."
-                : $"run {runId}: {verb} done; the run is {view.State}.");
-            return 0;
-        }
-        if (!json && role == NodeRole.TemporaryNode) await Console.Error.WriteLineAsync("no server is up: this process executes the run as a temporary node of the cluster.");
+        if (!follow) return (runId, await queries.GetAsync(runId, ct));
+        if (!quiet && role == NodeRole.TemporaryNode) await Console.Error.WriteLineAsync("no server is up: this process executes the run as a temporary node of the cluster.");
         var nodes = node.Get<ClusterNodes>();
-        var final = await RunProgress.FollowAsync(queries, runId, json,
+        var final = await RunProgress.FollowAsync(queries, runId, quiet,
                         role == NodeRole.Client ? async token => (await nodes.LiveAsync(token)).Count == 0 : null,
                         role == NodeRole.Client ? null : node.Get<RunChanges>(), ct)
-                    ?? await FollowAsTemporaryNodeAsync(parse, runId, json, ct);
-        if (json) RunTables.WriteJson(final);
-        return final.State switch
-        {
-            RunState.Succeeded => 0,
-            RunState.WaitingForApproval => WaitingForApproval,
-            _ => CliErrors.Failure,
-        };
+                    ?? await FollowAsTemporaryNodeAsync(parse, runId, quiet, ct);
+        return (runId, final);
     }
 
     /// <summary>

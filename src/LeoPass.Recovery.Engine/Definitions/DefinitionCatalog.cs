@@ -64,6 +64,13 @@ public sealed class DefinitionCatalog(IDbContextFactory<EngineDbContext> dbFacto
             .OrderByDescending(d => d.Version).FirstOrDefaultAsync(cancellationToken);
     }
 
+    /// <summary>One published version of a definition, or null.</summary>
+    public async Task<DefinitionVersionRecord?> FindVersionAsync(string definitionId, int version, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.DefinitionVersions.AsNoTracking().SingleOrDefaultAsync(d => d.DefinitionId == definitionId && d.Version == version, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<DefinitionVersionRecord>> ListLatestAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -138,7 +138,7 @@ public sealed class RunExecutor(
             await journal.HaltAsync(lease, $"step '{step.Id}': activity type '{step.Activity}' is not registered on node {lease.Node}");
             return RunExecutionResult.Halted;
         }
-        var pipeline = StepPipelines.Build(step, time, e => IsRetryable(e, abort));
+        var pipeline = StepPipelines.Build(lease.AutomaticRetries ? step : step with { Retry = RetryPolicy.None }, time, e => IsRetryable(e, abort));
         try
         {
             await pipeline.ExecuteAsync(async token => await AttemptAsync(lease, record, step, registration, outputs, token, abort, stopping), abort);

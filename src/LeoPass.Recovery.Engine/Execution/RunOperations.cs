@@ -31,7 +31,7 @@ public sealed class RunOperations(
     public async Task<RunRecord> StartAsync(StartRunRequest request, CancellationToken cancellationToken = default)
     {
         var version = request.Version is { } v
-            ? await FindVersionAsync(request.DefinitionId, v, cancellationToken)
+            ? await definitions.FindVersionAsync(request.DefinitionId, v, cancellationToken)
             : await definitions.FindLatestAsync(request.DefinitionId, cancellationToken);
         if (version is null)
         {
@@ -59,6 +59,7 @@ public sealed class RunOperations(
             Trigger = request.Trigger,
             StartedBy = request.Who,
             IdempotencyKey = request.IdempotencyKey,
+            AutomaticRetries = request.AutomaticRetries,
             CreatedAt = now,
             UpdatedAt = now,
             Steps = definition.Steps.Select((s, i) => new StepRecord
@@ -82,7 +83,7 @@ public sealed class RunOperations(
             await using var again = await dbFactory.CreateDbContextAsync(cancellationToken);
             return await again.Runs.AsNoTracking().SingleAsync(r => r.IdempotencyKey == request.IdempotencyKey, cancellationToken);
         }
-        db.Audit.Add(new AuditRecord { At = now, Who = request.Who, Action = "run.start", RunId = run.Id, Details = $"{definition.Id} v{definition.Version} ({request.Trigger}) {parameters.ToJsonString()}" });
+        db.Audit.Add(new AuditRecord { At = now, Who = request.Who, Action = "run.start", RunId = run.Id, Details = $"{definition.Id} v{definition.Version} ({request.Trigger}{(request.AutomaticRetries ? "" : ", no automatic retries")}) {parameters.ToJsonString()}" });
         await db.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
         await dispatcher.DispatchAsync(run.Id, cancellationToken: cancellationToken);
@@ -242,12 +243,6 @@ public sealed class RunOperations(
 
     private static string Required(string? text, string message) =>
         string.IsNullOrWhiteSpace(text) ? throw new InvalidRunRequestException(message) : text.Trim();
-
-    private async Task<DefinitionVersionRecord?> FindVersionAsync(string definitionId, int version, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.DefinitionVersions.AsNoTracking().SingleOrDefaultAsync(d => d.DefinitionId == definitionId && d.Version == version, cancellationToken);
-    }
 
     private static JsonObject BindRunParameters(WorkflowDefinition definition, IReadOnlyDictionary<string, string> given)
     {

@@ -57,7 +57,7 @@ public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactor
         changes.Pulse();
         foreach (var step in steps) db.Entry(step).State = EntityState.Detached;
         var lease = new RunLease(run.Id, run.LeaseToken, node.Id, run.DefinitionVersionId, run.DefinitionId, run.DefinitionVersion,
-            JsonNode.Parse(run.Parameters) as JsonObject ?? []);
+            JsonNode.Parse(run.Parameters) as JsonObject ?? [], run.AutomaticRetries);
         return (lease, steps);
     }
 

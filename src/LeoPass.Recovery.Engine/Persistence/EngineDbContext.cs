@@ -35,6 +35,8 @@ public sealed class EngineDbContext(DbContextOptions<EngineDbContext> options) :
             e.ToTable("runs");
             e.Property(r => r.State).HasConversion<string>();
             e.Property(r => r.Parameters).HasColumnType("jsonb");
+            // Rows from before the column keep their retries; false must still be written, hence the sentinel.
+            e.Property(r => r.AutomaticRetries).HasDefaultValue(true).HasSentinel(true);
             e.HasIndex(r => r.IdempotencyKey).IsUnique();
             e.HasIndex(r => new { r.State, r.CreatedAt });
             e.HasIndex(r => new { r.DefinitionId, r.CreatedAt });

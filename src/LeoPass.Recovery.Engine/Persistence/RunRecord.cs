@@ -27,6 +27,11 @@ public sealed class RunRecord
     /// <summary>Why the run halted or was aborted, in words a responder can act on.</summary>
     public string? HaltReason { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>
+    /// False: a failed attempt halts the run at once instead of following the step's retry policy
+    /// (a person started it and watches, e.g. `backup run`). The scheduled runs keep their retries.
+    /// </summary>
+    public bool AutomaticRetries { get; set; } = true;
 
     public List<StepRecord> Steps { get; set; } = [];
 }

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using LeoPass.Recovery.Backup.Alerts;
 using LeoPass.Recovery.Backup.Pipeline;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Activities;
@@ -7,42 +6,46 @@ using LeoPass.Recovery.Engine.Activities;
 namespace LeoPass.Recovery.Runbook.Backup;
 
 /// <summary>
-/// `backup.dump-upload`: the whole streaming pipeline, dump to verified upload and manifest.
-/// Idempotent in the sense that matters: a repeated attempt makes a new, complete backup under a
-/// new key; a half-finished earlier attempt left no manifest, so it never counts, and its
-/// multipart upload is aborted by this attempt's start.
+/// `backup.dump-upload`: the whole streaming pipeline, dump to verified upload and manifest, each
+/// stage journaled as it starts. Idempotent in the sense that matters: a repeated attempt makes a
+/// new, complete backup under a new key; a half-finished earlier attempt left no manifest, so it
+/// never counts, and its multipart upload is aborted by this attempt's start. A failure is
+/// alerted when the run halts (<see cref="Alerts.BackupRunAlerts"/>), not per attempt.
 /// </summary>
-public sealed class DumpAndUploadActivity(BackupPipeline pipeline, BackupFailureAlert failureAlert, RecoverySettings settings, TimeProvider clock)
-    : IActivity, IActivityDeclaration
+public sealed class DumpAndUploadActivity(BackupPipeline pipeline, RecoverySettings settings) : IActivity, IActivityDeclaration
 {
     public static ActivityDescriptor Descriptor { get; } = new("backup.dump-upload",
         "pg_dump DATABASE_URL, compress, encrypt to the public key, upload with checksum verification, write the manifest.", []);
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        var trail = new BreadcrumbTrail(clock);
+        await context.RecordIntentAsync(
+            $"dump {PostgresConnectionString.Describe(settings.RequireSourceDatabase())} and upload a new artefact to {settings.Storage.Describe()}", cancellationToken);
+        var stages = new JournalingObserver(context);
+        BackupResult result;
         try
         {
-            await context.RecordIntentAsync(
-                $"dump {PostgresConnectionString.Describe(settings.RequireSourceDatabase())} and upload a new artefact to {settings.Storage.Describe()}", cancellationToken);
-            var result = await pipeline.RunAsync(new StepObserver(trail), cancellationToken);
-            var m = result.Manifest;
-            return ActivityResult.Completed(new JsonObject
-            {
-                ["key"] = m.Key,
-                ["storedBytes"] = m.Sizes.StoredBytes,
-                ["dumpBytes"] = m.Sizes.DumpBytes,
-                ["sha256"] = m.Sha256,
-                ["verification"] = m.Upload.Verification,
-                ["snapshotStartedAt"] = m.Snapshot.StartedAt,
-                ["tables"] = m.Tables.Count,
-                ["durationMs"] = (long)result.Duration.TotalMilliseconds,
-            });
+            result = await pipeline.RunAsync(stages, cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        finally
         {
-            await failureAlert.SendAsync(context, trail, e);
-            throw;
+            await stages.FlushAsync();
         }
+        var m = result.Manifest;
+        return ActivityResult.Completed(new JsonObject
+        {
+            ["key"] = m.Key,
+            ["storedBytes"] = m.Sizes.StoredBytes,
+            ["dumpBytes"] = m.Sizes.DumpBytes,
+            ["sha256"] = m.Sha256,
+            ["verification"] = m.Upload.Verification,
+            ["etag"] = m.Upload.ETag,
+            ["parts"] = m.Upload.Parts,
+            ["store"] = m.Upload.Store,
+            ["snapshotStartedAt"] = m.Snapshot.StartedAt,
+            ["tables"] = m.Tables.Count,
+            ["rows"] = m.Tables.Sum(t => t.Rows),
+            ["durationMs"] = (long)result.Duration.TotalMilliseconds,
+        });
     }
 }

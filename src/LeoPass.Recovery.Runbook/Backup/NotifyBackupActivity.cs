@@ -1,15 +1,15 @@
 using System.Text.Json.Nodes;
-using LeoPass.Recovery.Backup.Alerts;
 using LeoPass.Recovery.Engine.Activities;
+using LeoPass.Recovery.Runbook.Alerts;
 
 namespace LeoPass.Recovery.Runbook.Backup;
 
 /// <summary>
 /// `backup.notify`: the success report of a nightly run — the Uptime Kuma "up" push (whose
 /// absence Kuma turns into an alarm) and, when configured, the Ops webhook. Failures are
-/// reported by the failing step itself. A down alert target never fails this step.
+/// reported when the run halts (<see cref="BackupRunAlerts"/>). A down alert target never fails this step.
 /// </summary>
-public sealed class NotifyBackupActivity(AlertDispatcher alerts, TimeProvider clock) : IActivity, IActivityDeclaration
+public sealed class NotifyBackupActivity(BackupAlerts alerts) : IActivity, IActivityDeclaration
 {
     public static ActivityDescriptor Descriptor { get; } = new("backup.notify",
         "Report the run's success to Uptime Kuma (and the Ops webhook when it takes successes).",
@@ -22,17 +22,9 @@ public sealed class NotifyBackupActivity(AlertDispatcher alerts, TimeProvider cl
         var backupStep = context.Parameters.GetString("backupStep") ?? "dump-upload";
         context.StepOutputs.TryGetValue(backupStep, out var backup);
         var key = backup?["key"]?.GetValue<string>() ?? "(no backup step output)";
-        var startedMs = backup?["durationMs"]?.GetValue<long>() ?? 0;
+        var durationMs = backup?["durationMs"]?.GetValue<long>() ?? 0;
         await context.RecordIntentAsync($"push the success of run {context.RunId} to the configured alert targets", cancellationToken);
-        var deliveries = await alerts.DispatchAsync(new JobOutcome
-        {
-            JobName = context.Identity.DefinitionId,
-            Succeeded = true,
-            Duration = TimeSpan.FromMilliseconds(startedMs),
-            FinishedAt = clock.GetUtcNow(),
-            Summary = $"{context.Identity.DefinitionId} run {context.RunId} OK: {key}",
-            Details = new Dictionary<string, string> { ["key"] = key, ["run"] = context.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-        }, cancellationToken);
+        var deliveries = await alerts.SucceededAsync(context.RunId, context.Identity.DefinitionId, key, TimeSpan.FromMilliseconds(durationMs), cancellationToken);
         return ActivityResult.Completed(new JsonObject
         {
             ["delivered"] = new JsonArray([.. deliveries.Where(d => d.Delivered).Select(d => (JsonNode?)JsonValue.Create(d.Channel))]),

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using LeoPass.Recovery.Backup.Alerts;
 using LeoPass.Recovery.Backup.Retention;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Activities;
@@ -7,8 +6,7 @@ using LeoPass.Recovery.Engine.Activities;
 namespace LeoPass.Recovery.Runbook.Backup;
 
 /// <summary>`backup.prune`: retention. Idempotent by nature: a second pass finds nothing left to delete.</summary>
-public sealed class PruneBackupsActivity(BackupPruner pruner, BackupFailureAlert failureAlert, RecoverySettings settings, TimeProvider clock)
-    : IActivity, IActivityDeclaration
+public sealed class PruneBackupsActivity(BackupPruner pruner, RecoverySettings settings) : IActivity, IActivityDeclaration
 {
     public static ActivityDescriptor Descriptor { get; } = new("backup.prune",
         "Delete backups older than the retention window, never the newest verified one, never the last.",
@@ -21,24 +19,14 @@ public sealed class PruneBackupsActivity(BackupPruner pruner, BackupFailureAlert
     {
         var days = (int)(context.Parameters.GetInt64("retentionDays") ?? settings.Backup.RetentionDays);
         var dryRun = context.Parameters.GetBoolean("dryRun") ?? false;
-        var trail = new BreadcrumbTrail(clock);
-        try
+        await context.RecordIntentAsync($"prune: delete backups older than {days} days from {settings.Storage.Describe()}{(dryRun ? " (dry run)" : "")}", cancellationToken);
+        var plan = await pruner.PruneAsync(days, dryRun, cancellationToken);
+        return ActivityResult.Completed(new JsonObject
         {
-            await context.RecordIntentAsync($"delete backups older than {days} days from {settings.Storage.Describe()}{(dryRun ? " (dry run)" : "")}", cancellationToken);
-            trail.Add("prune", $"retention {days} days");
-            var plan = await pruner.PruneAsync(days, dryRun, cancellationToken);
-            return ActivityResult.Completed(new JsonObject
-            {
-                ["retentionDays"] = days,
-                ["dryRun"] = dryRun,
-                ["deleted"] = new JsonArray([.. plan.Delete.Select(d => (JsonNode?)JsonValue.Create(d.Key))]),
-                ["keptNewestVerified"] = plan.KeptNewestVerified?.Key,
-            });
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            await failureAlert.SendAsync(context, trail, e);
-            throw;
-        }
+            ["retentionDays"] = days,
+            ["dryRun"] = dryRun,
+            ["deleted"] = new JsonArray([.. plan.Delete.Select(d => (JsonNode?)JsonValue.Create(d.Key))]),
+            ["keptNewestVerified"] = plan.KeptNewestVerified?.Key,
+        });
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using LeoPass.Recovery.Backup.Alerts;
+using LeoPass.Recovery.Backup.Reading;
 using LeoPass.Recovery.Backup.Verification;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Activities;
@@ -11,8 +11,7 @@ namespace LeoPass.Recovery.Runbook.Backup;
 /// decompresses to nowhere; without it (a backup host, by design, holds only the public key)
 /// it proves the stored bytes against the manifest's SHA-256.
 /// </summary>
-public sealed class VerifyBackupActivity(BackupVerifier verifier, BackupFailureAlert failureAlert, RecoverySettings settings, TimeProvider clock)
-    : IActivity, IActivityDeclaration
+public sealed class VerifyBackupActivity(BackupVerifier verifier, RecoverySettings settings) : IActivity, IActivityDeclaration
 {
     public static ActivityDescriptor Descriptor { get; } = new("backup.verify",
         "Download a backup and check it against its manifest; decrypt and decompress it when the private key is configured.",
@@ -31,23 +30,23 @@ public sealed class VerifyBackupActivity(BackupVerifier verifier, BackupFailureA
             "auto" => settings.Backup.DecryptionPrivateKeyPath is not null,
             var other => throw new ActivityFailedException($"decrypt must be auto, always or never, not '{other}'", retryable: false),
         };
-        var trail = new BreadcrumbTrail(clock);
+        await context.RecordIntentAsync($"read {key} back from {settings.Storage.Describe()} (decrypt: {decrypt})", cancellationToken);
+        var stages = new JournalingObserver(context);
+        ArtefactReadResult result;
         try
         {
-            await context.RecordIntentAsync($"read {key} back from {settings.Storage.Describe()} (decrypt: {decrypt})", cancellationToken);
-            var result = await verifier.VerifyAsync(key, decrypt, new StepObserver(trail), cancellationToken);
-            return ActivityResult.Completed(new JsonObject
-            {
-                ["key"] = result.Manifest.Key,
-                ["sha256"] = result.Sha256,
-                ["decrypted"] = decrypt,
-                ["durationMs"] = (long)result.Duration.TotalMilliseconds,
-            });
+            result = await verifier.VerifyAsync(key, decrypt, stages, cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        finally
         {
-            await failureAlert.SendAsync(context, trail, e);
-            throw;
+            await stages.FlushAsync();
         }
+        return ActivityResult.Completed(new JsonObject
+        {
+            ["key"] = result.Manifest.Key,
+            ["sha256"] = result.Sha256,
+            ["decrypted"] = decrypt,
+            ["durationMs"] = (long)result.Duration.TotalMilliseconds,
+        });
     }
 }

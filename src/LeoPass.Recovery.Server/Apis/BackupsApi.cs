@@ -55,7 +55,7 @@ public static class BackupsApi
             RunsApi.IdempotencyKeyHeader, $"the Idempotency-Key header must be 1–{IdempotentRunStarter.MaxKeyLength} characters");
         if (!validation.IsValid) return validation.Result();
         var caller = user.Caller();
-        var request = new StartRunRequest(BackupJob.JobName, body?.Parameters ?? [], caller.Who, "api");
+        var request = new StartRunRequest(Runbook.Backup.NightlyBackup.DefinitionId, body?.Parameters ?? [], caller.Who, "api");
         var outcome = await starter.StartAsync(request, idempotencyKey, caller, cancellationToken);
         var run = (await queries.GetAsync(outcome.RunId, cancellationToken)).Redacted();
         if (!outcome.Replayed) return TypedResults.Accepted($"/api/runs/{run.Id}", run);

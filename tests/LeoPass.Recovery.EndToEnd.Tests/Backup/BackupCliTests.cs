@@ -137,10 +137,11 @@ public class BackupCliTests
     public async Task Prune_dry_run_lists_what_would_go_and_deletes_nothing()
     {
         await using var env = await CliBackupEnvironment.CreateAsync(useS3: false, rows: 10);
+        // The newest verified backup first (`backup run` is the nightly workflow, which prunes too), then one past retention.
+        Json(await env.RunAsync("backup", "run", "--json"));
         var old = "leopass-2020-01-01T020000Z.dump.zst.pgp";
         await File.WriteAllBytesAsync(Path.Combine(env.BackupDirectory, old), [1, 2, 3]);
         await File.WriteAllTextAsync(Path.Combine(env.BackupDirectory, old + ".manifest.json"), "{}");
-        Json(await env.RunAsync("backup", "run", "--json"));
         var dry = Json(await env.RunAsync("backup", "prune", "--dry-run", "--json"));
         Assert.Equal(old, Assert.Single(dry.GetProperty("deleted").EnumerateArray()).GetProperty("key").GetString());
         Assert.True(File.Exists(Path.Combine(env.BackupDirectory, old)));

@@ -118,14 +118,14 @@ public sealed class RunbookTestBed : IAsyncDisposable
     }
 
     /// <summary>A node of the product (the server's composition without HTTP) in the test process, with this bed's environment.</summary>
-    public async Task<EngineNode> StartEngineAsync(bool executesRuns = true, string? schedulerName = null)
+    public async Task<EngineNode> StartEngineAsync(bool executesRuns = true, string? schedulerName = null, Action<IServiceCollection>? services = null)
     {
         var variables = new Dictionary<string, string?>(Variables)
         {
             ["LEOPASS_SCHEDULER_NAME"] = schedulerName ?? "rb-" + Guid.NewGuid().ToString("N")[..8],
             ["LEOPASS_WORKFLOWS_DIR"] = Path.Combine(RepositoryRoot.Path, "workflows"),
         };
-        var host = await ProductHost.StartNodeAsync(new NodeOptions(executesRuns ? NodeRole.TemporaryNode : NodeRole.Client) { PublishDefinitions = true }, variables);
+        var host = await ProductHost.StartNodeAsync(new NodeOptions(executesRuns ? NodeRole.TemporaryNode : NodeRole.Client) { PublishDefinitions = true }, variables, services);
         _hosts.Add(host);
         return new EngineNode(host.Services);
     }
