@@ -31,6 +31,10 @@ public static class RunbookServiceCollectionExtensions
         services.AddSingleton<RestoreTargetPlan>();
         services.AddSingleton<RestorePointResolver>();
         services.AddSingleton<DumpFiles>();
+        services.AddSingleton<BackgroundDeletions>();
+        services.AddSingleton<DumpCleanup>();
+        services.AddSingleton<IExecutionStoppedListener>(sp => sp.GetRequiredService<DumpCleanup>());
+        services.AddHostedService(sp => sp.GetRequiredService<DumpCleanup>());
         services.AddSingleton<RunReportBuilder>();
         services.AddSingleton<IRunStartCheck, RunbookStartCheck>();
         services.AddActivity<QuarantineTrafficActivity>();

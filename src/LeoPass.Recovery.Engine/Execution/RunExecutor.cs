@@ -42,11 +42,13 @@ public sealed class RunExecutor(
     IServiceScopeFactory scopes,
     ActiveRuns activeRuns,
     RunObservers observers,
+    IEnumerable<IExecutionStoppedListener> stoppedListeners,
     TimeProvider time,
     EngineOptions options,
     ILoggerFactory loggers)
 {
     private readonly ILogger _logger = loggers.CreateLogger<RunExecutor>();
+    private readonly IExecutionStoppedListener[] _stoppedListeners = stoppedListeners.ToArray();
 
     /// <param name="stopping">Fires when this node shuts down: the current attempt is interrupted and the run left for another node.</param>
     public async Task<RunExecutionResult> ExecuteAsync(long runId, CancellationToken stopping)
@@ -57,6 +59,17 @@ public sealed class RunExecutor(
             var run = await journal.ReadAsync(runId);
             var waiting = run.Steps.FirstOrDefault(s => s.State is StepState.WaitingForApproval or StepState.Failed);
             await observers.NotifyAsync(run.Id, run.DefinitionId, run.DefinitionVersion, run.State, run.HaltReason, waiting?.StepId);
+        }
+        foreach (var listener in _stoppedListeners)
+        {
+            try
+            {
+                await listener.OnExecutionStoppedAsync(runId, result, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                _logger.LogWarning(e, "run {RunId}: {Listener} failed after the execution stopped ({Result})", runId, listener.GetType().Name, result);
+            }
         }
         return result;
     }
@@ -72,6 +85,9 @@ public sealed class RunExecutor(
         try
         {
             var definition = await definitions.GetVersionAsync(lease.DefinitionVersionId, CancellationToken.None);
+            // Steps run again here because a later one could not use their output on this node:
+            // a second request for the same step means running it again did not help.
+            var rewound = new HashSet<string>(StringComparer.Ordinal);
             while (true)
             {
                 var next = steps.FirstOrDefault(s => s.State is not (StepState.Succeeded or StepState.Skipped));
@@ -100,7 +116,7 @@ public sealed class RunExecutor(
                 }
                 var outputs = steps.Where(s => s.State == StepState.Succeeded && s.Output is not null)
                     .ToDictionary(s => s.StepId, s => JsonNode.Parse(s.Output!) as JsonObject ?? []);
-                var result = await RunStepAsync(lease, next, step, outputs, abort.Token, stopping);
+                var result = await RunStepAsync(lease, next, step, outputs, rewound, steps, abort.Token, stopping);
                 if (result is not null) return result.Value;
                 if (next.State == StepState.WaitingForApproval) return RunExecutionResult.WaitingForApproval;
             }
@@ -130,7 +146,8 @@ public sealed class RunExecutor(
     }
 
     /// <summary>Null when the step succeeded and the run goes on; otherwise why the execution stops.</summary>
-    private async Task<RunExecutionResult?> RunStepAsync(RunLease lease, StepRecord record, StepDefinition step, IReadOnlyDictionary<string, JsonObject> outputs, CancellationToken abort, CancellationToken stopping)
+    private async Task<RunExecutionResult?> RunStepAsync(RunLease lease, StepRecord record, StepDefinition step, IReadOnlyDictionary<string, JsonObject> outputs,
+        HashSet<string> rewound, List<StepRecord> steps, CancellationToken abort, CancellationToken stopping)
     {
         var registration = activities.Find(step.Activity);
         if (registration is null)
@@ -147,6 +164,13 @@ public sealed class RunExecutor(
         catch (Exception e) when (e is RunOwnershipLostException or RunNoLongerRunningException)
         {
             throw;
+        }
+        catch (StepInputUnavailableException e) when (steps.FirstOrDefault(s => s.StepId == e.StepId && s.Position < record.Position && s.State == StepState.Succeeded) is { } producer
+                                                      && rewound.Add(producer.StepId))
+        {
+            // The loop then finds the producer Pending, runs it again here, and comes back to this step.
+            await journal.RewindAsync(lease, producer, $"step '{step.Id}' cannot use its output on node {lease.Node}: {e.Reason}; it runs again here");
+            return null;
         }
         catch (Exception) when (stopping.IsCancellationRequested)
         {
@@ -192,6 +216,7 @@ public sealed class RunExecutor(
         {
             var outcome = stopping.IsCancellationRequested ? AttemptOutcome.Interrupted
                 : abort.IsCancellationRequested ? AttemptOutcome.Cancelled
+                : e is StepInputUnavailableException ? AttemptOutcome.InputUnavailable
                 : attemptToken.IsCancellationRequested && e is OperationCanceledException ? AttemptOutcome.TimedOut
                 : AttemptOutcome.Failed;
             var message = outcome switch
@@ -210,7 +235,7 @@ public sealed class RunExecutor(
     private static bool IsRetryable(Exception e, CancellationToken abort) =>
         !abort.IsCancellationRequested && e switch
         {
-            RunOwnershipLostException or RunNoLongerRunningException => false,
+            RunOwnershipLostException or RunNoLongerRunningException or StepInputUnavailableException => false,
             ActivityFailedException failed => failed.Retryable,
             _ => true,
         };

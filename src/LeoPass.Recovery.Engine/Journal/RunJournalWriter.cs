@@ -147,7 +147,7 @@ public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactor
                     step.EndedAt = now;
                     step.Output = output;
                     break;
-                case AttemptOutcome.Interrupted:
+                case AttemptOutcome.Interrupted or AttemptOutcome.InputUnavailable:
                     StepTransitions.Apply(step, StepOperation.Interrupt);
                     break;
                 default:
@@ -158,6 +158,20 @@ public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactor
             return Task.FromResult(true);
         });
     }
+
+    /// <summary>
+    /// A succeeded step whose output a later step cannot use here goes back to Pending (its
+    /// attempts stay in the journal), so it runs again as a new attempt; audited with the reason.
+    /// </summary>
+    public Task RewindAsync(RunLease lease, StepRecord step, string reason) => FencedAsync(lease, (db, run, now) =>
+    {
+        Track(db, step);
+        StepTransitions.Apply(step, StepOperation.Rewind);
+        step.Output = null;
+        step.EndedAt = null;
+        db.Audit.Add(new AuditRecord { At = now, Who = $"node:{node.Id}", Action = "step.rewind", RunId = run.Id, StepId = step.StepId, Reason = reason });
+        return Task.FromResult(true);
+    });
 
     public Task SkipDisabledAsync(RunLease lease, StepRecord step) => FencedAsync(lease, (db, run, now) =>
     {

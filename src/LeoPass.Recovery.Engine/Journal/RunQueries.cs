@@ -29,6 +29,13 @@ public sealed class RunQueries(IDbContextFactory<EngineDbContext> dbFactory, Tim
         return runs.Select(r => ToView(r, new Dictionary<string, TimeSpan>())).ToList();
     }
 
+    /// <summary>The state of each of these runs that exists (one query).</summary>
+    public async Task<IReadOnlyDictionary<long, RunState>> StatesAsync(IReadOnlyCollection<long> runIds, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Runs.AsNoTracking().Where(r => runIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.State, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<AttemptView>> JournalAsync(long runId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -9,6 +9,11 @@ public enum AttemptOutcome
     Cancelled,
     /// <summary>The node executing it died or shut down before the attempt ended; another attempt follows.</summary>
     Interrupted,
+    /// <summary>
+    /// The attempt found an earlier step's output unusable on this node (a file on another node's
+    /// disk) and did nothing: that step runs again, then this one does. Not a failure.
+    /// </summary>
+    InputUnavailable,
 }
 
 /// <summary>The journal: one row per attempt of a step, written when it starts and again when it ends.</summary>

@@ -25,4 +25,9 @@ public enum StepOperation
     Interrupt,
     /// <summary>A responder asks for the failed step to run again.</summary>
     Retry,
+    /// <summary>
+    /// A later step cannot use this step's output on the node it runs on (a file on another node's
+    /// disk): the succeeded step goes back to Pending and runs again as a new attempt.
+    /// </summary>
+    Rewind,
 }

@@ -10,6 +10,7 @@ public static class StepTransitions
         .Allow(StepState.Pending, StepOperation.Skip, StepState.Skipped)
         .Allow(StepState.Pending, StepOperation.WaitForApproval, StepState.WaitingForApproval)
         .Allow(StepState.Running, StepOperation.Succeed, StepState.Succeeded)
+        .Allow(StepState.Succeeded, StepOperation.Rewind, StepState.Pending)
         .Allow(StepState.Running, StepOperation.Fail, StepState.Failed)
         .Allow(StepState.Running, StepOperation.Interrupt, StepState.Pending)
         .Allow(StepState.Running, StepOperation.WaitForApproval, StepState.WaitingForApproval)

@@ -25,7 +25,7 @@ public sealed class PostMortemActivity(RunReportBuilder reports, RecoverySetting
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        await dumps.DeleteRunAsync(context.RunId);
+        dumps.DeleteRun(context.RunId);
         var notes = context.Parameters.GetString("notes") ?? "";
         var report = await reports.BuildAsync(context.RunId, notes, cancellationToken);
         var markdown = SecretRedactor.Shared.Redact(RunReportMarkdown.Render(report));

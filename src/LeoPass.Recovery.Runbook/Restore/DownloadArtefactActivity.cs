@@ -10,7 +10,8 @@ namespace LeoPass.Recovery.Runbook.Restore;
 /// <summary>
 /// Runbook step 3, `runbook.download-artefact`: chooses the restore point, then downloads it,
 /// checks its SHA-256 against the manifest, decrypts and decompresses it — one streaming pass —
-/// into the run's local dump file. Records the RPO: run start minus the snapshot's start.
+/// into the run's local dump file, and names it (path, node, size) in its output for the restore
+/// step. Records the RPO: run start minus the snapshot's start.
 /// </summary>
 public sealed class DownloadArtefactActivity(RestorePointResolver resolver, DumpFiles dumps) : IActivity, IActivityDeclaration
 {
@@ -38,7 +39,9 @@ public sealed class DownloadArtefactActivity(RestorePointResolver resolver, Dump
         return ActivityResult.Completed(new JsonObject
         {
             ["key"] = manifest.Key,
+            // Where the dump is and which node wrote it: the restore step uses it only where it is real.
             ["file"] = path,
+            ["node"] = context.Identity.Node,
             ["sha256"] = result.Sha256,
             ["storedBytes"] = result.StoredBytes,
             ["dumpBytes"] = result.DumpBytes,

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Reading;
 using LeoPass.Recovery.Core.Configuration;
@@ -7,18 +6,20 @@ using Microsoft.Extensions.Logging;
 namespace LeoPass.Recovery.Runbook.Restore;
 
 /// <summary>
-/// The decrypted dump of a run, at a path named by the run (so a repeated attempt overwrites
-/// rather than accumulates). It is plaintext production data: owner-only, written under a
-/// temporary name and renamed when complete, deleted once restored.
+/// The decrypted dump of a run on this node's disk, under RESTORE_WORK_DIR at a path named by
+/// the run (so a repeated attempt overwrites rather than accumulates). It is plaintext production
+/// data: owner-only, written under a temporary name and renamed when complete, deleted once
+/// restored, and deleted when the run ends otherwise (<see cref="DumpCleanup"/>). Stateless: what
+/// a later step needs (the path, the node that wrote it, its size) travels in the download step's
+/// output.
 /// </summary>
-public sealed class DumpFiles(RecoverySettings settings, ArtefactReader reader, ILogger<DumpFiles> logger) : IDisposable
+public sealed class DumpFiles(RecoverySettings settings, ArtefactReader reader, BackgroundDeletions deletions, ILogger<DumpFiles> logger)
 {
-    // How long this node's shutdown waits for deletions still under way.
-    private static readonly TimeSpan DeletionWaitOnShutdown = TimeSpan.FromSeconds(30);
+    public const string DeletingMarker = ".deleting-";
 
-    private readonly ConcurrentDictionary<Task, bool> _deletions = new();
+    public string WorkDirectory => settings.Runbook.WorkDirectory;
 
-    public string DirectoryFor(long runId) => Path.Combine(settings.Runbook.WorkDirectory, $"run-{runId}");
+    public string DirectoryFor(long runId) => Path.Combine(WorkDirectory, $"run-{runId}");
 
     public string PathFor(long runId, BackupManifest manifest) => Path.Combine(DirectoryFor(runId), manifest.Key + ".dump");
 
@@ -30,8 +31,6 @@ public sealed class DumpFiles(RecoverySettings settings, ArtefactReader reader, 
         else Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var path = PathFor(runId, manifest);
         var partial = path + ".partial";
-        // A deletion still under way must not take the new file with it.
-        await Task.WhenAll(_deletions.Keys);
         File.Delete(partial);
         try
         {
@@ -41,7 +40,7 @@ public sealed class DumpFiles(RecoverySettings settings, ArtefactReader reader, 
             ArtefactReadResult result;
             // Not fsynced: pg_restore reads it straight from the page cache, and waiting for the
             // disk cost up to a second per 500 MB here. Only a reboot can lose page cache, and a
-            // file from before the last boot never counts as complete (IsComplete).
+            // file from before the last boot never counts as complete (IsCompleteFile).
             await using (var file = new FileStream(partial, options))
             {
                 result = await reader.ReadIntoFileAsync(manifest, file, null, cancellationToken);
@@ -56,9 +55,22 @@ public sealed class DumpFiles(RecoverySettings settings, ArtefactReader reader, 
         }
     }
 
-    /// <summary>True when the run's dump file is complete: the manifest's dump size, written since this machine booted.</summary>
-    public bool IsComplete(long runId, BackupManifest manifest) =>
-        IsCompleteFile(new FileInfo(PathFor(runId, manifest)), manifest.Sizes.DumpBytes, SystemBoot.TimeUtc());
+    /// <summary>
+    /// Null when <paramref name="path"/> is a complete dump this node may restore from: inside
+    /// this node's RESTORE_WORK_DIR (a path from another machine's output means nothing here),
+    /// of the expected size, written since this machine booted. Otherwise why it is not.
+    /// </summary>
+    public string? WhyUnusable(string path, long expectedBytes)
+    {
+        var full = Path.GetFullPath(path);
+        if (!full.StartsWith(Path.GetFullPath(WorkDirectory) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            return $"is outside this node's RESTORE_WORK_DIR {WorkDirectory}";
+        }
+        var file = new FileInfo(full);
+        if (!file.Exists) return "is not on this node's disk";
+        return IsCompleteFile(file, expectedBytes, SystemBoot.TimeUtc()) ? null : $"is incomplete here ({file.Length} of {expectedBytes} bytes, or written before the last boot)";
+    }
 
     /// <summary>
     /// A file renamed complete but not fsynced can hold zeros after a power loss or a kernel
@@ -73,41 +85,45 @@ public sealed class DumpFiles(RecoverySettings settings, ArtefactReader reader, 
     }
 
     /// <summary>
-    /// Deletes a restored dump without the caller waiting: the kernel takes ~50 ms to unlink a
-    /// 500 MB file from the page cache, time the restore step need not spend (it ends when
-    /// pg_restore does). <see cref="DeleteRunAsync"/> and this node's shutdown wait for it.
+    /// Deletes a restored dump without the step waiting (it ends when pg_restore does). Renamed
+    /// first, so a new download of the same run can never be the file the deletion removes.
     /// </summary>
     public void DeleteInBackground(string path)
     {
-        var deletion = Task.Run(() =>
+        var doomed = path + DeletingMarker + Guid.NewGuid().ToString("N")[..8];
+        try
         {
+            File.Move(path, doomed);
+        }
+        catch (FileNotFoundException)
+        {
+            return;
+        }
+        deletions.Delete(doomed);
+    }
+
+    /// <summary>Removes the run's working directory on this node, whatever is in it. True when there was one.</summary>
+    public bool DeleteRun(long runId)
+    {
+        var directory = DirectoryFor(runId);
+        for (var attempt = 1; ; attempt++)
+        {
+            if (!Directory.Exists(directory)) return false;
             try
             {
-                File.Delete(path);
+                Directory.Delete(directory, recursive: true);
+                return true;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                logger.LogWarning("could not delete the restored dump {Path}: {Error}. It holds production data in plain text: delete it by hand", path, e.Message);
+                // A background deletion may be removing a file in it at this moment.
+                if (attempt == 3)
+                {
+                    logger.LogWarning("could not delete {Directory}: {Error}. It may hold production data in plain text: delete it by hand", directory, e.Message);
+                    return false;
+                }
+                Thread.Sleep(100 * attempt);
             }
-        });
-        _deletions[deletion] = true;
-        deletion.ContinueWith(done => _deletions.TryRemove(done, out _), TaskScheduler.Default);
-    }
-
-    /// <summary>Removes the run's working directory, once any deletion under way has finished.</summary>
-    public async Task DeleteRunAsync(long runId)
-    {
-        await Task.WhenAll(_deletions.Keys);
-        var directory = DirectoryFor(runId);
-        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-    }
-
-    /// <summary>A node stopping right after a restore still deletes its dump.</summary>
-    public void Dispose()
-    {
-        if (!Task.WhenAll(_deletions.Keys).Wait(DeletionWaitOnShutdown))
-        {
-            logger.LogWarning("stopped before the restored dumps under {Directory} were deleted: delete them by hand", settings.Runbook.WorkDirectory);
         }
     }
 }

@@ -1,7 +1,5 @@
-
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Backup;
-using LeoPass.Recovery.Backup.Reading;
 using LeoPass.Recovery.Backup.Restore;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Activities;
@@ -9,18 +7,19 @@ using LeoPass.Recovery.Engine.Activities;
 namespace LeoPass.Recovery.Runbook.Restore;
 
 /// <summary>
-/// Runbook step 4, `runbook.restore`: <c>pg_restore --clean --if-exists --jobs N</c> from the
-/// run's dump file into the provisioned target. Idempotent: --clean replaces whatever an
-/// interrupted attempt left. When the dump file is not on this node (the attempt moved to
-/// another node after a crash), it is downloaded again first. The file is deleted once restored
-/// (in the background: the step ends when pg_restore does).
+/// Runbook step 4, `runbook.restore`: <c>pg_restore --clean --if-exists --jobs N</c> from the dump
+/// file the download step names in its output into the provisioned target. Idempotent: --clean
+/// replaces whatever an interrupted attempt left. When that file is not usable on this node (it is
+/// on the disk of a node that died, or incomplete), nothing is touched: the engine runs the download
+/// step again here first. The file is deleted once restored (in the background: the step ends when
+/// pg_restore does).
 /// </summary>
-public sealed class RestoreActivity(RestoreTargetPlan target, DumpFiles dumps, ArtefactReader reader, RecoverySettings settings) : IActivity, IActivityDeclaration
+public sealed class RestoreActivity(RestoreTargetPlan target, DumpFiles dumps, RecoverySettings settings) : IActivity, IActivityDeclaration
 {
     public static ActivityDescriptor Descriptor { get; } = new("runbook.restore",
         "pg_restore --clean --if-exists --jobs N of the downloaded dump into the restore target.",
     [
-        new ActivityParameter("key", "The artefact key (from the download step).", Default: JsonValue.Create("${steps.download.output.key}")),
+        new ActivityParameter("dumpStep", "The step whose output names the dump file (the download step).", Default: JsonValue.Create("download")),
         new ActivityParameter("database", "The target database (from the provision step).", Default: JsonValue.Create("${steps.provision.output.database}")),
         new ActivityParameter("jobs", "pg_restore --jobs; default RESTORE_JOBS."),
         new ActivityParameter("noOwner", "true: --no-owner --no-acl, for a target server without the production roles.", Default: JsonValue.Create(false)),
@@ -29,19 +28,19 @@ public sealed class RestoreActivity(RestoreTargetPlan target, DumpFiles dumps, A
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
         var connection = target.ConnectionFor(context);
-        var key = context.Parameters.RequireString("key");
+        var dumpStep = context.Parameters.GetString("dumpStep") ?? "download";
+        if (!context.StepOutputs.TryGetValue(dumpStep, out var dump) || dump["file"]?.GetValue<string>() is not { } file || dump["dumpBytes"]?.GetValue<long>() is not { } bytes)
+        {
+            throw new ActivityFailedException($"step '{dumpStep}' (parameter dumpStep) has no output naming a dump file and its size: it must be a completed runbook.download-artefact step", retryable: false);
+        }
+        var key = dump["key"]?.GetValue<string>() ?? Path.GetFileNameWithoutExtension(file);
+        if (dumps.WhyUnusable(file, bytes) is { } why)
+        {
+            throw new StepInputUnavailableException(dumpStep, $"the dump {file} written by node {dump["node"]?.GetValue<string>() ?? "?"} {why}");
+        }
         var jobs = (int)(context.Parameters.GetInt64("jobs") ?? settings.Runbook.RestoreJobs);
         var noOwner = context.Parameters.GetBoolean("noOwner") ?? false;
-        var manifest = await RunbookFailures.NotRetryableAsync(() => reader.ResolveAsync(key, cancellationToken));
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-        var downloadedAgain = false;
-        if (!dumps.IsComplete(context.RunId, manifest))
-        {
-            await context.RecordIntentAsync($"the dump of {key} is not on node {context.Identity.Node}: download it again to {dumps.PathFor(context.RunId, manifest)}", cancellationToken);
-            await RunbookFailures.TranslateAsync(() => dumps.DownloadAsync(context.RunId, manifest, cancellationToken));
-            downloadedAgain = true;
-        }
-        var file = dumps.PathFor(context.RunId, manifest);
         await context.RecordIntentAsync($"pg_restore --clean --if-exists --jobs {jobs} into {PostgresConnectionString.Describe(connection)} from {file}", cancellationToken);
         try
         {
@@ -57,8 +56,7 @@ public sealed class RestoreActivity(RestoreTargetPlan target, DumpFiles dumps, A
             ["database"] = PostgresConnectionString.DatabaseOf(connection),
             ["key"] = key,
             ["jobs"] = jobs,
-            ["dumpBytes"] = manifest.Sizes.DumpBytes,
-            ["downloadedAgain"] = downloadedAgain,
+            ["dumpBytes"] = bytes,
             ["durationMs"] = (long)stopwatch.Elapsed.TotalMilliseconds,
         });
     }

@@ -15,7 +15,7 @@ public static class RunbookServer
             ["PG_BIN_DIR"] = null,
         };
         foreach (var (name, value) in variables) environment[name] = value;
-        environment["LEOPASS_WORKFLOWS_DIR"] = Path.Combine(RepositoryRoot.Path, "workflows");
+        environment.TryAdd("LEOPASS_WORKFLOWS_DIR", Path.Combine(RepositoryRoot.Path, "workflows"));
         environment["LEOPASS_SCHEDULER_NAME"] = schedulerName;
         return ServerNode.StartAsync(environment);
     }
