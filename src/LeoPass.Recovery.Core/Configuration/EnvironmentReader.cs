@@ -13,6 +13,7 @@ public sealed class EnvironmentReader
 {
     private readonly Func<string, string?> _lookup;
     private readonly List<string> _problems = [];
+    private readonly SortedDictionary<string, string> _set = new(StringComparer.Ordinal);
 
     public EnvironmentReader(IConfiguration configuration) => _lookup = name => configuration[name];
 
@@ -21,13 +22,18 @@ public sealed class EnvironmentReader
 
     public IReadOnlyList<string> Problems => _problems;
 
+    /// <summary>Every variable read so far that has a value, with its raw value (secrets included: log it only through the redacting sink).</summary>
+    public IReadOnlyDictionary<string, string> Set => _set;
+
     public void AddProblem(string problem) => _problems.Add(problem);
 
     /// <summary>The trimmed value, or null when the variable is unset or blank.</summary>
     public string? Text(string name)
     {
         var value = _lookup(name)?.Trim();
-        return string.IsNullOrEmpty(value) ? null : value;
+        if (string.IsNullOrEmpty(value)) return null;
+        _set[name] = value;
+        return value;
     }
 
     /// <summary>True for 1/true/yes/on, false for 0/false/no/off or unset; anything else is a problem.</summary>

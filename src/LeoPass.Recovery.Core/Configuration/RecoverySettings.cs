@@ -24,6 +24,9 @@ public sealed record RecoverySettings
     public RunbookSettings Runbook { get; init; } = new();
     public NodeSettings Node { get; init; } = new();
 
+    /// <summary>The variables that were set, as read (for the --verbose configuration line; secrets are masked by the log sink).</summary>
+    public IReadOnlyDictionary<string, string> Configured { get; init; } = new Dictionary<string, string>();
+
     public static RecoverySettings Load(IConfiguration configuration) => Load(new EnvironmentReader(configuration));
 
     public static RecoverySettings Load(EnvironmentReader env)
@@ -39,6 +42,7 @@ public sealed record RecoverySettings
             Runbook = RunbookSettings.Read(env),
             Node = NodeSettings.Read(env),
         };
+        settings = settings with { Configured = new Dictionary<string, string>(env.Set, StringComparer.Ordinal) };
         if (env.Problems.Count > 0)
         {
             throw new ConfigurationException(env.Problems);
@@ -57,6 +61,12 @@ public sealed record RecoverySettings
     {
         if (Storage.SecretKey is not null) yield return Storage.SecretKey;
         if (Backup.DecryptionPassphrase is not null) yield return Backup.DecryptionPassphrase;
+        if (Alerts.UptimeKumaPushUrl is { } push)
+        {
+            // The push token is the URL's last path segment: whoever has it can report the backup healthy.
+            yield return push.ToString();
+            if (push.AbsolutePath.TrimEnd('/').Split('/')[^1] is { Length: > 0 } token) yield return token;
+        }
         if (Alerts.SentryDsn is not null)
         {
             yield return Alerts.SentryDsn.ToString();

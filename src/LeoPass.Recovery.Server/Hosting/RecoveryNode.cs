@@ -55,6 +55,7 @@ public static class RecoveryNode
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         builder.Services.AddSingleton(node);
+        builder.Services.AddHostedService<ConfigurationReport>();
         builder.Services.AddSingleton(settings).AddSingleton(SecretRedactor.Shared).AddHttpClient();
         builder.Services.AddBackup().AddRunbookActivities();
         var configuration = builder.Configuration;
