@@ -22,7 +22,7 @@ namespace LeoPass.Recovery.Server.Tests.Support;
 /// and test definitions published. ASP.NET Core's TestHost is not available here, and a real
 /// socket is closer to production anyway: Kestrel, the client's address, real HTTP.
 /// </summary>
-public sealed class ApiHost : IAsyncLifetime, IDisposable
+public class ApiHost : IAsyncLifetime, IDisposable
 {
     private readonly SynchronizedLog _log = new();
     private WebApplication? _app;
@@ -63,7 +63,7 @@ public sealed class ApiHost : IAsyncLifetime, IDisposable
         var settings = new RecoverySettings
         {
             RecoveryDatabase = Database.ConnectionString,
-            Storage = new StorageSettings { BackupDirectory = BackupDirectory, SecretKey = StorageSecret },
+            Storage = await StorageAsync(),
             Backup = new BackupSettings { DecryptionPassphrase = Passphrase },
             Runbook = new RunbookSettings { TargetDatabase = PostgresConnectionString.WithDatabase(Database.ConnectionString, RestoreTarget) },
         };
@@ -99,6 +99,10 @@ public sealed class ApiHost : IAsyncLifetime, IDisposable
         incident["version"] = 2;
         await PublishAsync(incident.ToJsonString());
     }
+
+    /// <summary>The artefact store the host uses: a filesystem store, unless a derived host brings another.</summary>
+    protected virtual Task<StorageSettings> StorageAsync() =>
+        Task.FromResult(new StorageSettings { BackupDirectory = BackupDirectory, SecretKey = StorageSecret });
 
     public async Task PublishAsync(string json)
     {
@@ -136,7 +140,7 @@ public sealed class ApiHost : IAsyncLifetime, IDisposable
     public HttpClient Operator => Client(OperatorToken);
     public HttpClient Admin => Client(AdminToken);
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_app is not null)
         {
@@ -147,7 +151,11 @@ public sealed class ApiHost : IAsyncLifetime, IDisposable
         Directory.Delete(BackupDirectory, recursive: true);
     }
 
-    public void Dispose() => _log.Dispose();
+    public void Dispose()
+    {
+        _log.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private sealed class SynchronizedLog : TextWriter
     {
