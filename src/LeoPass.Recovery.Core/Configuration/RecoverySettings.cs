@@ -1,3 +1,5 @@
+using LeoPass.Recovery.Core.Secrets;
+
 namespace LeoPass.Recovery.Core.Configuration;
 
 /// <summary>
@@ -46,15 +48,18 @@ public sealed record RecoverySettings
     public string RequireRecoveryDatabase() => RecoveryDatabase ?? throw new ConfigurationException(
         "RECOVERY_DATABASE_URL is not set: the orchestrator keeps its catalogue, runs and journal in a PostgreSQL database of its own; set it to postgresql://user:password@host:port/leopass_recovery.");
 
+    private IEnumerable<Uri?> SecretUrls =>
+        [Alerts.UptimeKumaPushUrl, Alerts.SentryDsn, Alerts.OpsWebhookUrl, Runbook.IncidentWebhookUrl, Runbook.WorkerHookUrl, Runbook.ServicesHookUrl];
+
     /// <summary>Every secret value in these settings, for redaction from logs and messages.</summary>
     public IEnumerable<string> Secrets()
     {
         if (Storage.SecretKey is not null) yield return Storage.SecretKey;
         if (Backup.DecryptionPassphrase is not null) yield return Backup.DecryptionPassphrase;
-        if (Alerts.SentryDsn is not null)
+        // URLs that hold a token (README: secret): masked whole and in their token-bearing parts.
+        foreach (var url in SecretUrls)
         {
-            yield return Alerts.SentryDsn.ToString();
-            if (Alerts.SentryDsn.UserInfo.Length > 0) yield return Alerts.SentryDsn.UserInfo;
+            foreach (var part in SecretUrl.Parts(url)) yield return part;
         }
         if (Runbook.CloudflareApiToken is not null) yield return Runbook.CloudflareApiToken;
         foreach (var connection in new[] { SourceDatabase, RecoveryDatabase, Runbook.TargetDatabase })

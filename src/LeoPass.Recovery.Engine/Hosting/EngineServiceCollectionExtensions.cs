@@ -62,6 +62,7 @@ public static class EngineServiceCollectionExtensions
         if (options.EnableDiagnosticActivities)
         {
             services.AddActivity<NoOpActivity>();
+            services.AddActivity<EchoActivity>();
             services.AddActivity<SleepActivity>();
             services.AddActivity<FailUntilActivity>();
         }

@@ -139,4 +139,30 @@ public partial class ReadmeTruthTests
         Assert.Contains($"({failures} by default)", comment, StringComparison.Ordinal);
         Assert.Contains($"after {failures} failures the {failures + 1}th request is refused", comment, StringComparison.Ordinal);
     }
+
+    [GeneratedRegex(@"^\|\s*`([A-Z][A-Z0-9_]+)`\s*\|[^|\n]*\|[^\n]*\(secret\b", RegexOptions.Multiline)]
+    private static partial Regex SecretVariableRow();
+
+    [Fact]
+    public void Every_variable_the_readme_calls_secret_is_masked()
+    {
+        var secret = SecretVariableRow().Matches(Readme).Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.True(secret.Count >= 5, $"expected the configuration table to mark secrets; found {string.Join(", ", secret)}");
+        var unmasked = new List<string>();
+        foreach (var name in secret)
+        {
+            var token = "Tok" + Guid.NewGuid().ToString("N");
+            var value = name.EndsWith("_URL", StringComparison.Ordinal) || name.EndsWith("_DSN", StringComparison.Ordinal)
+                ? $"https://{token}@hooks.example.invalid/api/push/{token}?status=up&msg=OK"
+                : token;
+            var env = new Dictionary<string, string?> { [name] = value };
+            if (name == "CLOUDFLARE_API_TOKEN") env["CLOUDFLARE_ZONE_ID"] = "zone";
+            var settings = LeoPass.Recovery.Core.Configuration.RecoverySettings.Load(new LeoPass.Recovery.Core.Configuration.EnvironmentReader(env));
+            var redactor = new LeoPass.Recovery.Core.Secrets.SecretRedactor();
+            redactor.AddRange(settings.Secrets());
+            var text = redactor.Redact($"{name}={value}; json: {System.Text.Json.JsonSerializer.Serialize(value)}; token alone: {token}");
+            if (text.Contains(token, StringComparison.Ordinal) || text.Contains("example.invalid", StringComparison.Ordinal)) unmasked.Add($"{name}: {text}");
+        }
+        Assert.True(unmasked.Count == 0, "README calls these secret, but they are shown:\n" + string.Join('\n', unmasked));
+    }
 }

@@ -34,6 +34,35 @@ public class ApiHost : IAsyncLifetime, IDisposable
     /// <summary>TARGET_DATABASE_URL's database name: what an incident restore must be confirmed with.</summary>
     public const string RestoreTarget = "leopass_restore_api";
 
+    /// <summary>
+    /// A value for every variable README.md marks secret, each distinct, the URLs on a closed
+    /// loopback port (nothing answers, nothing leaves the machine). Kuma's token and the webhook
+    /// tokens are in the path, Sentry's key in the user info.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> SecretVariables { get; } = new Dictionary<string, string>
+    {
+        ["OCI_S3_SECRET_KEY"] = StorageSecret,
+        ["BACKUP_DECRYPTION_PASSPHRASE"] = Passphrase,
+        ["UPTIME_KUMA_PUSH_URL"] = "http://127.0.0.1:9/api/push/KumaPushTok3n?status=up&msg=OK",
+        ["SENTRY_DSN"] = "http://5e3f1b2c9d8a4f6e8b7c1d2e3f4a5b6c@127.0.0.1:9/42",
+        ["OPS_WEBHOOK_URL"] = "http://127.0.0.1:9/services/T0PS/B0PS/opsWebhookSecretToken24x",
+        ["CLOUDFLARE_API_TOKEN"] = "cloudflare-api-token-never-shown-5d1e",
+        ["WORKER_HOOK_URL"] = "http://127.0.0.1:9/workers/hook?token=workerHookSecretToken77",
+        ["SERVICES_HOOK_URL"] = "http://127.0.0.1:9/services/servicesHookSecretToken88",
+        ["INCIDENT_WEBHOOK_URL"] = "http://127.0.0.1:9/incidents/incidentWebhookSecretToken99",
+    };
+
+    /// <summary>The part of each secret variable's value that is the credential itself (what a careless message quotes).</summary>
+    public static IReadOnlyDictionary<string, string> SecretTokens { get; } = new Dictionary<string, string>
+    {
+        ["UPTIME_KUMA_PUSH_URL"] = "KumaPushTok3n",
+        ["SENTRY_DSN"] = "5e3f1b2c9d8a4f6e8b7c1d2e3f4a5b6c",
+        ["OPS_WEBHOOK_URL"] = "opsWebhookSecretToken24x",
+        ["WORKER_HOOK_URL"] = "workerHookSecretToken77",
+        ["SERVICES_HOOK_URL"] = "servicesHookSecretToken88",
+        ["INCIDENT_WEBHOOK_URL"] = "incidentWebhookSecretToken99",
+    };
+
     public TestDatabase Database { get; private set; } = null!;
     public Uri BaseAddress { get; private set; } = null!;
     public string ViewerToken { get; private set; } = "";
@@ -52,6 +81,7 @@ public class ApiHost : IAsyncLifetime, IDisposable
     [
         ViewerToken, OperatorToken, AdminToken, RevokedToken, StorageSecret, Passphrase,
         new Npgsql.NpgsqlConnectionStringBuilder(Database.ConnectionString).Password!,
+        .. SecretVariables.Values, .. SecretTokens.Values,
     ];
 
     public async Task InitializeAsync()
@@ -65,7 +95,21 @@ public class ApiHost : IAsyncLifetime, IDisposable
             RecoveryDatabase = Database.ConnectionString,
             Storage = await StorageAsync(),
             Backup = new BackupSettings { DecryptionPassphrase = Passphrase },
-            Runbook = new RunbookSettings { TargetDatabase = PostgresConnectionString.WithDatabase(Database.ConnectionString, RestoreTarget) },
+            Alerts = new AlertSettings
+            {
+                UptimeKumaPushUrl = new Uri(SecretVariables["UPTIME_KUMA_PUSH_URL"]),
+                SentryDsn = new Uri(SecretVariables["SENTRY_DSN"]),
+                OpsWebhookUrl = new Uri(SecretVariables["OPS_WEBHOOK_URL"]),
+            },
+            Runbook = new RunbookSettings
+            {
+                TargetDatabase = PostgresConnectionString.WithDatabase(Database.ConnectionString, RestoreTarget),
+                CloudflareApiToken = SecretVariables["CLOUDFLARE_API_TOKEN"],
+                CloudflareZoneId = "zone-for-tests",
+                WorkerHookUrl = new Uri(SecretVariables["WORKER_HOOK_URL"]),
+                ServicesHookUrl = new Uri(SecretVariables["SERVICES_HOOK_URL"]),
+                IncidentWebhookUrl = new Uri(SecretVariables["INCIDENT_WEBHOOK_URL"]),
+            },
         };
 
         var builder = WebApplication.CreateBuilder();
