@@ -61,7 +61,21 @@ public sealed class ServerNode : IAsyncDisposable
         if (at >= 0) _up.TrySetResult(line[(at + marker.Length)..].Split(' ')[0]);
     }
 
-    /// <summary>kill -9.</summary>
+    /// <summary>The server's process id (the launcher script execs the server).</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>
+    /// kill -9 of the server process alone, as the kernel's OOM killer or an operator's `kill -9 PID`
+    /// does: its children get no signal from this — whether they outlive it is the product's doing.
+    /// </summary>
+    public void KillProcessOnly()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: false);
+        _process.WaitForExit();
+    }
+
+    /// <summary>kill -9 of the server and every process under it (also test clean-up).</summary>
     public void Kill()
     {
         if (_process.HasExited) return;

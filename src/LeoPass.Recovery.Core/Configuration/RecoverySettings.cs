@@ -20,6 +20,7 @@ public sealed record RecoverySettings
     public BackupSettings Backup { get; init; } = new();
     public AlertSettings Alerts { get; init; } = new();
     public RunbookSettings Runbook { get; init; } = new();
+    public ClusterSettings Cluster { get; init; } = new();
 
     public static RecoverySettings Load(EnvironmentReader env)
     {
@@ -32,6 +33,7 @@ public sealed record RecoverySettings
             Backup = BackupSettings.Read(env),
             Alerts = AlertSettings.Read(env),
             Runbook = RunbookSettings.Read(env),
+            Cluster = ClusterSettings.Read(env),
         };
         if (env.Problems.Count > 0)
         {

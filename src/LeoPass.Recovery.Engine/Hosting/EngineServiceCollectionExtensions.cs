@@ -36,7 +36,11 @@ public static class EngineServiceCollectionExtensions
     public static IServiceCollection AddRecoveryEngine(this IServiceCollection services, RecoverySettings settings, Action<EngineOptions>? configure = null)
     {
         var connectionString = settings.RequireRecoveryDatabase();
-        var options = new EngineOptions();
+        var options = new EngineOptions
+        {
+            ClusterCheckinInterval = settings.Cluster.CheckinInterval,
+            ClusterCheckinMisfireThreshold = settings.Cluster.CheckinMisfireThreshold,
+        };
         configure?.Invoke(options);
 
         services.AddSingleton(options);
