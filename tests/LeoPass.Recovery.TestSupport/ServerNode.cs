@@ -75,6 +75,18 @@ public sealed class ServerNode : IAsyncDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>A clean stop, as systemd or `docker stop` asks for one: SIGTERM, then wait for the process to exit.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited) return;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        using var waited = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(waited.Token);
+    }
+
     /// <summary>kill -9 of the server and every process under it (also test clean-up).</summary>
     public void Kill()
     {

@@ -44,7 +44,7 @@ public sealed record RtoBreakdown(double WorkSeconds, double WaitingSeconds, dou
 /// <param name="WaitingSeconds">Waiting for a person at the step's approval gates.</param>
 /// <param name="TotalSeconds">Work + waiting + halted + lost.</param>
 /// <param name="HaltedSeconds">The run sat halted at this step, waiting for a responder.</param>
-/// <param name="LostSeconds">Attempts of this step whose node died (until another took over) or shut down.</param>
+/// <param name="LostSeconds">Attempts of this step whose node died or shut down, each from its start until the step's next attempt started.</param>
 public sealed record ReportStep(
     int Number,
     string Id,

@@ -12,7 +12,7 @@ public enum TimeBucket
     WaitingAtGate,
     /// <summary>The run was halted, waiting for a responder to retry, resume, skip or abort.</summary>
     Halted,
-    /// <summary>An attempt was cut off: its node died (until another node took the run over) or shut down.</summary>
+    /// <summary>An attempt was cut off — its node died or shut down — from its start until the step started again.</summary>
     LostToInterruptedNode,
 }
 
@@ -30,8 +30,8 @@ public readonly record struct TimeSpanOfRun(string StepId, TimeBucket Bucket, Da
 
 /// <summary>
 /// Splits a run's wall time into stretches from its journal and audit trail: attempts (work, or
-/// lost when their node was interrupted — the time a dead node still held the step counts until
-/// the node that took over noticed), gate waits (from each <c>gate.wait</c> to the approval or
+/// lost when their node was interrupted — from the attempt's start until the step's next attempt
+/// started: the time the dead node still held the step, the survivor noticing, its take-over), gate waits (from each <c>gate.wait</c> to the approval or
 /// rejection), and halts (from <c>run.halt</c> or a rejection to the responder's retry, resume,
 /// skip or abort). What no stretch covers is the engine's own overhead (dispatch, take-over,
 /// journal writes). Why intervals and not the per-step totals: RTO ends at a step's end, and a
@@ -47,8 +47,14 @@ public static class RunTimeBuckets
         foreach (var attempt in journal)
         {
             var end = attempt.EndedAt ?? now;
-            var bucket = attempt.Outcome == "Interrupted" ? TimeBucket.LostToInterruptedNode : TimeBucket.Work;
-            stretches.Add(new TimeSpanOfRun(attempt.StepId, bucket, attempt.StartedAt, end));
+            if (attempt.Outcome == "Interrupted")
+            {
+                // Lost until the step starts again: the dead node's hold, the survivor noticing, and its take-over.
+                var next = journal.Where(a => a.StepId == attempt.StepId && a.Number > attempt.Number).MinBy(a => a.Number);
+                stretches.Add(new TimeSpanOfRun(attempt.StepId, TimeBucket.LostToInterruptedNode, attempt.StartedAt, next?.StartedAt ?? end));
+                continue;
+            }
+            stretches.Add(new TimeSpanOfRun(attempt.StepId, TimeBucket.Work, attempt.StartedAt, end));
         }
 
         // Gate waits: each gate.wait closes at the next approve/reject of that step, or the run's abort.
