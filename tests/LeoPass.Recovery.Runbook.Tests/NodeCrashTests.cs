@@ -140,6 +140,10 @@ public sealed class NodeCrashTests(Xunit.Abstractions.ITestOutputHelper output)
             var restore = report.Steps.Single(s => s.Id == "restore");
             var startToKill = (killedAt - attempts[0].StartedAt).TotalSeconds;
             var startToTakeover = (attempts[1].StartedAt - attempts[0].StartedAt).TotalSeconds;
+            foreach (var a in (await client.Queries.JournalAsync(runId)).OrderBy(a => a.StartedAt))
+            {
+                output.WriteLine($"  {a.StepId} #{a.Number} {a.Outcome}: {(a.StartedAt - run.StartedAt!.Value).TotalSeconds:0.000} → {((a.EndedAt ?? a.StartedAt) - run.StartedAt!.Value).TotalSeconds:0.000} s");
+            }
             output.WriteLine($"measured: attempt 1 ran {startToKill:0.000} s before the kill; the survivor's attempt 2 started {startToTakeover:0.000} s after attempt 1 ({startToTakeover - startToKill:0.000} s after the kill) and took {attempts[1].Duration!.Value.TotalSeconds:0.000} s");
             output.WriteLine($"report: restore work {restore.WorkSeconds} s, lost {restore.LostSeconds} s; RTO {report.RtoSeconds} = work {report.RtoBreakdown!.WorkSeconds} + gates {report.RtoBreakdown.WaitingSeconds} + halted {report.RtoBreakdown.HaltedSeconds} + lost {report.RtoBreakdown.LostSeconds} + overhead {report.RtoBreakdown.OverheadSeconds}");
             Assert.Equal(attempts[1].Duration!.Value.TotalSeconds, restore.WorkSeconds, 0.002);
