@@ -50,6 +50,29 @@ public class RecoverySettingsTests
         Assert.Equal(7, Load(("BACKUP_ZSTD_LEVEL", "7")).Backup.ZstdLevel);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("61")]
+    [InlineData("1.5")]
+    [InlineData("fast")]
+    public void Cluster_checkin_interval_outside_1_to_60_seconds_is_refused(string seconds)
+    {
+        var e = Assert.Throws<ConfigurationException>(() => Load(("LEOPASS_CLUSTER_CHECKIN_INTERVAL", seconds)));
+        Assert.Contains("LEOPASS_CLUSTER_CHECKIN_INTERVAL", e.Message, StringComparison.Ordinal);
+        Assert.Contains("from 1 to 60", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Cluster_checkin_interval_defaults_to_2_s_and_sets_the_failover_time()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(2), Load().Cluster.CheckinInterval);
+        Assert.Equal(TimeSpan.FromSeconds(8), Load().Cluster.FailoverTime);
+        var five = Load(("LEOPASS_CLUSTER_CHECKIN_INTERVAL", "5")).Cluster;
+        Assert.Equal(TimeSpan.FromSeconds(5), five.CheckinInterval);
+        Assert.Equal(TimeSpan.FromSeconds(10), five.CheckinMisfireThreshold);
+        Assert.Equal(TimeSpan.FromSeconds(20), five.FailoverTime);
+    }
+
     [Fact]
     public void Bucket_without_credentials_is_refused()
     {

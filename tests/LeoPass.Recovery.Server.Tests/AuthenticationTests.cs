@@ -58,19 +58,34 @@ public sealed class AuthenticationTests(ApiHost host)
     }
 
     [Fact]
-    public async Task Repeated_failures_from_one_address_are_answered_429_while_other_addresses_are_not()
+    public async Task After_the_free_failures_from_one_address_its_next_request_without_a_valid_token_is_429()
     {
         // The host allows 20 free failures per address; this test's client uses an address of its own.
         using var attacker = host.Client("lpr_guessed-guessed-guessed", sourceAddress: "127.0.0.77");
-        for (var i = 0; i < 21; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await attacker.GetJsonAsync("/api/runs")).Status);
+        for (var i = 0; i < 20; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await attacker.GetJsonAsync("/api/runs")).Status);
 
+        // The 21st request, right after the 20th failure, is refused.
         using var response = await attacker.GetAsync("/api/runs");
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.NotNull(response.Headers.RetryAfter);
-        // Locked out means locked out, even with a valid token from that address.
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await host.Client(host.ViewerToken, sourceAddress: "127.0.0.77").GetJsonAsync("/api/runs")).Status);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await host.Client(null, sourceAddress: "127.0.0.77").GetJsonAsync("/api/runs")).Status);
         Assert.Equal(HttpStatusCode.OK, (await host.Client(host.ViewerToken, sourceAddress: "127.0.0.78").GetJsonAsync("/api/runs")).Status);
         Assert.Equal(HttpStatusCode.OK, (await host.Client(null, sourceAddress: "127.0.0.77").GetJsonAsync("/health/live")).Status);
+    }
+
+    [Fact]
+    public async Task A_valid_token_from_a_throttled_address_is_answered_normally()
+    {
+        // Behind a shared proxy or NAT, someone else's bad requests must not lock out a valid caller.
+        const string shared = "127.0.0.79";
+        using var stranger = host.Client("lpr_guessed-guessed-guessed", sourceAddress: shared);
+        for (var i = 0; i < 20; i++) await stranger.GetJsonAsync("/api/runs");
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await stranger.GetJsonAsync("/api/runs")).Status);
+
+        Assert.Equal(HttpStatusCode.OK, (await host.Client(host.ViewerToken, sourceAddress: shared).GetJsonAsync("/api/runs")).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await host.Client(host.ViewerToken, sourceAddress: shared).PostJsonAsync("/api/backups/run", new { })).Status);
+        // …while the bad token is still refused before it is checked.
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await stranger.GetJsonAsync("/api/runs")).Status);
     }
 }
 
@@ -83,10 +98,11 @@ public sealed class AuthFailureLimiterTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-27T02:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         var limiter = new AuthFailureLimiter(new AuthFailureOptions { FreeFailures = 3, FirstLockout = TimeSpan.FromSeconds(1) }, clock);
-        for (var i = 0; i < 3; i++) limiter.RecordFailure(Client);
+        for (var i = 0; i < 2; i++) limiter.RecordFailure(Client);
         Assert.Null(limiter.RetryAfter(Client));
         limiter.RecordFailure(Client);
         Assert.Equal(TimeSpan.FromSeconds(1), limiter.RetryAfter(Client));
+        clock.Advance(TimeSpan.FromSeconds(1));
         limiter.RecordFailure(Client);
         Assert.Equal(TimeSpan.FromSeconds(2), limiter.RetryAfter(Client));
         clock.Advance(TimeSpan.FromSeconds(2));
@@ -94,10 +110,20 @@ public sealed class AuthFailureLimiterTests
     }
 
     [Fact]
+    public void With_the_default_options_five_failures_lock_the_address_out_and_four_do_not()
+    {
+        var limiter = new AuthFailureLimiter(new AuthFailureOptions(), new FakeTimeProvider());
+        for (var i = 0; i < 4; i++) limiter.RecordFailure(Client);
+        Assert.Null(limiter.RetryAfter(Client));
+        limiter.RecordFailure(Client);
+        Assert.Equal(TimeSpan.FromSeconds(1), limiter.RetryAfter(Client));
+    }
+
+    [Fact]
     public void Failures_are_forgotten_after_the_window()
     {
         var clock = new FakeTimeProvider();
-        var limiter = new AuthFailureLimiter(new AuthFailureOptions { FreeFailures = 1, Window = TimeSpan.FromMinutes(10) }, clock);
+        var limiter = new AuthFailureLimiter(new AuthFailureOptions { FreeFailures = 2, Window = TimeSpan.FromMinutes(10) }, clock);
         limiter.RecordFailure(Client);
         clock.Advance(TimeSpan.FromMinutes(11));
         limiter.RecordFailure(Client);

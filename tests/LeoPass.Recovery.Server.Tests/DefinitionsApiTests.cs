@@ -42,4 +42,41 @@ public sealed class DefinitionsApiTests(ApiHost host)
         Assert.Equal(HttpStatusCode.Conflict, (await host.Admin.PostJsonAsync("/api/definitions", changed)).Status);
         Assert.Equal(HttpStatusCode.Created, (await host.Admin.PostJsonAsync("/api/definitions", TestDefinitions.Definition("api-versioned", 2, TestDefinitions.Step("b", "diagnostics.noop")))).Status);
     }
+
+    [Fact]
+    public async Task Publishing_exactly_what_get_returned_is_200_same_content()
+    {
+        // The real production definition (published as version 2): its stored jsonb orders keys differently from the file.
+        var (status, served) = await host.Viewer.GetJsonAsync("/api/definitions/incident-restore?version=2");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var content = served!["content"]!;
+        var (again, summary) = await host.Admin.PostJsonAsync("/api/definitions", content);
+        Assert.Equal(HttpStatusCode.OK, again);
+        Assert.Equal(2, summary!["version"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Same_content_with_other_key_order_and_whitespace_is_200_also_against_a_hash_of_the_old_form()
+    {
+        var first = TestDefinitions.Definition("api-reordered", TestDefinitions.Step("a", "diagnostics.noop"));
+        Assert.Equal(HttpStatusCode.Created, (await host.Admin.PostJsonAsync("/api/definitions", first)).Status);
+        // A row published before hashes were canonical: its hash is of the compact text in the file's key order.
+        var fileOrder = System.Text.Json.Nodes.JsonNode.Parse(first)!.ToJsonString();
+        var oldHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(fileOrder)));
+        await using (var connection = new Npgsql.NpgsqlConnection(host.Database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var update = new Npgsql.NpgsqlCommand("UPDATE engine.definition_versions SET content_hash = @hash WHERE definition_id = 'api-reordered'", connection);
+            update.Parameters.AddWithValue("hash", oldHash);
+            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+        }
+
+        var reordered = new System.Text.Json.Nodes.JsonObject(System.Text.Json.Nodes.JsonNode.Parse(first)!.AsObject()
+            .Reverse().Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
+        using var request = new StringContent(reordered.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }), System.Text.Encoding.UTF8, "application/json");
+        using var response = await host.Admin.PostAsync("/api/definitions", request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var (_, served) = await host.Viewer.GetJsonAsync("/api/definitions/api-reordered");
+        Assert.Equal(HttpStatusCode.OK, (await host.Admin.PostJsonAsync("/api/definitions", served!["content"]!)).Status);
+    }
 }

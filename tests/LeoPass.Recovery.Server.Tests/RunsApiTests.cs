@@ -101,7 +101,11 @@ public sealed class RunsApiTests(ApiHost host)
 
         var (badState, badStateBody) = await host.Viewer.GetJsonAsync("/api/runs?state=Sleeping");
         Assert.Equal(HttpStatusCode.BadRequest, badState);
-        Assert.NotNull(badStateBody!["errors"]!["state"]);
+        var stateError = badStateBody!["errors"]!["state"]![0]!.GetValue<string>();
+        Assert.Equal("state 'Sleeping' is not a run state: use one of Pending, Running, WaitingForApproval, Halted, Succeeded, Aborted", stateError);
+        Assert.DoesNotContain("Nullable", badStateBody.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await host.Viewer.GetJsonAsync("/api/runs?state=bogus")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await host.Viewer.GetJsonAsync("/api/runs?state=halted")).Status);
 
         var (badLimit, badLimitBody) = await host.Viewer.GetJsonAsync("/api/runs?limit=0");
         Assert.Equal(HttpStatusCode.BadRequest, badLimit);

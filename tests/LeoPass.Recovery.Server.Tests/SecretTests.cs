@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json.Nodes;
 using LeoPass.Recovery.Server.Access;
 using LeoPass.Recovery.Server.Errors;
 using LeoPass.Recovery.Server.Tests.Support;
@@ -52,6 +53,69 @@ public sealed class SecretTests(ApiHost host)
         Assert.DoesNotContain("Authorization", log, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("Bearer lpr_", log, StringComparison.Ordinal);
         Assert.Contains("authentication failed", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_variable_the_readme_calls_secret_is_masked_in_step_outputs_problem_details_and_logs()
+    {
+        var readme = await File.ReadAllTextAsync(Path.Combine(LeoPass.Recovery.TestSupport.RepositoryRoot.Path, "README.md"));
+        var marked = System.Text.RegularExpressions.Regex.Matches(readme, @"^\|\s*`([A-Z][A-Z0-9_]+)`\s*\|[^|\n]*\|[^\n]*\(secret\b", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(m => m.Groups[1].Value).Order().ToList();
+        Assert.True(marked.Count >= 5, $"expected README's configuration table to mark secrets; found {string.Join(", ", marked)}");
+        Assert.Equal(marked, ApiHost.SecretVariables.Keys.Order().ToList());
+
+        foreach (var (name, value) in ApiHost.SecretVariables)
+        {
+            var token = ApiHost.SecretTokens.GetValueOrDefault(name);
+            var leaked = token is null ? [value] : new[] { value, token };
+            var echoed = $"{name}={value}{(token is null ? "" : $" (token alone: /api/push/{token})")}";
+
+            // A step output that echoes its environment, through the run view and the journal.
+            var echo = await host.Operator.StartAsync(TestDefinitions.Echo, new { label = echoed });
+            var finished = await host.Operator.WaitForAsync(echo, "Succeeded");
+            var (_, journal) = await host.Viewer.GetJsonAsync($"/api/runs/{echo}");
+            var output = Strings(journal!);
+            Assert.Contains(output, text => text.Contains($"environment: {name}=***", StringComparison.Ordinal));
+            // A problem detail that quotes what it was sent.
+            var (status, problem) = await host.Operator.PostJsonAsync("/api/runs", new { definition = $"drill {value}" });
+            Assert.Equal(HttpStatusCode.NotFound, status);
+            // A step error, which the engine also logs.
+            var leaky = await host.Operator.StartAsync(TestDefinitions.Leaky, new { label = echoed });
+            await host.Operator.WaitForAsync(leaky, "Halted");
+            var (_, halted) = await host.Viewer.GetJsonAsync($"/api/runs/{leaky}");
+            Assert.Contains(Strings(halted!), text => text.Contains($"connection failed for {name}=***", StringComparison.Ordinal));
+
+            foreach (var secret in leaked)
+            {
+                foreach (var text in output.Concat(Strings(finished)).Concat(Strings(problem!)).Concat(Strings(halted!)).Append(host.Log))
+                {
+                    Assert.False(text.Contains(secret, StringComparison.Ordinal), $"{name}: '{secret}' shown in: {text}");
+                }
+            }
+        }
+    }
+
+    /// <summary>Every string in the answer, decoded, and the strings inside strings that are JSON themselves (a step's output).</summary>
+    private static List<string> Strings(JsonNode node)
+    {
+        var found = new List<string> { node.ToJsonString() };
+        void Walk(JsonNode? n)
+        {
+            switch (n)
+            {
+                case JsonObject o: foreach (var (_, v) in o) Walk(v); break;
+                case JsonArray a: foreach (var v in a) Walk(v); break;
+                case JsonValue v when v.TryGetValue<string>(out var text):
+                    found.Add(text);
+                    if (text.StartsWith('{') || text.StartsWith('['))
+                    {
+                        try { Walk(JsonNode.Parse(text)); } catch (System.Text.Json.JsonException) { }
+                    }
+                    break;
+            }
+        }
+        Walk(node);
+        return found;
     }
 
     [Fact]

@@ -61,7 +61,33 @@ public sealed class ServerNode : IAsyncDisposable
         if (at >= 0) _up.TrySetResult(line[(at + marker.Length)..].Split(' ')[0]);
     }
 
-    /// <summary>kill -9.</summary>
+    /// <summary>The server's process id (the launcher script execs the server).</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>
+    /// kill -9 of the server process alone, as the kernel's OOM killer or an operator's `kill -9 PID`
+    /// does: its children get no signal from this — whether they outlive it is the product's doing.
+    /// </summary>
+    public void KillProcessOnly()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: false);
+        _process.WaitForExit();
+    }
+
+    /// <summary>A clean stop, as systemd or `docker stop` asks for one: SIGTERM, then wait for the process to exit.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited) return;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        using var waited = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(waited.Token);
+    }
+
+    /// <summary>kill -9 of the server and every process under it (also test clean-up).</summary>
     public void Kill()
     {
         if (_process.HasExited) return;

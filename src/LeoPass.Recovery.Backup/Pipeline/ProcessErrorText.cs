@@ -6,6 +6,6 @@ internal static class ProcessErrorText
     public static string Summarise(string stderr, int maxLines = 3)
     {
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return lines.Length == 0 ? "(no message)" : string.Join(" | ", lines.Take(maxLines));
+        return lines.Length == 0 ? "it printed nothing on stderr" : string.Join(" | ", lines.Take(maxLines));
     }
 }

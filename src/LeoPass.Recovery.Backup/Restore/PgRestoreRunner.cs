@@ -2,6 +2,7 @@ using System.Text;
 using CliWrap;
 using LeoPass.Recovery.Backup.Dump;
 using LeoPass.Recovery.Backup.Pipeline;
+using LeoPass.Recovery.Backup.Processes;
 
 namespace LeoPass.Recovery.Backup.Restore;
 
@@ -11,7 +12,8 @@ namespace LeoPass.Recovery.Backup.Restore;
 /// </summary>
 public static class PgRestoreRunner
 {
-    public static async Task RunAsync(string dumpFile, string targetConnectionString, int jobs, bool noOwner, CancellationToken cancellationToken)
+    /// <param name="applicationName">The <c>application_name</c> of pg_restore's sessions (all its jobs), so they can be found — and ended — by who started them.</param>
+    public static async Task RunAsync(string dumpFile, string targetConnectionString, int jobs, bool noOwner, CancellationToken cancellationToken, string? applicationName = null)
     {
         var stderr = new StringBuilder();
         var arguments = new List<string>
@@ -21,12 +23,13 @@ public static class PgRestoreRunner
         };
         if (noOwner) arguments.AddRange(["--no-owner", "--no-acl"]);
         arguments.Add(dumpFile);
-        var result = await Cli.Wrap(PostgresTools.PathOf("pg_restore"))
+        var environment = new Dictionary<string, string?>(PostgresTools.EnvironmentFor(targetConnectionString));
+        if (applicationName is not null) environment["PGAPPNAME"] = applicationName;
+        var result = await ChildProcess.ExecuteAsync(Cli.Wrap(PostgresTools.PathOf("pg_restore"))
             .WithArguments(arguments)
-            .WithEnvironmentVariables(PostgresTools.EnvironmentFor(targetConnectionString))
+            .WithEnvironmentVariables(environment)
             .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteAsync(cancellationToken);
+            .WithValidation(CommandResultValidation.None), cancellationToken);
         if (result.ExitCode != 0)
         {
             throw new BackupException($"pg_restore failed with exit code {result.ExitCode}: {ProcessErrorText.Summarise(stderr.ToString(), 5)}") { Stage = "restore" };

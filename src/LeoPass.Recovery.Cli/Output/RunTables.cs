@@ -38,10 +38,23 @@ internal static class RunTables
     {
         AnsiConsole.MarkupLine($"[bold]run {run.Id}[/] {Markup.Escape(run.DefinitionId)} v{run.DefinitionVersion} — [bold]{run.State}[/]");
         AnsiConsole.MarkupLine(Markup.Escape($"started {Time(run.StartedAt ?? run.CreatedAt)} by {run.StartedBy} ({run.Trigger}); wall time {Duration(run.WallTime)}; node {run.HolderNode ?? "-"}"));
+        if (Holder(run) is { } holder) AnsiConsole.MarkupLine(run.HolderPresumedDead == true ? $"[red]{Markup.Escape(holder)}[/]" : Markup.Escape(holder));
         if (run.HaltReason is not null) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(run.HaltReason)}[/]");
         var table = new Table();
         FillStepTable(table, run);
         AnsiConsole.Write(table);
+    }
+
+    /// <summary>While a run is Running: which node holds it and when it last checked in — or that it is presumed dead.</summary>
+    public static string? Holder(RunView run)
+    {
+        if (run.State != Engine.State.RunState.Running || run.HolderNode is null) return null;
+        var seen = run.HolderCheckedInAt is { } at
+            ? $"last checked in {Time(at)} ({Duration(TimeProvider.System.GetUtcNow() - at)} ago)"
+            : "has no check-in with the cluster";
+        return run.HolderPresumedDead == true
+            ? $"held by node {run.HolderNode}, which {seen}: node presumed dead — another node takes the run over"
+            : $"held by node {run.HolderNode}, {seen}";
     }
 
     public static void FillStepTable(Table table, RunView run)

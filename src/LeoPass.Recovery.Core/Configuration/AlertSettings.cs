@@ -12,6 +12,6 @@ public sealed record AlertSettings
     {
         UptimeKumaPushUrl = env.HttpUrl("UPTIME_KUMA_PUSH_URL", isSecret: true), // the push token is in the path
         SentryDsn = env.HttpUrl("SENTRY_DSN", isSecret: true),
-        OpsWebhookUrl = env.HttpUrl("OPS_WEBHOOK_URL"),
+        OpsWebhookUrl = env.HttpUrl("OPS_WEBHOOK_URL", isSecret: true),
     };
 }

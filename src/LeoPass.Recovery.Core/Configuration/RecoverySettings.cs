@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Core.Secrets;
 using Microsoft.Extensions.Configuration;
 
 namespace LeoPass.Recovery.Core.Configuration;
@@ -23,6 +24,7 @@ public sealed record RecoverySettings
     public AlertSettings Alerts { get; init; } = new();
     public RunbookSettings Runbook { get; init; } = new();
     public NodeSettings Node { get; init; } = new();
+    public ClusterSettings Cluster { get; init; } = new();
 
     /// <summary>The variables that were set, as read (for the --verbose configuration line; secrets are masked by the log sink).</summary>
     public IReadOnlyDictionary<string, string> Configured { get; init; } = new Dictionary<string, string>();
@@ -41,6 +43,7 @@ public sealed record RecoverySettings
             Alerts = AlertSettings.Read(env),
             Runbook = RunbookSettings.Read(env),
             Node = NodeSettings.Read(env),
+            Cluster = ClusterSettings.Read(env),
         };
         settings = settings with { Configured = new Dictionary<string, string>(env.Set, StringComparer.Ordinal) };
         if (env.Problems.Count > 0)
@@ -56,21 +59,18 @@ public sealed record RecoverySettings
     public string RequireRecoveryDatabase() => RecoveryDatabase ?? throw new ConfigurationException(
         "RECOVERY_DATABASE_URL is not set: the orchestrator keeps its catalogue, runs and journal in a PostgreSQL database of its own; set it to postgresql://user:password@host:port/leopass_recovery.");
 
+    private IEnumerable<Uri?> SecretUrls =>
+        [Alerts.UptimeKumaPushUrl, Alerts.SentryDsn, Alerts.OpsWebhookUrl, Runbook.IncidentWebhookUrl, Runbook.WorkerHookUrl, Runbook.ServicesHookUrl];
+
     /// <summary>Every secret value in these settings, for redaction from logs and messages.</summary>
     public IEnumerable<string> Secrets()
     {
         if (Storage.SecretKey is not null) yield return Storage.SecretKey;
         if (Backup.DecryptionPassphrase is not null) yield return Backup.DecryptionPassphrase;
-        if (Alerts.UptimeKumaPushUrl is { } push)
+        // URLs that hold a token (README: secret): masked whole and in their token-bearing parts.
+        foreach (var url in SecretUrls)
         {
-            // The push token is the URL's last path segment: whoever has it can report the backup healthy.
-            yield return push.ToString();
-            if (push.AbsolutePath.TrimEnd('/').Split('/')[^1] is { Length: > 0 } token) yield return token;
-        }
-        if (Alerts.SentryDsn is not null)
-        {
-            yield return Alerts.SentryDsn.ToString();
-            if (Alerts.SentryDsn.UserInfo.Length > 0) yield return Alerts.SentryDsn.UserInfo;
+            foreach (var part in SecretUrl.Parts(url)) yield return part;
         }
         if (Runbook.CloudflareApiToken is not null) yield return Runbook.CloudflareApiToken;
         foreach (var connection in new[] { SourceDatabase, RecoveryDatabase, Runbook.TargetDatabase })

@@ -25,6 +25,9 @@ public sealed class SecretRedactor
         // Secrets also travel percent-encoded (inside URLs).
         var escaped = Uri.EscapeDataString(secret);
         if (escaped != secret) _secrets.TryAdd(escaped, 0);
+        // …and JSON-escaped (a step output is JSON text: '&' and '+' in a URL become \u0026, \u002B).
+        var json = System.Text.Json.JsonEncodedText.Encode(secret).ToString();
+        if (json != secret) _secrets.TryAdd(json, 0);
     }
 
     public void AddRange(IEnumerable<string> secrets)

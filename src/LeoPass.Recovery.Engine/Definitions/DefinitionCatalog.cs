@@ -28,7 +28,9 @@ public sealed class DefinitionCatalog(IDbContextFactory<EngineDbContext> dbFacto
                 .SingleOrDefaultAsync(d => d.DefinitionId == definition.Id && d.Version == definition.Version, cancellationToken);
             if (existing is not null)
             {
-                if (existing.ContentHash == loaded.ContentHash) return existing;
+                // Versions published before hashes were canonical carry a hash of their text as first
+                // written: the stored content, hashed again canonically, is the comparison that holds for both.
+                if (existing.ContentHash == loaded.ContentHash || CanonicalJson.Hash(existing.Content) == loaded.ContentHash) return existing;
                 throw new DefinitionVersionConflictException(loaded.Source, definition.Id, definition.Version, existing.Source);
             }
             var record = new DefinitionVersionRecord

@@ -152,7 +152,7 @@ public sealed class RunExecutor(
         var registration = activities.Find(step.Activity);
         if (registration is null)
         {
-            await journal.HaltAsync(lease, $"step '{step.Id}': activity type '{step.Activity}' is not registered on node {lease.Node}");
+            await journal.HaltAsync(lease, $"step '{step.Id}': activity type '{step.Activity}' is not registered on node {lease.Node}", step.Id);
             return RunExecutionResult.Halted;
         }
         var pipeline = StepPipelines.Build(lease.AutomaticRetries ? step : step with { Retry = RetryPolicy.None }, time, e => IsRetryable(e, abort));
@@ -182,7 +182,7 @@ public sealed class RunExecutor(
         }
         catch (Exception e)
         {
-            await journal.HaltAsync(lease, $"step '{step.Id}' failed after {record.Attempts} attempt(s): {Describe(e, step)}");
+            await journal.HaltAsync(lease, $"step '{step.Id}' failed after {record.Attempts} attempt(s): {Describe(e, step)}", step.Id);
             return RunExecutionResult.Halted;
         }
     }

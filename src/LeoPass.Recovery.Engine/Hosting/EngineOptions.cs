@@ -21,9 +21,10 @@ public sealed class EngineOptions
     /// <summary>Concurrent runs per node (Quartz thread pool).</summary>
     public int MaxConcurrentRuns { get; set; } = 10;
 
-    /// <summary>How often a node tells the cluster it is alive; a dead node's runs are taken over after about twice this plus <see cref="ClusterCheckinMisfireThreshold"/>.</summary>
+    /// <summary>How often a node tells the cluster it is alive (LEOPASS_CLUSTER_CHECKIN_INTERVAL); a dead node's runs are taken over 3–4 times this after its last check-in.</summary>
     public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How late a check-in may be before the node is counted dead (twice the interval).</summary>
     public TimeSpan ClusterCheckinMisfireThreshold { get; set; } = TimeSpan.FromSeconds(4);
 
     /// <summary>How long an idle node waits before looking for work scheduled by another process (Quartz allows no less than 1 s).</summary>

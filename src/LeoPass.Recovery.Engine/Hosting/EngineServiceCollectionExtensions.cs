@@ -36,7 +36,11 @@ public static class EngineServiceCollectionExtensions
     public static IServiceCollection AddRecoveryEngine(this IServiceCollection services, RecoverySettings settings, Action<EngineOptions>? configure = null)
     {
         var connectionString = settings.RequireRecoveryDatabase();
-        var options = new EngineOptions();
+        var options = new EngineOptions
+        {
+            ClusterCheckinInterval = settings.Cluster.CheckinInterval,
+            ClusterCheckinMisfireThreshold = settings.Cluster.CheckinMisfireThreshold,
+        };
         configure?.Invoke(options);
 
         services.AddSingleton(options);
@@ -62,6 +66,7 @@ public static class EngineServiceCollectionExtensions
         if (options.EnableDiagnosticActivities)
         {
             services.AddActivity<NoOpActivity>();
+            services.AddActivity<EchoActivity>();
             services.AddActivity<SleepActivity>();
             services.AddActivity<FailUntilActivity>();
         }
@@ -74,6 +79,8 @@ public static class EngineServiceCollectionExtensions
                 s.InstanceId = options.NodeId;
                 s.IdleWaitTime = options.IdleWaitTime;
                 s.MaxBatchSize = options.MaxConcurrentRuns;
+                // A stop cancels the running jobs and waits for them (see AddQuartzHostedService below).
+                s.ShutdownJobInterruption = ShutdownJobInterruption.WhenWaitingForJobs;
             });
             q.UseDefaultThreadPool(options.MaxConcurrentRuns);
             q.UsePersistentStore(store =>
@@ -99,7 +106,11 @@ public static class EngineServiceCollectionExtensions
         if (options.ExecutesRuns)
         {
             // Running activities are cancelled at shutdown (journaled Interrupted, handed to another node): a pg_restore must not hold a deploy for an hour.
-            services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
+            // The stop waits for the cancelled jobs to unwind (milliseconds) so that their completion reaches the
+            // job store: a stop that did not wait left each running job's fired-trigger row behind, which the next
+            // node's first check-in took for a crashed instance ("detected 1 failed or restarted instances") and
+            // replayed, although the job had already handed its run back.
+            services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         }
         return services;
     }

@@ -141,6 +141,8 @@ public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactor
                     step.WaitingSince = now;
                     step.Output = output;
                     RunTransitions.Apply(run, RunOperation.WaitForApproval);
+                    // Like the gate before a step: the report reads when each wait began from the audit trail.
+                    db.Audit.Add(new AuditRecord { At = now, Who = $"node:{node.Id}", Action = "gate.wait", RunId = run.Id, StepId = step.StepId, Reason = definition.GateAfter.Question, Details = "after" });
                     break;
                 case AttemptOutcome.Succeeded:
                     StepTransitions.Apply(step, StepOperation.Succeed);
@@ -195,12 +197,13 @@ public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactor
     });
 
     /// <summary>The step failed past its retries: the run halts with a reason a responder can act on.</summary>
-    public Task HaltAsync(RunLease lease, string reason) => FencedAsync(lease, (db, run, now) =>
+    /// <param name="stepId">The step the run halted at: the report counts the time until a responder acts as that step's halted time.</param>
+    public Task HaltAsync(RunLease lease, string reason, string? stepId = null) => FencedAsync(lease, (db, run, now) =>
     {
         if (run.State != RunState.Running) return Task.FromResult(false);
         RunTransitions.Apply(run, RunOperation.Halt);
         run.HaltReason = reason;
-        db.Audit.Add(new AuditRecord { At = now, Who = $"node:{node.Id}", Action = "run.halt", RunId = run.Id, Reason = reason });
+        db.Audit.Add(new AuditRecord { At = now, Who = $"node:{node.Id}", Action = "run.halt", RunId = run.Id, StepId = stepId, Reason = reason });
         return Task.FromResult(true);
     });
 

@@ -1,12 +1,13 @@
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Persistence;
+using LeoPass.Recovery.Engine.Scheduling;
 using LeoPass.Recovery.Engine.State;
 using Microsoft.EntityFrameworkCore;
 
 namespace LeoPass.Recovery.Engine.Journal;
 
 /// <summary>Read side of runs and their journal, for the CLI, the API and reports.</summary>
-public sealed class RunQueries(IDbContextFactory<EngineDbContext> dbFactory, TimeProvider time)
+public sealed class RunQueries(IDbContextFactory<EngineDbContext> dbFactory, TimeProvider time, ClusterNodes cluster)
 {
     public async Task<RunView> GetAsync(long runId, CancellationToken cancellationToken = default)
     {
@@ -16,7 +17,11 @@ public sealed class RunQueries(IDbContextFactory<EngineDbContext> dbFactory, Tim
         var durations = await db.Attempts.AsNoTracking().Where(a => a.RunId == runId && a.Duration != null)
             .Select(a => new { a.StepId, a.Duration }).ToListAsync(cancellationToken);
         var work = durations.GroupBy(a => a.StepId).ToDictionary(g => g.Key, g => g.Aggregate(TimeSpan.Zero, (sum, a) => sum + a.Duration!.Value));
-        return ToView(run, work);
+        var view = ToView(run, work);
+        if (run.State != RunState.Running || run.HolderNode is null) return view;
+        // Who holds a running run, and whether it is still alive: while no node holds it, "Running" alone would mislead.
+        var checkin = await cluster.CheckinOfAsync(run.HolderNode, cancellationToken);
+        return view with { HolderCheckedInAt = checkin?.At, HolderPresumedDead = checkin is null || time.GetUtcNow() - checkin.At > checkin.FailoverTime };
     }
 
     public async Task<IReadOnlyList<RunView>> ListAsync(int limit = 50, string? definitionId = null, RunState? state = null, CancellationToken cancellationToken = default)
@@ -66,6 +71,6 @@ public sealed class RunQueries(IDbContextFactory<EngineDbContext> dbFactory, Tim
                 work.GetValueOrDefault(s.StepId),
                 s.WaitingTime,
                 s.State == StepState.WaitingForApproval ? s.GatePhase.ToString().ToLowerInvariant() : null,
-                s.Error, s.SkipReason, s.Output)).ToList());
+                s.Error, s.SkipReason, s.Output, s.StartedAt, s.EndedAt)).ToList());
     }
 }

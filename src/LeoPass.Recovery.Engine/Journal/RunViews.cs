@@ -3,6 +3,8 @@ using LeoPass.Recovery.Engine.State;
 namespace LeoPass.Recovery.Engine.Journal;
 
 /// <summary>A run as the CLI and the API show it.</summary>
+/// <param name="HolderCheckedInAt">While the run is Running: when its holder node last checked in with the cluster (null: it has no check-in).</param>
+/// <param name="HolderPresumedDead">While the run is Running: the holder's last check-in is older than the failover time (or it has none) — another node takes the run over.</param>
 public sealed record RunView(
     long Id,
     string DefinitionId,
@@ -16,7 +18,9 @@ public sealed record RunView(
     string? HolderNode,
     string? HaltReason,
     TimeSpan? WallTime,
-    IReadOnlyList<StepView> Steps);
+    IReadOnlyList<StepView> Steps,
+    DateTimeOffset? HolderCheckedInAt = null,
+    bool? HolderPresumedDead = null);
 
 public sealed record StepView(
     string StepId,
@@ -30,7 +34,9 @@ public sealed record StepView(
     string? WaitingAtGate,
     string? Error,
     string? SkipReason,
-    string? Output);
+    string? Output,
+    DateTimeOffset? StartedAt = null,
+    DateTimeOffset? EndedAt = null);
 
 /// <summary>One journal row: an attempt of a step.</summary>
 public sealed record AttemptView(

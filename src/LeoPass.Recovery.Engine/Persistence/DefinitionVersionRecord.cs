@@ -7,9 +7,9 @@ public sealed class DefinitionVersionRecord
     public string DefinitionId { get; set; } = "";
     public int Version { get; set; }
     public string Title { get; set; } = "";
-    /// <summary>SHA-256 of the canonical JSON: publishing the same id and version with another hash is refused.</summary>
+    /// <summary>SHA-256 of the canonical JSON (sorted keys, compact; older rows: of the text as first published): publishing the same id and version with another hash is refused.</summary>
     public string ContentHash { get; set; } = "";
-    /// <summary>The canonical JSON (jsonb).</summary>
+    /// <summary>The definition's JSON (jsonb, which orders keys its own way).</summary>
     public string Content { get; set; } = "";
     public string Source { get; set; } = "";
     public DateTimeOffset PublishedAt { get; set; }

@@ -39,9 +39,17 @@ public sealed class ContinueRunJob(RunExecutor executor, RunLocks locks, IRunDis
         // keep the lock until the sleep ends. Losing the lock is covered by fencing instead.
         var result = await executor.ExecuteAsync(runId, cancellationToken);
         logger.LogInformation("run {RunId}: {Result}{Recovering}", runId, result, context.Recovering ? " (recovered from a failed node)" : "");
+        if (result == RunExecutionResult.Interrupted && cancellationToken.IsCancellationRequested)
+        {
+            // This node is shutting down mid-step. Ending by the shutdown's own cancellation makes
+            // Quartz hand the firing back (RecoverFiringsCancelledByShutdown): it stores a recovery
+            // trigger in the completion's transaction, and another node — or this one when it comes
+            // back — continues the run. A dispatch from here would race the closing scheduler.
+            throw new OperationCanceledException($"run {runId}: node shutting down, run handed back to the cluster", cancellationToken);
+        }
         if (result == RunExecutionResult.Interrupted)
         {
-            // This node is shutting down mid-step: hand the run to the cluster.
+            // Interrupted without this node stopping: hand the run to the cluster.
             try
             {
                 await dispatcher.DispatchAsync(runId, TimeSpan.Zero, CancellationToken.None);

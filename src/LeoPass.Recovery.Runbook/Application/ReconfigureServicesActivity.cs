@@ -66,7 +66,7 @@ public sealed class ReconfigureServicesActivity(Restore.RestoreTargetPlan target
         {
             var env = new Dictionary<string, string?> { ["DATABASE_URL"] = url, ["LEOPASS_RUN_ID"] = context.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
             var result = await ShellCommand.RunAsync(command, runbook.AppDirectory, env, cancellationToken);
-            if (!result.Succeeded) throw new ActivityFailedException($"SERVICES_RECONFIGURE_COMMAND exited with {result.ExitCode}: {RunMigrationsActivity.LastLines(result.OutputTail, 5)}");
+            if (!result.Succeeded) throw new ActivityFailedException(result.Failure("SERVICES_RECONFIGURE_COMMAND"));
         }
         if (runbook.ServicesHookUrl is { } hook)
         {

@@ -46,7 +46,7 @@ public sealed class RunMigrationsActivity(RestoreTargetPlan target, ArtefactRead
         var result = await ShellCommand.RunAsync(command, settings.Runbook.AppDirectory, ApplicationEnvironment.For(connection, context), cancellationToken);
         if (!result.Succeeded)
         {
-            throw new ActivityFailedException($"migrations command `{command}` exited with {result.ExitCode}: {LastLines(result.OutputTail, 5)}");
+            throw new ActivityFailedException(result.Failure($"migrations command `{command}`"));
         }
         return ActivityResult.Completed(new JsonObject
         {
@@ -56,11 +56,9 @@ public sealed class RunMigrationsActivity(RestoreTargetPlan target, ArtefactRead
             ["backupMigration"] = fromBackup,
             ["expectedMigration"] = expected,
             ["warning"] = warning,
-            ["output"] = LastLines(result.OutputTail, 15),
+            ["output"] = result.LastLines(15),
         });
     }
-
-    internal static string LastLines(string text, int count) => string.Join(" | ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(count));
 
     private static string? NewestPrismaMigration(string? appDirectory)
     {

@@ -46,7 +46,7 @@ public sealed class ValidationActivity(RestoreTargetPlan target, ArtefactReader 
                 var result = await ShellCommand.RunAsync(command, settings.Runbook.AppDirectory, ApplicationEnvironment.For(connection, context), cancellationToken);
                 if (!result.Succeeded)
                 {
-                    throw new ActivityFailedException($"smoke test `{command}` exited with {result.ExitCode}: {RunMigrationsActivity.LastLines(result.OutputTail, 5)}");
+                    throw new ActivityFailedException(result.Failure($"smoke test `{command}`"));
                 }
                 smoke.Add(new JsonObject { ["command"] = command, ["exitCode"] = result.ExitCode, ["durationMs"] = (long)result.Duration.TotalMilliseconds });
             }

@@ -27,7 +27,7 @@ public sealed class PostMortemActivity(RunReportBuilder reports, RecoverySetting
     {
         dumps.DeleteRun(context.RunId);
         var notes = context.Parameters.GetString("notes") ?? "";
-        var report = await reports.BuildAsync(context.RunId, notes, cancellationToken);
+        var report = await reports.BuildAsTheRunEndsAsync(context.RunId, notes, cancellationToken);
         var markdown = SecretRedactor.Shared.Redact(RunReportMarkdown.Render(report));
         var path = settings.Runbook.ShipNotesPath;
         await context.RecordIntentAsync($"write the report of run {context.RunId} to {path}{(settings.Runbook.IncidentWebhookUrl is null ? "" : " and post it to INCIDENT_WEBHOOK_URL")}", cancellationToken);

@@ -28,9 +28,23 @@ public sealed record RunReport(
     string? HaltReason,
     IReadOnlyList<ReportStep> Steps,
     IReadOnlyList<string> OperatorNotes,
-    IReadOnlyList<string> FollowUps);
+    IReadOnlyList<string> FollowUps,
+    RtoBreakdown? RtoBreakdown = null,
+    double? WallSeconds = null);
 
-/// <param name="CountsTowardRto">The step lies between the run's start and the RTO's end; the RTO is the sum of these steps' totals plus the engine overhead.</param>
+/// <summary>
+/// Where the RTO went, in seconds: work + waiting for a person at a gate + halted (waiting for a
+/// responder) + lost to interrupted nodes + engine overhead = RTO, each counted only between the
+/// run's start and the RTO's end.
+/// </summary>
+public sealed record RtoBreakdown(double WorkSeconds, double WaitingSeconds, double HaltedSeconds, double LostSeconds, double OverheadSeconds);
+
+/// <param name="CountsTowardRto">The step lies between the run's start and the RTO's end.</param>
+/// <param name="WorkSeconds">Attempts that ran to an end (not those cut off by an interrupted node: <paramref name="LostSeconds"/>).</param>
+/// <param name="WaitingSeconds">Waiting for a person at the step's approval gates.</param>
+/// <param name="TotalSeconds">Work + waiting + halted + lost.</param>
+/// <param name="HaltedSeconds">The run sat halted at this step, waiting for a responder.</param>
+/// <param name="LostSeconds">Attempts of this step whose node died or shut down, each from its start until the step's next attempt started.</param>
 public sealed record ReportStep(
     int Number,
     string Id,
@@ -44,6 +58,8 @@ public sealed record ReportStep(
     double TotalSeconds,
     bool CountsTowardRto,
     string? Note,
-    IReadOnlyList<ReportAttempt> Attempts);
+    IReadOnlyList<ReportAttempt> Attempts,
+    double HaltedSeconds = 0,
+    double LostSeconds = 0);
 
 public sealed record ReportAttempt(int Number, string Node, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, double? DurationSeconds, double WaitingSeconds, string Outcome, string? Error);

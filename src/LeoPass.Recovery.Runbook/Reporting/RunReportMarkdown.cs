@@ -22,19 +22,23 @@ public static class RunReportMarkdown
         sb.AppendLine(c, $"- **Restore point:** {(r.RestorePoint is null ? "none (not downloaded)" : $"`{r.RestorePoint}`, snapshot {Stamp(r.SnapshotStartedAt)}")}");
         sb.AppendLine(c, $"- **RPO:** {Span(r.RpoSeconds)} (target {Span(r.RpoTargetSeconds)}) — {Verdict(r.RpoMet)}");
         sb.AppendLine(c, $"- **RTO:** {Span(r.RtoSeconds)} until {r.RtoMeasuredUntil} (target {Span(r.RtoTargetSeconds)}) — {Verdict(r.RtoMet)}");
+        if (r.RtoBreakdown is { } b)
+        {
+            sb.AppendLine(c, $"- **Where the RTO went:** work {Seconds(b.WorkSeconds)} + waiting for a person at gates {Seconds(b.WaitingSeconds)} + halted, waiting for a responder {Seconds(b.HaltedSeconds)} + lost to interrupted nodes {Seconds(b.LostSeconds)} + engine overhead {Seconds(b.OverheadSeconds)} = {Seconds(r.RtoSeconds ?? 0)}{(r.WallSeconds is { } wall ? $" (run wall time {Seconds(wall)})" : "")}");
+        }
         sb.AppendLine(c, $"- **Outcome:** {r.Outcome} (run state {r.State})");
         sb.AppendLine();
-        sb.AppendLine("| # | step | state | attempts | work | waiting | total | in RTO | note |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        sb.AppendLine("| # | step | state | attempts | work | waiting | halted | lost | total | in RTO | note |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var s in r.Steps)
         {
             var state = s.Disabled ? "disabled" : s.State;
-            sb.AppendLine(c, $"| {s.Number} | {Cell(s.Id)} | {state} | {s.AttemptCount} | {Seconds(s.WorkSeconds)} | {Seconds(s.WaitingSeconds)} | {Seconds(s.TotalSeconds)} | {(s.CountsTowardRto ? "yes" : "")} | {Cell(s.Note ?? "")} |");
+            sb.AppendLine(c, $"| {s.Number} | {Cell(s.Id)} | {state} | {s.AttemptCount} | {Seconds(s.WorkSeconds)} | {Seconds(s.WaitingSeconds)} | {Seconds(s.HaltedSeconds)} | {Seconds(s.LostSeconds)} | {Seconds(s.TotalSeconds)} | {(s.CountsTowardRto ? "yes" : "")} | {Cell(s.Note ?? "")} |");
         }
         if (r.OverheadSeconds is { } overhead)
         {
-            sb.AppendLine(c, $"|  | engine overhead |  |  |  |  | {Seconds(overhead)} | yes |  |");
-            sb.AppendLine(c, $"|  | **RTO** |  |  |  |  | **{Seconds(r.RtoSeconds ?? 0)}** |  |  |");
+            sb.AppendLine(c, $"|  | engine overhead |  |  |  |  |  |  | {Seconds(overhead)} | yes |  |");
+            sb.AppendLine(c, $"|  | **RTO** |  |  |  |  |  |  | **{Seconds(r.RtoSeconds ?? 0)}** |  |  |");
         }
         var retried = r.Steps.Where(s => s.AttemptCount > 1).ToList();
         if (retried.Count > 0)

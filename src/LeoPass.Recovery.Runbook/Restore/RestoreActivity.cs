@@ -41,10 +41,16 @@ public sealed class RestoreActivity(RestoreTargetPlan target, DumpFiles dumps, R
         var jobs = (int)(context.Parameters.GetInt64("jobs") ?? settings.Runbook.RestoreJobs);
         var noOwner = context.Parameters.GetBoolean("noOwner") ?? false;
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-        await context.RecordIntentAsync($"pg_restore --clean --if-exists --jobs {jobs} into {PostgresConnectionString.Describe(connection)} from {file}", cancellationToken);
+        var session = RestoreSessions.ApplicationName(context);
+        if (context.Attempt > 1)
+        {
+            await context.RecordIntentAsync($"end the sessions of earlier restore attempts of run {context.RunId} still connected to {PostgresConnectionString.Describe(connection)}", cancellationToken);
+            await RestoreSessions.EndEarlierAttemptsAsync(context, connection, cancellationToken);
+        }
+        await context.RecordIntentAsync($"pg_restore --clean --if-exists --jobs {jobs} into {PostgresConnectionString.Describe(connection)} from {file} as '{session}'", cancellationToken);
         try
         {
-            await PgRestoreRunner.RunAsync(file, connection, jobs, noOwner, cancellationToken);
+            await PgRestoreRunner.RunAsync(file, connection, jobs, noOwner, cancellationToken, session);
         }
         catch (BackupException e)
         {

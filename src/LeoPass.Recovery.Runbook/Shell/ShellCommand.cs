@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using CliWrap;
+using LeoPass.Recovery.Backup.Processes;
 using LeoPass.Recovery.Core.Secrets;
 
 namespace LeoPass.Recovery.Runbook.Shell;
@@ -9,6 +10,16 @@ namespace LeoPass.Recovery.Runbook.Shell;
 public sealed record ShellResult(string Command, int ExitCode, TimeSpan Duration, string OutputTail)
 {
     public bool Succeeded => ExitCode == 0;
+
+    /// <summary>The last <paramref name="count"/> lines of output, joined with " | ".</summary>
+    public string LastLines(int count) => string.Join(" | ", OutputTail.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(count));
+
+    /// <summary>
+    /// "<paramref name="what"/> exited with 3: last lines", or "… exited with 1 and printed
+    /// nothing" — never a dangling "exited with 1: ." that leaves the reader guessing.
+    /// </summary>
+    public string Failure(string what, int lines = 5) =>
+        LastLines(lines) is { Length: > 0 } said ? $"{what} exited with {ExitCode}: {said}" : $"{what} exited with {ExitCode} and printed nothing";
 }
 
 /// <summary>
@@ -34,7 +45,7 @@ public static class ShellCommand
         CommandResult result;
         try
         {
-            result = await cli.ExecuteAsync(cancellationToken);
+            result = await ChildProcess.ExecuteAsync(cli, cancellationToken);
         }
         catch (System.ComponentModel.Win32Exception e)
         {

@@ -31,7 +31,7 @@ public sealed class WorkerSwitch(RunbookSettings settings, HttpClient http)
                     ?? throw new ActivityFailedException($"WORKER_{action.ToUpperInvariant()}_COMMAND is not set: {action} the workers by hand", retryable: false);
                 var env = new Dictionary<string, string?> { ["LEOPASS_RUN_ID"] = runId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
                 var result = await ShellCommand.RunAsync(command, settings.AppDirectory, env, cancellationToken);
-                if (!result.Succeeded) throw new ActivityFailedException($"worker {action} command exited with {result.ExitCode}: {result.OutputTail}");
+                if (!result.Succeeded) throw new ActivityFailedException(result.Failure($"worker {action} command"));
             }
         }
     }

@@ -46,9 +46,12 @@ public static class RunsApi
 
     public static async Task<Results<Ok<IReadOnlyList<RunView>>, ValidationProblem>> ListRuns(
         IDbContextFactory<EngineDbContext> dbFactory, RunQueries queries,
-        string? definition, RunState? state, DateTimeOffset? since, DateTimeOffset? until, int? limit, CancellationToken cancellationToken)
+        string? definition, string? state, DateTimeOffset? since, DateTimeOffset? until, int? limit, CancellationToken cancellationToken)
     {
+        // Parsed here, not bound as RunState?: a binding failure would name .NET's Nullable<RunState> instead of the states.
+        RunState? wanted = Enum.TryParse<RunState>(state, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(state, out _) ? parsed : null;
         var validation = new Validation()
+            .Check(state is null || wanted is not null, "state", $"state '{state}' is not a run state: use one of {string.Join(", ", Enum.GetNames<RunState>())}")
             .Check(limit is null or (> 0 and <= MaxListLimit), "limit", $"limit must be between 1 and {MaxListLimit}")
             .Check(since is null || until is null || since <= until, "since", "since must not be after until");
         if (!validation.IsValid) return validation.Result();
@@ -57,7 +60,7 @@ public static class RunsApi
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = db.Runs.AsNoTracking();
         if (definition is not null) query = query.Where(r => r.DefinitionId == definition);
-        if (state is not null) query = query.Where(r => r.State == state);
+        if (wanted is not null) query = query.Where(r => r.State == wanted);
         if (since is not null) query = query.Where(r => r.CreatedAt >= since);
         if (until is not null) query = query.Where(r => r.CreatedAt <= until);
         var ids = await query.OrderByDescending(r => r.Id).Take(limit ?? 50).Select(r => r.Id).ToListAsync(cancellationToken);

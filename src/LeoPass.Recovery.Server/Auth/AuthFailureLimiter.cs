@@ -3,9 +3,13 @@ using System.Net;
 namespace LeoPass.Recovery.Server.Auth;
 
 /// <summary>
-/// Slows down a client that keeps failing authentication: after <see cref="AuthFailureOptions.FreeFailures"/>
-/// failures within <see cref="AuthFailureOptions.Window"/>, the client is answered 429 for a
-/// lockout that doubles with each further failure, up to <see cref="AuthFailureOptions.MaxLockout"/>.
+/// Slows down a client that keeps failing authentication: once it has failed
+/// <see cref="AuthFailureOptions.FreeFailures"/> times within <see cref="AuthFailureOptions.Window"/>
+/// (5 by default), its next request without a valid token is answered 429 for
+/// <see cref="AuthFailureOptions.FirstLockout"/>, a lockout that doubles with each further failure,
+/// up to <see cref="AuthFailureOptions.MaxLockout"/>. Only failures are throttled: a request that
+/// carries a valid token is answered normally whatever its address did (<see cref="AuthThrottleMiddleware"/>),
+/// so a few bad requests behind a shared proxy or NAT lock no valid caller out.
 /// Memory is bounded: at most <see cref="AuthFailureOptions.MaxClients"/> addresses are tracked,
 /// and the stalest are forgotten first when the table is full.
 /// </summary>
@@ -40,10 +44,11 @@ public sealed class AuthFailureLimiter(AuthFailureOptions options, TimeProvider 
             }
             entry.Failures++;
             entry.LastFailure = now;
-            var over = entry.Failures - options.FreeFailures;
-            if (over > 0)
+            // The FreeFailures-th failure starts the first lockout: after 5 failures the 6th request is refused.
+            var lockouts = entry.Failures - options.FreeFailures + 1;
+            if (lockouts > 0)
             {
-                var seconds = Math.Min(options.MaxLockout.TotalSeconds, options.FirstLockout.TotalSeconds * Math.Pow(2, Math.Min(over - 1, 30)));
+                var seconds = Math.Min(options.MaxLockout.TotalSeconds, options.FirstLockout.TotalSeconds * Math.Pow(2, Math.Min(lockouts - 1, 30)));
                 entry.BlockedUntil = now + TimeSpan.FromSeconds(seconds);
             }
             _clients[client] = entry;
@@ -80,6 +85,7 @@ public sealed class AuthFailureLimiter(AuthFailureOptions options, TimeProvider 
 
 public sealed class AuthFailureOptions
 {
+    /// <summary>Failures an address may make within <see cref="Window"/>; its next request without a valid token is answered 429.</summary>
     public int FreeFailures { get; set; } = 5;
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(10);
     public TimeSpan FirstLockout { get; set; } = TimeSpan.FromSeconds(1);

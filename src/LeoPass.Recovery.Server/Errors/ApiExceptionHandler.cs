@@ -4,6 +4,7 @@ using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.State;
 using LeoPass.Recovery.Server.Idempotency;
+using LeoPass.Recovery.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -50,10 +51,37 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         BadHttpRequestException e when BoundParameter(e.Message) is { } field => Validation.Problem(new Dictionary<string, string[]> { [field] = [e.Message] }),
         BadHttpRequestException e => new ProblemDetails { Status = e.StatusCode, Title = "Bad request", Detail = e.Message },
         BackupException e when e.Stage == "resolve" => new ProblemDetails { Status = 404, Title = "No such backup", Detail = e.Message },
+        _ when StoreFailure(exception) is { } store => StoreProblem(store),
         BackupException e => new ProblemDetails { Status = 502, Title = "The backup operation failed", Detail = e.Message },
         OperationCanceledException => new ProblemDetails { Status = 499, Title = "Cancelled" },
         _ => new ProblemDetails { Status = 500, Title = "Internal error", Detail = "an unexpected error occurred; the server log has the details" },
     };
+
+    /// <summary>The artefact store's own failure, wherever it is in the chain (the backup code wraps it); not a missing key, which is the caller's 404.</summary>
+    private static ArtefactStoreException? StoreFailure(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is ArtefactNotFoundException) return null;
+            if (e is ArtefactStoreException store) return store;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// No answer (or a 5xx) from the store is a 503 — try again later, as /health/ready says; a
+    /// refusal (access denied, missing bucket) is a 502 — the store answered, this node's settings
+    /// are wrong. The message names the store's endpoint and operation; it is masked like every
+    /// problem detail, so no key or URL-held token leaves.
+    /// </summary>
+    private static ProblemDetails StoreProblem(ArtefactStoreException store) => store.IsPermanent
+        ? new ProblemDetails { Status = 502, Title = "The artefact store refused the request", Detail = store.Message }
+        : new ProblemDetails
+        {
+            Status = 503,
+            Title = "The artefact store is unreachable",
+            Detail = $"the artefact store is unreachable: {store.Message}; GET /health/ready says when it answers again",
+        };
 
     /// <summary>ASP.NET Core's binding failures read 'Failed to bind parameter "RunState? state" from "x".': the field is "state".</summary>
     private static string? BoundParameter(string message)

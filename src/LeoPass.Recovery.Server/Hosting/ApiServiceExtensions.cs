@@ -66,10 +66,11 @@ public static class ApiServiceExtensions
         });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseMiddleware<AuthThrottleMiddleware>();
         // Outside authentication and authorization, so refusals (403) are audited too; it reads the caller after the call.
         app.UseMiddleware<ApiAuditMiddleware>();
         app.UseAuthentication();
+        // After authentication: it throttles requests without a valid token, never a valid caller.
+        app.UseMiddleware<AuthThrottleMiddleware>();
         app.UseAuthorization();
 
         app.MapHealthApi();

@@ -108,4 +108,61 @@ public partial class ReadmeTruthTests
         var unread = variables.Where(v => !sources.Any(s => s.Contains($"\"{v}\"", StringComparison.Ordinal) || s.Contains("${" + v, StringComparison.Ordinal))).ToList();
         Assert.True(unread.Count == 0, "README documents variables no code reads: " + string.Join(", ", unread));
     }
+
+    [GeneratedRegex(@"After (\d+) failed authentications from one address within (\d+) minutes, that address is answered `429` with `Retry-After`, for (\d+) s doubling with each further failure up to (\d+) min; at most ([\d ]+) addresses are tracked")]
+    private static partial Regex RateLimitSentence();
+
+    [Fact]
+    public void The_readme_rate_limit_text_matches_the_limiter()
+    {
+        var text = Regex.Replace(Readme, @"\s+", " ");
+        var match = RateLimitSentence().Match(text);
+        var at = text.IndexOf("failed authentications", StringComparison.Ordinal);
+        Assert.True(match.Success, "README's HTTP API section must state the failed-authentication limit in the checked form; it says: " + (at < 0 ? "nothing" : text.Substring(Math.Max(0, at - 20), 220)));
+        var failures = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var defaults = new LeoPass.Recovery.Server.Auth.AuthFailureOptions();
+        Assert.Equal(TimeSpan.FromMinutes(int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)), defaults.Window);
+        Assert.Equal(TimeSpan.FromSeconds(int.Parse(match.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture)), defaults.FirstLockout);
+        Assert.Equal(TimeSpan.FromMinutes(int.Parse(match.Groups[4].Value, System.Globalization.CultureInfo.InvariantCulture)), defaults.MaxLockout);
+        Assert.Equal(int.Parse(match.Groups[5].Value.Replace(" ", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture), defaults.MaxClients);
+
+        // The behaviour, not only the setting: N-1 failures leave the address alone, the N-th locks it out.
+        var address = System.Net.IPAddress.Parse("192.0.2.1");
+        var limiter = new LeoPass.Recovery.Server.Auth.AuthFailureLimiter(defaults, TimeProvider.System);
+        for (var i = 0; i < failures - 1; i++) limiter.RecordFailure(address);
+        Assert.Null(limiter.RetryAfter(address));
+        limiter.RecordFailure(address);
+        Assert.NotNull(limiter.RetryAfter(address));
+
+        // The limiter's own comment says the same number.
+        var comment = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", "LeoPass.Recovery.Server", "Auth", "AuthFailureLimiter.cs"));
+        Assert.Contains($"({failures} by default)", comment, StringComparison.Ordinal);
+        Assert.Contains($"after {failures} failures the {failures + 1}th request is refused", comment, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"^\|\s*`([A-Z][A-Z0-9_]+)`\s*\|[^|\n]*\|[^\n]*\(secret\b", RegexOptions.Multiline)]
+    private static partial Regex SecretVariableRow();
+
+    [Fact]
+    public void Every_variable_the_readme_calls_secret_is_masked()
+    {
+        var secret = SecretVariableRow().Matches(Readme).Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.True(secret.Count >= 5, $"expected the configuration table to mark secrets; found {string.Join(", ", secret)}");
+        var unmasked = new List<string>();
+        foreach (var name in secret)
+        {
+            var token = "Tok" + Guid.NewGuid().ToString("N");
+            var value = name.EndsWith("_URL", StringComparison.Ordinal) || name.EndsWith("_DSN", StringComparison.Ordinal)
+                ? $"https://{token}@hooks.example.invalid/api/push/{token}?status=up&msg=OK"
+                : token;
+            var env = new Dictionary<string, string?> { [name] = value };
+            if (name == "CLOUDFLARE_API_TOKEN") env["CLOUDFLARE_ZONE_ID"] = "zone";
+            var settings = LeoPass.Recovery.Core.Configuration.RecoverySettings.Load(new LeoPass.Recovery.Core.Configuration.EnvironmentReader(env));
+            var redactor = new LeoPass.Recovery.Core.Secrets.SecretRedactor();
+            redactor.AddRange(settings.Secrets());
+            var text = redactor.Redact($"{name}={value}; json: {System.Text.Json.JsonSerializer.Serialize(value)}; token alone: {token}");
+            if (text.Contains(token, StringComparison.Ordinal) || text.Contains("example.invalid", StringComparison.Ordinal)) unmasked.Add($"{name}: {text}");
+        }
+        Assert.True(unmasked.Count == 0, "README calls these secret, but they are shown:\n" + string.Join('\n', unmasked));
+    }
 }

@@ -32,9 +32,9 @@ public sealed class ClusterFixture : IAsyncDisposable
         return new ClusterFixture(client, workflows, schedulerName);
     }
 
-    public async Task<ServerNode> StartServerAsync()
+    public async Task<ServerNode> StartServerAsync(IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var server = await ServerProcess.StartAsync(Client.Database, WorkflowsDirectory, SchedulerName);
+        var server = await ServerProcess.StartAsync(Client.Database, WorkflowsDirectory, SchedulerName, environment);
         lock (_servers) _servers.Add(server);
         return server;
     }

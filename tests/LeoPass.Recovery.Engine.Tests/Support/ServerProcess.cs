@@ -5,8 +5,8 @@ namespace LeoPass.Recovery.Engine.Tests.Support;
 /// <summary>A `server` node with the diagnostics activities switched on, on a test database and workflows directory.</summary>
 public static class ServerProcess
 {
-    public static Task<ServerNode> StartAsync(TestDatabase database, string workflowsDirectory, string schedulerName) =>
-        ServerNode.StartAsync(new Dictionary<string, string?>
+    public static Task<ServerNode> StartAsync(TestDatabase database, string workflowsDirectory, string schedulerName, IReadOnlyDictionary<string, string?>? extra = null) =>
+        ServerNode.StartAsync(new Dictionary<string, string?>(extra ?? new Dictionary<string, string?>())
         {
             ["RECOVERY_DATABASE_URL"] = database.Url,
             ["LEOPASS_WORKFLOWS_DIR"] = workflowsDirectory,

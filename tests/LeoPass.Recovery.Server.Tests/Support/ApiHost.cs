@@ -22,7 +22,7 @@ namespace LeoPass.Recovery.Server.Tests.Support;
 /// test definitions published. A real socket, not a test server: Kestrel, the client's address,
 /// real HTTP.
 /// </summary>
-public sealed class ApiHost : IAsyncLifetime
+public class ApiHost : IAsyncLifetime
 {
     private ProductHost? _host;
 
@@ -32,6 +32,35 @@ public sealed class ApiHost : IAsyncLifetime
 
     /// <summary>TARGET_DATABASE_URL's database name: what an incident restore must be confirmed with.</summary>
     public const string RestoreTarget = "leopass_restore_api";
+
+    /// <summary>
+    /// A value for every variable README.md marks secret, each distinct, the URLs on a closed
+    /// loopback port (nothing answers, nothing leaves the machine). Kuma's token and the webhook
+    /// tokens are in the path, Sentry's key in the user info.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> SecretVariables { get; } = new Dictionary<string, string>
+    {
+        ["OCI_S3_SECRET_KEY"] = StorageSecret,
+        ["BACKUP_DECRYPTION_PASSPHRASE"] = Passphrase,
+        ["UPTIME_KUMA_PUSH_URL"] = "http://127.0.0.1:9/api/push/KumaPushTok3n?status=up&msg=OK",
+        ["SENTRY_DSN"] = "http://5e3f1b2c9d8a4f6e8b7c1d2e3f4a5b6c@127.0.0.1:9/42",
+        ["OPS_WEBHOOK_URL"] = "http://127.0.0.1:9/services/T0PS/B0PS/opsWebhookSecretToken24x",
+        ["CLOUDFLARE_API_TOKEN"] = "cloudflare-api-token-never-shown-5d1e",
+        ["WORKER_HOOK_URL"] = "http://127.0.0.1:9/workers/hook?token=workerHookSecretToken77",
+        ["SERVICES_HOOK_URL"] = "http://127.0.0.1:9/services/servicesHookSecretToken88",
+        ["INCIDENT_WEBHOOK_URL"] = "http://127.0.0.1:9/incidents/incidentWebhookSecretToken99",
+    };
+
+    /// <summary>The part of each secret variable's value that is the credential itself (what a careless message quotes).</summary>
+    public static IReadOnlyDictionary<string, string> SecretTokens { get; } = new Dictionary<string, string>
+    {
+        ["UPTIME_KUMA_PUSH_URL"] = "KumaPushTok3n",
+        ["SENTRY_DSN"] = "5e3f1b2c9d8a4f6e8b7c1d2e3f4a5b6c",
+        ["OPS_WEBHOOK_URL"] = "opsWebhookSecretToken24x",
+        ["WORKER_HOOK_URL"] = "workerHookSecretToken77",
+        ["SERVICES_HOOK_URL"] = "servicesHookSecretToken88",
+        ["INCIDENT_WEBHOOK_URL"] = "incidentWebhookSecretToken99",
+    };
 
     public TestDatabase Database { get; private set; } = null!;
     public Uri BaseAddress => _host!.BaseAddress!;
@@ -51,22 +80,26 @@ public sealed class ApiHost : IAsyncLifetime
     [
         ViewerToken, OperatorToken, AdminToken, RevokedToken, StorageSecret, Passphrase,
         new Npgsql.NpgsqlConnectionStringBuilder(Database.ConnectionString).Password!,
+        .. SecretVariables.Values, .. SecretTokens.Values,
     ];
 
     public async Task InitializeAsync()
     {
         Database = await PostgresServer.CreateDatabaseAsync("api");
         Directory.CreateDirectory(BackupDirectory);
-        _host = await ProductHost.StartServerAsync(new Dictionary<string, string?>
+        var variables = new Dictionary<string, string?>
         {
             ["RECOVERY_DATABASE_URL"] = Database.Url,
-            ["BACKUP_DIR"] = BackupDirectory,
-            ["OCI_S3_SECRET_KEY"] = StorageSecret,
             ["BACKUP_DECRYPTION_PASSPHRASE"] = Passphrase,
             ["TARGET_DATABASE_URL"] = PostgresConnectionString.ToUrl(PostgresConnectionString.WithDatabase(Database.ConnectionString, RestoreTarget)),
+            ["CLOUDFLARE_ZONE_ID"] = "zoneForTests",
             ["LEOPASS_SCHEDULER_NAME"] = "api-test-" + Guid.NewGuid().ToString("N")[..8],
             ["LEOPASS_ENABLE_TEST_ACTIVITIES"] = "1",
-        }, services => services.AddSingleton(new Auth.AuthFailureOptions { FreeFailures = 20, FirstLockout = TimeSpan.FromSeconds(30) }));
+        };
+        foreach (var (name, value) in SecretVariables) variables[name] = value;
+        foreach (var (name, value) in await StorageAsync()) variables[name] = value;
+        _host = await ProductHost.StartServerAsync(variables,
+            services => services.AddSingleton(new Auth.AuthFailureOptions { FreeFailures = 20, FirstLockout = TimeSpan.FromSeconds(30) }));
 
         ViewerToken = (await Tokens.CreateAsync("ci-viewer", ApiRole.Viewer, "test")).Token;
         OperatorToken = (await Tokens.CreateAsync("ci-operator", ApiRole.Operator, "test")).Token;
@@ -80,6 +113,10 @@ public sealed class ApiHost : IAsyncLifetime
         incident["version"] = 2;
         await PublishAsync(incident.ToJsonString());
     }
+
+    /// <summary>The artefact store's variables: a filesystem store (with an S3 secret configured, to prove it is masked), unless a derived host brings another.</summary>
+    protected virtual Task<Dictionary<string, string?>> StorageAsync() =>
+        Task.FromResult(new Dictionary<string, string?> { ["BACKUP_DIR"] = BackupDirectory, ["OCI_S3_SECRET_KEY"] = StorageSecret });
 
     public async Task PublishAsync(string json)
     {
@@ -117,7 +154,7 @@ public sealed class ApiHost : IAsyncLifetime
     public HttpClient Operator => Client(OperatorToken);
     public HttpClient Admin => Client(AdminToken);
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_host is not null) await _host.DisposeAsync();
         await Database.DisposeAsync();

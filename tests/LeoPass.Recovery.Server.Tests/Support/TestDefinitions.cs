@@ -14,6 +14,7 @@ public static class TestDefinitions
     public const string Gated = "api-gated";
     public const string Slow = "api-slow";
     public const string Leaky = "api-leaky";
+    public const string Echo = "api-echo";
     public const string IncidentRestore = "incident-restore";
 
     public static IEnumerable<string> All =>
@@ -23,6 +24,7 @@ public static class TestDefinitions
         Definition(Gated, Gate(Step("restore", "diagnostics.noop"), "before"), Step("reopen", "diagnostics.noop")),
         Definition(Slow, Step("long", "diagnostics.sleep", new() { ["duration"] = "PT30S" })),
         Definition(Leaky, Step("fail", "diagnostics.fail-until", new() { ["succeedOnAttempt"] = 0, ["message"] = "connection failed for ${run.label}" })),
+        Definition(Echo, Step("echo", "diagnostics.echo", new() { ["text"] = "environment: ${run.label}" })),
         Definition(IncidentRestore, Step("quarantine", "diagnostics.noop"), Step("restore", "diagnostics.noop")),
     ];
 

@@ -1,0 +1,22 @@
+using System.Text.Json.Nodes;
+
+namespace LeoPass.Recovery.Engine.Activities.Diagnostics;
+
+/// <summary>
+/// Returns its <c>text</c> as its output and journals it as its intent, as a careless activity
+/// echoing its environment would: proves that what leaves the API and the logs is masked.
+/// </summary>
+public sealed class EchoActivity : IActivity, IActivityDeclaration
+{
+    public static ActivityDescriptor Descriptor { get; } = new("diagnostics.echo", "Echoes its text into its output and intent.",
+    [
+        new ActivityParameter("text", "What to echo.", Required: true),
+    ]);
+
+    public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var text = context.Parameters.RequireString("text");
+        await context.RecordIntentAsync($"echo {text}", cancellationToken);
+        return ActivityResult.Completed(new JsonObject { ["text"] = text });
+    }
+}
