@@ -33,6 +33,7 @@ public sealed class PruneBackupsActivity(BackupPruner pruner, BackupFailureAlert
                 ["dryRun"] = dryRun,
                 ["deleted"] = new JsonArray([.. plan.Delete.Select(d => (JsonNode?)JsonValue.Create(d.Key))]),
                 ["keptNewestVerified"] = plan.KeptNewestVerified?.Key,
+                ["retained"] = new JsonArray([.. plan.Retained.Select(r => (JsonNode?)JsonValue.Create(r.Key))]),
             });
         }
         catch (Exception e) when (e is not OperationCanceledException)

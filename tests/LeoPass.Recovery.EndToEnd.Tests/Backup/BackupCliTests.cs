@@ -17,7 +17,7 @@ public class BackupCliTests
         await using var env = await CliBackupEnvironment.CreateAsync(useS3: true);
         var run = Json(await env.RunAsync("backup", "run", "--json"));
         var key = run.GetProperty("key").GetString()!;
-        Assert.Matches(@"^leopass-\d{4}-\d{2}-\d{2}T\d{6}Z\.dump\.zst\.pgp$", key);
+        Assert.Matches(@"^leopass-\d{4}-\d{2}-\d{2}T\d{6}Z-[0-9a-f]{8}\.dump\.zst\.pgp$", key);
         Assert.Matches("^[0-9a-f]{64}$", run.GetProperty("sha256").GetString()!);
         Assert.True(run.GetProperty("storedBytes").GetInt64() > 0);
         Assert.True(run.GetProperty("durationMs").GetInt64() > 0);
