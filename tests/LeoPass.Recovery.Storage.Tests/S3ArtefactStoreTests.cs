@@ -29,7 +29,7 @@ public sealed class S3ArtefactStoreWithConditionalWritesTests(PrivateS3rver s3) 
 
     protected override async Task<IArtefactStore> CreateStoreAsync()
     {
-        _proxy = new S3FaultProxy(s3.Server.Endpoint, enforceConditionalWrites: true);
+        _proxy = await S3FaultProxy.StartAsync(s3.Server.Endpoint, enforceConditionalWrites: true);
         return new S3ArtefactStore(s3.Options(_bucket = await s3.CreateBucketAsync()) with { Endpoint = _proxy.Endpoint });
     }
 

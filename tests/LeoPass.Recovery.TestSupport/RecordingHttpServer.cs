@@ -29,12 +29,19 @@ public sealed record RecordedRequest(string Method, string PathAndQuery, IReadOn
 /// </summary>
 public sealed class RecordingHttpServer : IAsyncDisposable
 {
+    private readonly HttpListener _listener = new();
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
-    private readonly LoopbackHttpListener _listener;
+    private readonly Task _loop;
 
-    public RecordingHttpServer() => _listener = new LoopbackHttpListener(AnswerAsync, concurrent: false);
+    public RecordingHttpServer()
+    {
+        Port = FreePort.Next();
+        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+        _listener.Start();
+        _loop = Task.Run(LoopAsync);
+    }
 
-    public int Port => _listener.Port;
+    public int Port { get; }
     public Uri BaseUri => new($"http://127.0.0.1:{Port}/");
     public Uri Url(string path) => new(BaseUri, path.TrimStart('/'));
 
@@ -49,19 +56,31 @@ public sealed class RecordingHttpServer : IAsyncDisposable
     public IReadOnlyList<RecordedRequest> RequestsTo(string pathPrefix) =>
         [.. _requests.Where(r => r.Path.StartsWith(pathPrefix, StringComparison.Ordinal))];
 
-    private async Task AnswerAsync(HttpListenerContext context)
+    private async Task LoopAsync()
     {
-        using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync();
-        var headers = context.Request.Headers.AllKeys.Where(k => k is not null)
-            .ToDictionary(k => k!, k => context.Request.Headers[k] ?? "", StringComparer.OrdinalIgnoreCase);
-        var request = new RecordedRequest(context.Request.HttpMethod, context.Request.RawUrl ?? "/", headers, body);
-        _requests.Enqueue(request);
-        var answer = Encoding.UTF8.GetBytes(Responder(request));
-        context.Response.StatusCode = StatusCode;
-        context.Response.ContentType = "application/json";
-        await context.Response.OutputStream.WriteAsync(answer);
-        context.Response.Close();
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+            var body = await reader.ReadToEndAsync();
+            var headers = context.Request.Headers.AllKeys.Where(k => k is not null)
+                .ToDictionary(k => k!, k => context.Request.Headers[k] ?? "", StringComparer.OrdinalIgnoreCase);
+            var request = new RecordedRequest(context.Request.HttpMethod, context.Request.RawUrl ?? "/", headers, body);
+            _requests.Enqueue(request);
+            var answer = Encoding.UTF8.GetBytes(Responder(request));
+            context.Response.StatusCode = StatusCode;
+            context.Response.ContentType = "application/json";
+            await context.Response.OutputStream.WriteAsync(answer);
+            context.Response.Close();
+        }
     }
 
     /// <summary>Waits until at least <paramref name="count"/> requests matched, or times out with what was seen.</summary>
@@ -77,5 +96,17 @@ public sealed class RecordingHttpServer : IAsyncDisposable
         throw new TimeoutException($"expected {count} matching request(s); saw: {string.Join(", ", Requests.Select(r => r.Method + " " + r.PathAndQuery))}");
     }
 
-    public ValueTask DisposeAsync() => _listener.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            _listener.Stop();
+            _listener.Close();
+        }
+        // Managed HttpListener on Linux can look its endpoint up again while closing and fail with
+        // "Address already in use" when another test has meanwhile bound the freed port (seen in CI).
+        // Stopping the fake is all that matters here, and it has stopped.
+        catch (HttpListenerException) { }
+        try { await _loop; } catch (Exception e) when (e is ObjectDisposedException or HttpListenerException) { }
+    }
 }

@@ -1,5 +1,8 @@
+using System.Security.Cryptography;
+using System.Text;
 using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Storage;
+using Medallion.Threading.Postgres;
 using Microsoft.EntityFrameworkCore;
 
 namespace LeoPass.Recovery.Backup.Catalogue;
@@ -94,6 +97,30 @@ public sealed class BackupCatalogue(string connectionString, TimeProvider clock)
         await using var db = Open();
         await db.PendingUploads.Where(u => u.UploadId == uploadId).ExecuteDeleteAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Marks an upload as alive for as long as the returned handle is held: a PostgreSQL advisory
+    /// lock on a connection of its own, which dies with the process that holds it. Without it a
+    /// backup starting next to a running one took that one's upload for a leftover and aborted it.
+    /// </summary>
+    public async Task<IAsyncDisposable> HoldUploadAsync(string uploadId, CancellationToken cancellationToken = default) =>
+        await UploadLock(uploadId).AcquireAsync(cancellationToken: cancellationToken);
+
+    /// <summary>
+    /// Claims an upload recorded as pending whose owner is gone (its process died or gave up), so it
+    /// can be aborted; null while a live process still holds it (<see cref="HoldUploadAsync"/>).
+    /// </summary>
+    public async Task<IAsyncDisposable?> TryClaimAbandonedUploadAsync(string uploadId, CancellationToken cancellationToken = default) =>
+        await UploadLock(uploadId).TryAcquireAsync(TimeSpan.Zero, cancellationToken);
+
+    /// <summary>First key of the two-part advisory key: "LPUP", apart from the engine's run locks ("LPRN").</summary>
+    private const int UploadLockNamespace = 0x4C505550;
+
+    // Upload ids are strings; the lock key is their stable hash (string.GetHashCode differs per process).
+    // Two ids sharing a hash only make an abort wait for the next run.
+    private PostgresDistributedLock UploadLock(string uploadId) =>
+        new(new PostgresAdvisoryLockKey(UploadLockNamespace, BitConverter.ToInt32(SHA256.HashData(Encoding.UTF8.GetBytes(uploadId)), 0)), connectionString,
+            o => o.KeepaliveCadence(TimeSpan.FromSeconds(30)));
 
     public async Task<IReadOnlyList<PendingUpload>> PendingUploadsAsync(CancellationToken cancellationToken = default)
     {

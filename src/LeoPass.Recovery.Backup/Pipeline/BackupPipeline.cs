@@ -147,6 +147,13 @@ public sealed class BackupPipeline(
     {
         foreach (var upload in await catalogue.PendingUploadsAsync(cancellationToken))
         {
+            // An upload another backup is still sending (a manual run beside the nightly one) is not a leftover.
+            await using var claim = await catalogue.TryClaimAbandonedUploadAsync(upload.UploadId, cancellationToken);
+            if (claim is null)
+            {
+                logger.LogDebug("The upload of {Key} is still in progress in another run; leaving it alone", upload.Key);
+                continue;
+            }
             try
             {
                 await store.AbortUploadAsync(upload.Key, upload.UploadId, cancellationToken);
@@ -188,10 +195,11 @@ public sealed class BackupPipeline(
             try
             {
                 await using var content = pipe.Reader.AsStream();
+                await using var uploads = new LiveUploads(catalogue, key);
                 var options = new PutOptions
                 {
-                    UploadStarted = uploadId => catalogue.AddPendingUploadAsync(key, uploadId, CancellationToken.None),
-                    UploadFinished = uploadId => catalogue.RemovePendingUploadAsync(uploadId, CancellationToken.None),
+                    UploadStarted = uploads.StartedAsync,
+                    UploadFinished = uploads.FinishedAsync,
                     Progress = observer.Bytes,
                 };
                 return await store.PutAsync(key, content, options, failFast.Token);

@@ -23,6 +23,9 @@ public sealed class S3ArtefactStore : IArtefactStore, IDisposable
         _probe = new ConditionalWriteProbe(_bucket);
     }
 
+    /// <summary>The small object the store writes to learn whether the server honours conditional writes; never listed.</summary>
+    public const string ConditionalWriteProbeKey = ConditionalWriteProbe.ProbeKey;
+
     public string Description => _bucket.Options.Describe();
 
     public Task<StoredObject> PutAsync(string key, Stream content, PutOptions? options = null, CancellationToken cancellationToken = default)

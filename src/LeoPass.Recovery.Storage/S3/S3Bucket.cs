@@ -179,27 +179,24 @@ internal sealed class S3Bucket : IDisposable
 
     /// <summary>
     /// A write that the server may refuse because the key is taken (412, or 409 for a conditional
-    /// write racing another): the refusal is an answer, not an error. <see cref="WriteAnswer{T}.AfterRetry"/>
-    /// says an earlier attempt of this very request failed without an answer, so the object the
-    /// server refuses to replace may be the one that attempt wrote.
+    /// write racing another): the refusal is an answer, not an error. The object the server refuses
+    /// to replace may be this very write's, stored by an attempt whose answer was lost — retried by
+    /// <see cref="TransientRetryPolicy"/>, or by the HTTP handler itself on a dropped pooled
+    /// connection, which nothing up here sees — so the caller compares it with what it sent.
     /// </summary>
-    private async Task<WriteAnswer<T>> SendConditional<T>(string operation, WriteConditions conditions, Func<CancellationToken, Task<T>> request, CancellationToken cancellationToken)
-        where T : class
-    {
-        var attempts = 0;
-        return await Send(operation, null, async token =>
+    private Task<WriteAnswer<T>> SendConditional<T>(string operation, WriteConditions conditions, Func<CancellationToken, Task<T>> request, CancellationToken cancellationToken)
+        where T : class =>
+        Send(operation, null, async token =>
         {
-            attempts++;
             try
             {
                 return WriteAnswer<T>.Written(await request(token));
             }
             catch (AmazonS3Exception e) when (conditions.IfNoneMatch && S3ErrorTranslator.IsKeyTaken(e))
             {
-                return WriteAnswer<T>.Refused(afterRetry: attempts > 1);
+                return WriteAnswer<T>.Refused();
             }
         }, cancellationToken);
-    }
 
     private static ObjectLockMode LockModeOf(RetentionLockMode mode) =>
         mode == RetentionLockMode.Compliance ? ObjectLockMode.Compliance : ObjectLockMode.Governance;

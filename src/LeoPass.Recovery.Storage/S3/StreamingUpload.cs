@@ -13,8 +13,9 @@ namespace LeoPass.Recovery.Storage.S3;
 /// Never replacing an object: the key is checked free before anything is sent (so a taken key
 /// fails before a whole dump is streamed), and where the server honours it (<see cref="ConditionalWriteProbe"/>)
 /// the writes themselves carry <c>If-None-Match: *</c>, which makes the check atomic. A refusal
-/// that comes on a retry may be this upload's own first attempt, whose answer was lost: the
-/// object is then compared with what was sent (<see cref="UploadOwnership"/>).
+/// may meet this upload's own object, stored by an attempt whose answer was lost (the key was
+/// free a moment before): the object is then compared with what was sent (<see cref="UploadOwnership"/>),
+/// and only identical bytes count as written.
 /// </remarks>
 internal sealed class StreamingUpload(S3Bucket bucket, UploadVerifier verifier, ConditionalWriteProbe probe, string key, PutOptions options)
 {
@@ -68,7 +69,7 @@ internal sealed class StreamingUpload(S3Bucket bucket, UploadVerifier verifier, 
     private async Task<StoredObject> PutSingleAsync(ReadOnlyMemory<byte> body, byte[] md5, UploadDigests digests, CancellationToken cancellationToken)
     {
         var answer = await bucket.PutObjectAsync(key, body, md5, options.ContentType, _conditions, cancellationToken);
-        var etag = answer.Response?.ETag ?? await ClaimAfterRefusalAsync(answer.AfterRetry, digests, multipart: false, cancellationToken);
+        var etag = answer.Response?.ETag ?? await ClaimAfterRefusalAsync(digests, multipart: false, cancellationToken);
         Report(body.Length);
         var verification = await verifier.VerifyAsync(key, etag, digests, multipart: false, cancellationToken);
         return new StoredObject(key, digests.Size, digests.Sha256Hex(), ETagCheck.Normalize(etag), verification, PartCount: 1);
@@ -143,17 +144,17 @@ internal sealed class StreamingUpload(S3Bucket bucket, UploadVerifier verifier, 
             if (await UploadOwnership.IsOursAsync(bucket, key, digests, multipart: true, cancellationToken) is { } ours) return ours;
             throw;
         }
-        return answer.Response?.ETag ?? await ClaimAfterRefusalAsync(answer.AfterRetry, digests, multipart: true, cancellationToken);
+        return answer.Response?.ETag ?? await ClaimAfterRefusalAsync(digests, multipart: true, cancellationToken);
     }
 
     /// <summary>
-    /// The server refused the write because the key is taken. On a retry the object may be this
-    /// very upload's (its first attempt's answer was lost): then its ETag is returned. Otherwise
-    /// another writer holds the key, and the write fails without touching it.
+    /// The server refused the write because the key is taken. When the object there holds exactly
+    /// the bytes sent, it is this upload's (an attempt whose answer was lost): its ETag is returned.
+    /// Otherwise another writer holds the key, and the write fails without touching it.
     /// </summary>
-    private async Task<string?> ClaimAfterRefusalAsync(bool afterRetry, UploadDigests digests, bool multipart, CancellationToken cancellationToken)
+    private async Task<string?> ClaimAfterRefusalAsync(UploadDigests digests, bool multipart, CancellationToken cancellationToken)
     {
-        if (afterRetry && await UploadOwnership.IsOursAsync(bucket, key, digests, multipart, cancellationToken) is { } ours) return ours;
+        if (await UploadOwnership.IsOursAsync(bucket, key, digests, multipart, cancellationToken) is { } ours) return ours;
         throw new ArtefactAlreadyExistsException(key, bucket.Options.Describe(), "the store refused the conditional write (If-None-Match: *)");
     }
 

@@ -13,20 +13,13 @@ internal sealed record WriteConditions(bool IfNoneMatch, ObjectLockRetention? Lo
 /// <summary>A conditional write's outcome: the response, or the server's refusal because the key is taken.</summary>
 internal sealed class WriteAnswer<T> where T : class
 {
-    private WriteAnswer(T? response, bool afterRetry)
-    {
-        Response = response;
-        AfterRetry = afterRetry;
-    }
+    private WriteAnswer(T? response) => Response = response;
 
     public T? Response { get; }
 
     public bool IsRefused => Response is null;
 
-    /// <summary>The refusal came on a retry: the first attempt may have written the object, and then it is ours.</summary>
-    public bool AfterRetry { get; }
+    public static WriteAnswer<T> Written(T response) => new(response);
 
-    public static WriteAnswer<T> Written(T response) => new(response, afterRetry: false);
-
-    public static WriteAnswer<T> Refused(bool afterRetry) => new(null, afterRetry);
+    public static WriteAnswer<T> Refused() => new(null);
 }
