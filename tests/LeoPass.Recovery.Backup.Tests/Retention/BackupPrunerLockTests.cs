@@ -16,7 +16,7 @@ namespace LeoPass.Recovery.Backup.Tests.Retention;
 /// </summary>
 public class BackupPrunerLockTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Now = BackupPrunerTests.Now;
 
     private static S3StoreOptions Options(Uri endpoint, string bucket, RetentionLock? objectLock, DateTimeOffset clock) => new()
     {
@@ -25,20 +25,9 @@ public class BackupPrunerLockTests
         Retry = new RetryOptions { MaxRetryAttempts = 1, Delay = TimeSpan.FromMilliseconds(20) },
     };
 
-    private static async Task<string> SeedAsync(IArtefactStore store, int daysAgo)
-    {
-        var key = ArtefactKey.For(Now.AddDays(-daysAgo), CompressionKind.Zstd);
-        await store.PutAsync(key, new MemoryStream([1, 2, 3]));
-        await store.PutAsync(ArtefactKey.ManifestOf(key), new MemoryStream("{}"u8.ToArray()));
-        return key;
-    }
+    private static Task<string> SeedAsync(IArtefactStore store, int daysAgo) => BackupPrunerTests.SeedAsync(store, daysAgo);
 
-    private static async Task<HashSet<string>> KeysAsync(IArtefactStore store)
-    {
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var item in store.ListAsync()) keys.Add(item.Key);
-        return keys;
-    }
+    private static Task<HashSet<string>> KeysAsync(IArtefactStore store) => BackupPrunerTests.KeysAsync(store);
 
     [Fact]
     public async Task A_backup_past_the_window_but_still_locked_is_kept_and_reported_and_an_expired_one_is_pruned()
