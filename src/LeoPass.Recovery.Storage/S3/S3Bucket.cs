@@ -58,7 +58,9 @@ internal sealed class S3Bucket : IDisposable
                 return ProbeAnswer.Written;
             }
             catch (AmazonS3Exception e) when (S3ErrorTranslator.IsKeyTaken(e)) { return ProbeAnswer.Refused; }
-            catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.NotImplemented or HttpStatusCode.BadRequest) { return ProbeAnswer.NotUnderstood; }
+            // Not understood (501, 400), or the rewrite refused for another reason (409: a bucket retention
+            // rule keeping the probe): either way the server's refusal of a taken key is unproven.
+            catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.NotImplemented or HttpStatusCode.BadRequest or HttpStatusCode.Conflict) { return ProbeAnswer.NotUnderstood; }
         }, cancellationToken);
 
     public async Task<string> InitiateMultipartUploadAsync(string key, string contentType, ObjectLockRetention? objectLock, CancellationToken cancellationToken) =>

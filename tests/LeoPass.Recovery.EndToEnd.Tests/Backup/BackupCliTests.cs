@@ -150,6 +150,31 @@ public class BackupCliTests
     }
 
     [Fact]
+    public async Task Keys_generate_signing_makes_the_key_that_signs_every_manifest_and_verify_trusts_it()
+    {
+        var dir = Path.Combine(Directory.CreateTempSubdirectory("leopass-e2e-signing-").FullName, "keys");
+        var generated = await CliRunner.RunAsync(new Dictionary<string, string?>(), null, "keys", "generate", "--signing", "--out", dir, "--json");
+        Assert.True(generated.ExitCode == 0, generated.ToString());
+        using var keys = JsonDocument.Parse(generated.StandardOutput);
+        var fingerprint = keys.RootElement.GetProperty("fingerprint").GetString()!;
+        Assert.Equal(Path.Combine(dir, "backup-signing-private.asc"), keys.RootElement.GetProperty("signingKey").GetString());
+        await using var env = await CliBackupEnvironment.CreateAsync(useS3: false, rows: 50);
+        env.Variables["BACKUP_SIGNING_KEY"] = Path.Combine(dir, "backup-signing-private.asc");
+        env.Variables["BACKUP_TRUSTED_SIGNERS"] = Path.Combine(dir, "backup-signing-public.asc");
+
+        var key = Json(await env.RunAsync("backup", "run", "--json")).GetProperty("key").GetString()!;
+
+        Assert.StartsWith("-----BEGIN PGP SIGNATURE-----", await File.ReadAllTextAsync(Path.Combine(env.BackupDirectory, key + ".manifest.json.sig")), StringComparison.Ordinal);
+        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(env.BackupDirectory, key + ".manifest.json")));
+        Assert.Equal(fingerprint, manifest.RootElement.GetProperty("signing").GetProperty("signerFingerprint").GetString());
+        Assert.Equal(key, Json(await env.RunAsync("backup", "verify", "latest", "--json")).GetProperty("key").GetString());
+        File.Delete(Path.Combine(env.BackupDirectory, key + ".manifest.json.sig"));
+        var unsigned = await env.RunAsync("backup", "verify", key);
+        Assert.Equal(1, unsigned.ExitCode);
+        Assert.Contains($"backup {key} is not signed", unsigned.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Keys_generate_writes_a_pair_and_refuses_to_overwrite_it()
     {
         var dir = Path.Combine(Directory.CreateTempSubdirectory("leopass-e2e-gen-").FullName, "keys");
