@@ -19,8 +19,7 @@ public sealed class ManifestSignatureCheck(BackupSettings settings)
     public bool IsRequired => settings.TrustedSignersPath is not null;
 
     /// <returns>The trusted signer's fingerprint, or null when signatures are not required.</returns>
-    /// <exception cref="ManifestSignatureException">The manifest is unsigned or not signed by a trusted key.</exception>
-    /// <exception cref="SigningKeyException">BACKUP_TRUSTED_SIGNERS cannot be read.</exception>
+    /// <exception cref="ManifestSignatureException">The manifest is unsigned or not signed by a trusted key, or BACKUP_TRUSTED_SIGNERS cannot be read.</exception>
     public async Task<string?> VerifyAsync(IArtefactStore store, string artefactKey, byte[] manifest, CancellationToken cancellationToken)
     {
         if (settings.TrustedSignersPath is not { } path) return null;
@@ -53,7 +52,16 @@ public sealed class ManifestSignatureCheck(BackupSettings settings)
         lock (_lock)
         {
             if (_loaded is { } loaded && loaded.Version == version) return loaded.Signers;
-            var signers = TrustedSigners.Load(path);
+            TrustedSigners signers;
+            try
+            {
+                signers = TrustedSigners.Load(path);
+            }
+            catch (SigningKeyException e)
+            {
+                // Nothing can be trusted without the list: refuse the backup, saying why.
+                throw new ManifestSignatureException(e.Message, e) { Stage = "signature" };
+            }
             _loaded = (version, signers);
             return signers;
         }
