@@ -20,8 +20,12 @@ internal enum ProbeAnswer
 /// </summary>
 internal sealed class ConditionalWriteProbe(S3Bucket bucket)
 {
-    /// <summary>Outside the <c>leopass-</c> prefix: no reader, retention or listing of backups sees it.</summary>
-    public const string ProbeKey = ".leopass-probe/conditional-write";
+    /// <summary>
+    /// Inside the <c>leopass-</c> prefix, so credentials limited to <c>leopass-*</c> may write it; it is
+    /// neither an artefact nor a manifest name, and the store never lists it, so no reader, retention
+    /// or catalogue refresh sees it.
+    /// </summary>
+    public const string ProbeKey = "leopass-conditional-write-probe";
 
     private static readonly byte[] Body = Encoding.UTF8.GetBytes(
         "LeoPass.Recovery writes this object to learn whether the store refuses to overwrite (If-None-Match: *). Deleting it is harmless.\n");

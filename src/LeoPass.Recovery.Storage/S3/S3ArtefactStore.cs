@@ -63,7 +63,7 @@ public sealed class S3ArtefactStore : IArtefactStore, IDisposable
             var page = await _bucket.ListObjectsAsync(prefix, marker, cancellationToken);
             // The SDK reports an empty page (and an empty bucket) as null, not as an empty list.
             var objects = page.S3Objects ?? [];
-            foreach (var entry in objects.Where(o => !o.Key.StartsWith(ConditionalWriteProbe.ProbeKey, StringComparison.Ordinal)))
+            foreach (var entry in objects.Where(o => o.Key != ConditionalWriteProbe.ProbeKey))
             {
                 yield return new StoredObjectInfo(entry.Key, entry.Size ?? 0, S3Times.ToOffset(entry.LastModified), ETagCheck.Normalize(entry.ETag));
             }
