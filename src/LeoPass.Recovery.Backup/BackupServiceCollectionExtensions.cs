@@ -1,10 +1,12 @@
 using LeoPass.Recovery.Backup.Alerts;
+using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Encryption;
 using LeoPass.Recovery.Backup.Pipeline;
 using LeoPass.Recovery.Backup.Reading;
 using LeoPass.Recovery.Backup.Restore;
 using LeoPass.Recovery.Backup.Retention;
+using LeoPass.Recovery.Backup.Signing;
 using LeoPass.Recovery.Backup.Verification;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Storage;
@@ -24,7 +26,7 @@ public static class BackupServiceCollectionExtensions
     public static IServiceCollection AddBackup(this IServiceCollection services)
     {
         // TryAdd: a test may put a store of its own (small parts, a fault-injecting proxy) in first.
-        services.TryAddSingleton<IArtefactStore>(sp => ArtefactStoreFactory.Create(sp.GetRequiredService<RecoverySettings>().Storage));
+        services.TryAddSingleton<IArtefactStore>(sp => ArtefactStoreFactory.Create(sp.GetRequiredService<RecoverySettings>().Storage, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new BackupCatalogue(sp.GetRequiredService<RecoverySettings>().RequireRecoveryDatabase(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => sp.GetRequiredService<RecoverySettings>().Backup);
         services.AddSingleton<BackupPipeline>();
@@ -37,6 +39,8 @@ public static class BackupServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<SecretRedactor>() ?? SecretRedactor.Shared));
         services.AddSingleton<DecryptionKeys>();
+        services.AddSingleton<ManifestSignatureCheck>();
+        services.AddSingleton<ManifestReader>();
         services.AddSingleton<ArtefactReader>();
         services.AddSingleton<BackupVerifier>();
         services.AddSingleton<BackupPruner>();

@@ -7,7 +7,8 @@ namespace LeoPass.Recovery.Storage;
 /// <summary>Picks the store the configuration asks for: S3 when OCI_BUCKET is set, else the directory BACKUP_DIR.</summary>
 public static class ArtefactStoreFactory
 {
-    public static IArtefactStore Create(StorageSettings settings)
+    /// <param name="clock">"Now" for Object Lock retain-until dates (BACKUP_OBJECT_LOCK).</param>
+    public static IArtefactStore Create(StorageSettings settings, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (settings.Bucket is null) return new FileSystemArtefactStore(settings.BackupDirectory);
@@ -18,6 +19,8 @@ public static class ArtefactStoreFactory
             SecretKey = settings.SecretKey ?? throw new ArgumentException("OCI_S3_SECRET_KEY is required when OCI_BUCKET is set", nameof(settings)),
             Endpoint = settings.Endpoint ?? throw new ArgumentException("OCI_S3_ENDPOINT is required when OCI_BUCKET is set", nameof(settings)),
             Region = settings.Region,
+            ObjectLock = settings.ObjectLock,
+            Clock = clock ?? TimeProvider.System,
         });
     }
 }

@@ -14,7 +14,12 @@ namespace LeoPass.Recovery.Storage;
 /// <item>Errors are <see cref="ArtefactStoreException"/>s whose message says what failed and what
 /// to do, and never contains a credential. <see cref="ArtefactStoreException.IsPermanent"/> tells a
 /// retry policy not to bother (access denied, no such bucket, missing key).</item>
-/// <item>Delete is idempotent: deleting a missing key succeeds.</item>
+/// <item>A write never replaces an object: when the key is taken, <see cref="PutAsync"/> throws
+/// <see cref="ArtefactAlreadyExistsException"/> and the object under the key is left exactly as it was.
+/// Two writers racing for one key: at most one succeeds (see <see cref="ReplaceProtection"/> for how
+/// strongly each store can promise this).</item>
+/// <item>Delete is idempotent: deleting a missing key succeeds. A delete the store refuses because
+/// the object is still under a retention lock throws <see cref="ArtefactRetainedException"/>.</item>
 /// </list>
 /// </summary>
 public interface IArtefactStore
@@ -23,8 +28,9 @@ public interface IArtefactStore
     string Description { get; }
 
     /// <summary>
-    /// Stores <paramref name="content"/> under <paramref name="key"/>, replacing any object there.
-    /// Returns the stored size and SHA-256 (of the bytes as stored) and how the upload was verified.
+    /// Stores <paramref name="content"/> under <paramref name="key"/>, which must be free: an existing
+    /// object is never replaced (<see cref="ArtefactAlreadyExistsException"/>). Returns the stored size
+    /// and SHA-256 (of the bytes as stored), how the upload was verified and how replacing was prevented.
     /// </summary>
     Task<StoredObject> PutAsync(string key, Stream content, PutOptions? options = null, CancellationToken cancellationToken = default);
 
@@ -81,9 +87,33 @@ public enum UploadVerification
     LocalFileSha256,
 }
 
-public sealed record StoredObject(string Key, long Size, string Sha256, string? ETag, UploadVerification Verification, int PartCount);
+/// <summary>How a store made sure a write did not replace an existing object.</summary>
+public enum ReplaceProtection
+{
+    /// <summary>Local file renamed into place with renameat2(RENAME_NOREPLACE), or link + unlink: atomic, the kernel refuses a taken name.</summary>
+    ExclusiveRename,
+    /// <summary>S3 conditional write (If-None-Match: *) on PutObject and CompleteMultipartUpload: atomic, the server refuses a taken key.</summary>
+    ConditionalWrite,
+    /// <summary>
+    /// The server ignores conditional writes (s3rver does): the key was checked to be free just before
+    /// the write. Not atomic — two writers racing for one key could still replace each other — which is
+    /// why artefact keys are unique per backup and a backup on such a store says so in its manifest and log.
+    /// </summary>
+    CheckedBeforeWrite,
+}
 
-public sealed record StoredObjectInfo(string Key, long Size, DateTimeOffset LastModified, string? ETag);
+/// <param name="RetainedUntil">The retention lock the store confirmed on the object (S3 Object Lock), or null.</param>
+public sealed record StoredObject(string Key, long Size, string Sha256, string? ETag, UploadVerification Verification, int PartCount)
+{
+    public ReplaceProtection ReplaceProtection { get; init; }
+    public DateTimeOffset? RetainedUntil { get; init; }
+}
+
+/// <param name="RetainedUntil">Until when the store keeps the object under a retention lock (S3 Object Lock), when it says so.</param>
+public sealed record StoredObjectInfo(string Key, long Size, DateTimeOffset LastModified, string? ETag)
+{
+    public DateTimeOffset? RetainedUntil { get; init; }
+}
 
 public class ArtefactStoreException : Exception
 {
@@ -95,6 +125,34 @@ public class ArtefactStoreException : Exception
 
     /// <summary>Retrying cannot help (access denied, missing bucket, missing key, checksum mismatch).</summary>
     public bool IsPermanent { get; }
+}
+
+/// <summary>A write was refused because the key already holds an object; that object was left intact.</summary>
+public sealed class ArtefactAlreadyExistsException : ArtefactStoreException
+{
+    public ArtefactAlreadyExistsException(string key, string storeDescription, string? detail = null)
+        : base($"refusing to replace '{key}' in {storeDescription}: an object already exists under that key{(detail is null ? "" : $" ({detail})")}. " +
+               "Artefacts are never overwritten; the existing object was left intact. Another backup may be writing the same key: check `backup list --refresh`.",
+            isPermanent: true) => Key = key;
+
+    public ArtefactAlreadyExistsException() : base("artefact already exists", true) => Key = "";
+    public ArtefactAlreadyExistsException(string message) : base(message, true) => Key = "";
+    public ArtefactAlreadyExistsException(string message, Exception inner) : base(message, true, inner) => Key = "";
+
+    public string Key { get; }
+}
+
+/// <summary>A delete was refused because the object is still under a retention lock (S3 Object Lock, a bucket retention rule).</summary>
+public sealed class ArtefactRetainedException : ArtefactStoreException
+{
+    public ArtefactRetainedException(string key, string storeDescription, string detail, Exception? inner = null)
+        : base($"{storeDescription} refused to delete '{key}', which is still under a retention lock: {detail}", isPermanent: true, inner) => Key = key;
+
+    public ArtefactRetainedException() : base("artefact retained", true) => Key = "";
+    public ArtefactRetainedException(string message) : base(message, true) => Key = "";
+    public ArtefactRetainedException(string message, Exception inner) : base(message, true, inner) => Key = "";
+
+    public string Key { get; }
 }
 
 public sealed class ArtefactNotFoundException : ArtefactStoreException

@@ -106,4 +106,29 @@ public class RecoverySettingsTests
         var e = Assert.Throws<ConfigurationException>(() => Load().RequireRecoveryDatabase());
         Assert.StartsWith("RECOVERY_DATABASE_URL is not set", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Object_lock_is_refused_on_the_filesystem_store_naming_what_to_do()
+    {
+        var e = Assert.Throws<ConfigurationException>(() => Load(("BACKUP_OBJECT_LOCK", "compliance")));
+        Assert.Contains("BACKUP_OBJECT_LOCK='compliance' needs object storage", e.Message, StringComparison.Ordinal);
+        Assert.Contains("OCI_BUCKET", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Object_lock_on_a_bucket_holds_for_the_retention_days()
+    {
+        var s = Load(("BACKUP_OBJECT_LOCK", "Governance"), ("BACKUP_RETENTION_DAYS", "14"), ("OCI_BUCKET", "b"), ("OCI_S3_ACCESS_KEY", "a"),
+            ("OCI_S3_SECRET_KEY", "s"), ("OCI_S3_ENDPOINT", "https://s3.example.invalid"));
+        Assert.Equal(new RetentionLock(RetentionLockMode.Governance, 14), s.Storage.ObjectLock);
+        Assert.Null(Load(("BACKUP_OBJECT_LOCK", "none")).Storage.ObjectLock);
+        Assert.Contains("BACKUP_OBJECT_LOCK='forever'", Assert.Throws<ConfigurationException>(() => Load(("BACKUP_OBJECT_LOCK", "forever"))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_signing_passphrase_is_a_secret()
+    {
+        var s = Load(("BACKUP_SIGNING_PASSPHRASE", "sign-me-4471"));
+        Assert.Contains("sign-me-4471", s.Secrets());
+    }
 }

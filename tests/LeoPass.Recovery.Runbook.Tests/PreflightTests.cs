@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Backup.Encryption;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Runbook.Tests.Support;
 using LeoPass.Recovery.TestSupport;
@@ -52,5 +53,25 @@ public sealed class PreflightTests
         Assert.Empty(bed.Http.Requests);
         Assert.False(await PostgresServer.DatabaseExistsAsync(bed.TargetName));
         Assert.Equal(500L, await bed.Source.ScalarAsync<long>("SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM attendees) + (SELECT count(*) FROM scans)"));
+    }
+
+    [Fact]
+    public async Task A_drill_whose_restore_point_is_unsigned_is_refused_before_any_step_when_signers_are_trusted()
+    {
+        await using var bed = await RunbookTestBed.CreateAsync(rows: 200);
+        // A backup made with the public key alone: what someone who can write to the bucket could plant.
+        var planted = await bed.BackupAsync();
+        var signer = OpenPgpKeyPairGenerator.GenerateSigningKey(Path.Combine(Directory.CreateTempSubdirectory("leopass-drill-signer-").FullName, "keys"));
+        var trusting = new Dictionary<string, string?>(bed.Variables) { ["BACKUP_TRUSTED_SIGNERS"] = signer.PublicKeyPath };
+
+        var result = await CliRunner.RunAsync(trusting, TimeSpan.FromMinutes(3), "drill", "start", "--backup", planted);
+
+        Assert.Equal(1, result.ExitCode);
+        var error = Assert.Single(result.StandardError.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains("refused before any step ran", error, StringComparison.Ordinal);
+        Assert.Contains($"backup {planted} is not signed", error, StringComparison.Ordinal);
+        Assert.Contains(signer.Fingerprint, error, StringComparison.Ordinal);
+        Assert.Empty(bed.Http.Requests);
+        Assert.False(await PostgresServer.DatabaseExistsAsync(bed.TargetName));
     }
 }

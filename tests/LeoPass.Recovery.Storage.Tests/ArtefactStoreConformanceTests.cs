@@ -17,6 +17,7 @@ public abstract class ArtefactStoreConformanceTests : IAsyncLifetime
     protected abstract Task<IArtefactStore> CreateStoreAsync();
 
     protected abstract UploadVerification ExpectedSinglePartVerification { get; }
+    protected abstract ReplaceProtection ExpectedReplaceProtection { get; }
     protected abstract UploadVerification ExpectedMultipartVerification { get; }
     protected abstract int ExpectedPartCount(long size);
 
@@ -69,13 +70,63 @@ public abstract class ArtefactStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Put_replaces_an_existing_object()
+    public async Task Put_to_an_existing_key_is_refused_and_leaves_the_existing_object_intact()
     {
-        await Store.PutAsync("same-key", new GeneratedContentStream(1000, seed: 1));
-        await Store.PutAsync("same-key", new GeneratedContentStream(2000, seed: 2));
+        var first = await Store.PutAsync("same-key", new GeneratedContentStream(1000, seed: 1));
 
-        Assert.Equal(GeneratedContentStream.Sha256Of(2000, seed: 2), await StoreAssert.Sha256OfObjectAsync(Store, "same-key"));
+        var error = await Assert.ThrowsAsync<ArtefactAlreadyExistsException>(() => Store.PutAsync("same-key", new GeneratedContentStream(2000, seed: 2)));
+
+        Assert.True(error.IsPermanent);
+        Assert.Equal("same-key", error.Key);
+        Assert.Contains("refusing to replace 'same-key'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ExpectedReplaceProtection, first.ReplaceProtection);
+        Assert.Equal(GeneratedContentStream.Sha256Of(1000, seed: 1), await StoreAssert.Sha256OfObjectAsync(Store, "same-key"));
+        Assert.Equal(1000, Assert.Single(await StoreAssert.ListAllAsync(Store)).Size);
+    }
+
+    [Fact]
+    public async Task Multipart_put_to_an_existing_key_is_refused_before_any_part_is_sent_and_leaves_the_existing_object_intact()
+    {
+        await Store.PutAsync("taken", new GeneratedContentStream(1000, seed: 1));
+        var log = new StoreAssert.UploadLog();
+
+        await Assert.ThrowsAsync<ArtefactAlreadyExistsException>(() => Store.PutAsync("taken", new GeneratedContentStream(SeveralParts, seed: 2), log.Options));
+
+        Assert.Equal(0, log.LastProgress);
+        Assert.Equal(log.Started, log.Finished);
+        Assert.Equal(GeneratedContentStream.Sha256Of(1000, seed: 1), await StoreAssert.Sha256OfObjectAsync(Store, "taken"));
         Assert.Single(await StoreAssert.ListAllAsync(Store));
+        await AssertNoUploadLeftoversAsync();
+    }
+
+    /// <summary>
+    /// Two writers racing for one key: one wins, the other is refused, and what is stored is the
+    /// winner's, whole. Only for stores whose refusal is atomic (<see cref="ReplaceProtection.CheckedBeforeWrite"/>
+    /// is not); each such store's test class runs it.
+    /// </summary>
+    protected async Task AssertConcurrentPutsToOneKeyKeepExactlyOneAsync()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var key = $"raced-{round}";
+            var sizes = new long[] { SeveralParts, SeveralParts - 1000 };
+            using var start = new SemaphoreSlim(0, 2);
+            var puts = sizes.Select((size, i) => Task.Run(async () =>
+            {
+                await start.WaitAsync();
+                return await Store.PutAsync(key, new GeneratedContentStream(size, seed: i + 10));
+            })).ToList();
+            start.Release(2);
+            var outcomes = await Task.WhenAll(puts.Select(async p =>
+            {
+                try { return (Stored: await p, Error: (Exception?)null); }
+                catch (ArtefactAlreadyExistsException e) { return (Stored: (StoredObject?)null, Error: e); }
+            }));
+
+            var winner = Assert.Single(outcomes, o => o.Stored is not null).Stored!;
+            Assert.Single(outcomes, o => o.Error is ArtefactAlreadyExistsException);
+            Assert.Equal(winner.Sha256, await StoreAssert.Sha256OfObjectAsync(Store, key));
+        }
     }
 
     [Fact]

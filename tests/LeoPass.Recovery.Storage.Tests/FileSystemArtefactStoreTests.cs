@@ -10,6 +10,14 @@ public sealed class FileSystemArtefactStoreTests : ArtefactStoreConformanceTests
     protected override UploadVerification ExpectedSinglePartVerification => UploadVerification.LocalFileSha256;
     protected override UploadVerification ExpectedMultipartVerification => UploadVerification.LocalFileSha256;
     protected override int ExpectedPartCount(long size) => 1;
+    protected override ReplaceProtection ExpectedReplaceProtection => ReplaceProtection.ExclusiveRename;
+
+    [Fact]
+    public async Task Concurrent_puts_to_one_key_keep_exactly_one_whole_object_and_no_partial_file()
+    {
+        await AssertConcurrentPutsToOneKeyKeepExactlyOneAsync();
+        await AssertNoUploadLeftoversAsync();
+    }
 
     protected override Task AssertNoUploadLeftoversAsync()
     {

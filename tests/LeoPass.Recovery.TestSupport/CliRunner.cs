@@ -22,9 +22,17 @@ public static class CliRunner
         "OCI_S3_ENDPOINT", "OCI_REGION", "BACKUP_DIR", "BACKUP_RETENTION_DAYS", "BACKUP_COMPRESSION", "BACKUP_ZSTD_LEVEL",
         "BACKUP_ENCRYPTION_PUBLIC_KEY", "BACKUP_DECRYPTION_PRIVATE_KEY", "BACKUP_DECRYPTION_PASSPHRASE",
         "UPTIME_KUMA_PUSH_URL", "SENTRY_DSN", "OPS_WEBHOOK_URL", "BACKUP_CRON", "BACKUP_TZ", "DRILL_CRON",
+        "BACKUP_SIGNING_KEY", "BACKUP_SIGNING_PASSPHRASE", "BACKUP_TRUSTED_SIGNERS", "BACKUP_OBJECT_LOCK",
     ];
 
     public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?> environment, TimeSpan? timeout = null, params string[] args)
+    {
+        await using var running = Start(environment, args);
+        return await running.WaitAsync(timeout ?? TimeSpan.FromMinutes(5));
+    }
+
+    /// <summary>Starts ./leopass-recovery without waiting for it, so a test can act on the running process (e.g. kill -9 it mid-upload).</summary>
+    public static CliProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var start = new ProcessStartInfo(System.IO.Path.Combine(RepositoryRoot.Path, "leopass-recovery"))
         {
@@ -39,25 +47,54 @@ public static class CliRunner
         {
             if (value is null) start.Environment.Remove(key); else start.Environment[key] = value;
         }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start leopass-recovery");
+        return new CliProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start leopass-recovery"), args);
+    }
+}
+
+/// <summary>A running ./leopass-recovery (the script execs dotnet, so this is the CLI process itself).</summary>
+public sealed class CliProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string[] _args;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+
+    internal CliProcess(Process process, string[] args)
+    {
+        _process = process;
+        _args = args;
         process.StandardInput.Close();
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_stdout) _stdout.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.AppendLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(5));
+    }
+
+    public int Id => _process.Id;
+
+    /// <summary>SIGKILL: the process gets no chance to clean up, as when a node dies.</summary>
+    public void KillHard() => _process.Kill(entireProcessTree: false);
+
+    public async Task<CliResult> WaitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
         try
         {
-            await process.WaitForExitAsync(cts.Token);
+            await _process.WaitForExitAsync(cts.Token);
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"leopass-recovery {string.Join(' ', args)} did not finish in time.\n{stdout}\n{stderr}");
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"leopass-recovery {string.Join(' ', _args)} did not finish in time.\n{_stdout}\n{_stderr}");
         }
-        process.WaitForExit();
-        return new CliResult(process.ExitCode, stdout.ToString(), stderr.ToString());
+        _process.WaitForExit();
+        lock (_stdout) lock (_stderr) return new CliResult(_process.ExitCode, _stdout.ToString(), _stderr.ToString());
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+        return ValueTask.CompletedTask;
     }
 }

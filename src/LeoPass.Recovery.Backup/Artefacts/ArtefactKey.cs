@@ -1,40 +1,73 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using LeoPass.Recovery.Core.Configuration;
 
 namespace LeoPass.Recovery.Backup.Artefacts;
 
 /// <summary>
-/// Names artefacts: the runbook's <c>leopass-YYYY-MM-DD</c> plus the UTC time, so two
-/// backups on one day never overwrite each other, plus a suffix per encoding layer, e.g.
-/// <c>leopass-2026-11-27T020000Z.dump.zst.pgp</c>. The manifest sits beside it as
-/// <c>&lt;key&gt;.manifest.json</c>.
+/// Names artefacts: the runbook's <c>leopass-YYYY-MM-DD</c>, the UTC time, a random backup id,
+/// then a suffix per encoding layer, e.g. <c>leopass-2026-11-27T020000Z-3f9a1c07.dump.zst.pgp</c>.
+/// The time comes first so listings sort by it; the id makes the key unique per backup, so two
+/// backups started in the same second (a manual run during the nightly one, two nodes) never
+/// share a key. The manifest sits beside it as <c>&lt;key&gt;.manifest.json</c>, its optional
+/// signature as <c>&lt;key&gt;.manifest.json.sig</c>.
 /// </summary>
+/// <remarks>Keys written before the id existed (<c>leopass-2026-11-27T020000Z.dump.zst.pgp</c>) are read everywhere.</remarks>
 public static partial class ArtefactKey
 {
     public const string Prefix = "leopass-";
     public const string ManifestSuffix = ".manifest.json";
+    public const string SignatureSuffix = ".sig";
+
+    /// <summary>Hex digits of the backup id: 32 random bits, so two backups of one second collide once in four billion (and then the store refuses the second write).</summary>
+    public const int BackupIdLength = 8;
 
     public static string For(DateTimeOffset snapshotStart, CompressionKind compression) =>
-        Prefix + snapshotStart.UtcDateTime.ToString("yyyy-MM-dd'T'HHmmss'Z'", CultureInfo.InvariantCulture)
-        + ".dump" + compression.Suffix() + ".pgp";
+        For(snapshotStart, compression, NewBackupId());
+
+    public static string For(DateTimeOffset snapshotStart, CompressionKind compression, string backupId)
+    {
+        if (!BackupIdPattern().IsMatch(backupId)) throw new ArgumentException($"a backup id is {BackupIdLength} lowercase hex digits, not '{backupId}'", nameof(backupId));
+        return Prefix + snapshotStart.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture) + "-" + backupId
+            + ".dump" + compression.Suffix() + ".pgp";
+    }
+
+    public static string NewBackupId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(BackupIdLength / 2));
 
     public static string ManifestOf(string artefactKey) => artefactKey + ManifestSuffix;
 
+    /// <summary>The detached OpenPGP signature of the manifest (written only when BACKUP_SIGNING_KEY is set).</summary>
+    public static string SignatureOf(string artefactKey) => artefactKey + ManifestSuffix + SignatureSuffix;
+
     public static bool IsManifest(string key) => key.StartsWith(Prefix, StringComparison.Ordinal) && key.EndsWith(ManifestSuffix, StringComparison.Ordinal);
+
+    public static bool IsSignature(string key) => key.StartsWith(Prefix, StringComparison.Ordinal) && key.EndsWith(ManifestSuffix + SignatureSuffix, StringComparison.Ordinal);
+
+    /// <summary>A dump object of ours (not its manifest or signature), with or without a backup id.</summary>
+    public static bool IsArtefact(string key) => ArtefactName().IsMatch(key);
 
     public static string ArtefactOfManifest(string manifestKey) => manifestKey[..^ManifestSuffix.Length];
 
-    /// <summary>The UTC time encoded in a key, or null for a key we did not name.</summary>
+    /// <summary>The UTC time encoded in a key (artefact, manifest or signature), or null for a key we did not name.</summary>
     public static DateTimeOffset? TimeOf(string key)
     {
         var match = KeyTime().Match(key);
-        return match.Success && DateTime.TryParseExact(match.Groups[1].Value, "yyyy-MM-dd'T'HHmmss'Z'", CultureInfo.InvariantCulture,
+        return match.Success && DateTime.TryParseExact(match.Groups[1].Value, TimeFormat, CultureInfo.InvariantCulture,
             DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time)
             ? new DateTimeOffset(time, TimeSpan.Zero)
             : null;
     }
 
-    [GeneratedRegex(@"^leopass-(\d{4}-\d{2}-\d{2}T\d{6}Z)\.dump")]
+    private const string TimeFormat = "yyyy-MM-dd'T'HHmmss'Z'";
+
+    // The id is optional so that keys from before it existed still parse.
+    [GeneratedRegex(@"^leopass-(\d{4}-\d{2}-\d{2}T\d{6}Z)(?:-[0-9a-f]{8})?\.dump")]
     private static partial Regex KeyTime();
+
+    [GeneratedRegex(@"^leopass-\d{4}-\d{2}-\d{2}T\d{6}Z(?:-[0-9a-f]{8})?\.dump(?:\.zst|\.gz)?\.pgp$")]
+    private static partial Regex ArtefactName();
+
+    [GeneratedRegex("^[0-9a-f]{8}$")]
+    private static partial Regex BackupIdPattern();
 }

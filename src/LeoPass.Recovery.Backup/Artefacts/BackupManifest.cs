@@ -29,6 +29,8 @@ public sealed record BackupManifest
     /// <summary>The newest applied Prisma migration, when the database has <c>_prisma_migrations</c>.</summary>
     public ManifestMigration? LatestMigration { get; init; }
     public required ManifestProducer Producer { get; init; }
+    /// <summary>Who signed this manifest (its detached signature is <c>&lt;key&gt;.manifest.json.sig</c>); absent when BACKUP_SIGNING_KEY was not set.</summary>
+    public ManifestSigning? Signing { get; init; }
 
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
@@ -69,7 +71,14 @@ public sealed record ManifestSnapshot(DateTimeOffset StartedAt, DateTimeOffset E
 /// <summary>Bytes at each stage: pg_dump's output, after compression, as stored (encrypted).</summary>
 public sealed record ManifestSizes(long DumpBytes, long CompressedBytes, long StoredBytes);
 
-public sealed record ManifestUpload(string? ETag, string Verification, int Parts, string Store);
+public sealed record ManifestUpload(string? ETag, string Verification, int Parts, string Store)
+{
+    /// <summary>How the store kept the write from replacing an object (ExclusiveRename, ConditionalWrite, CheckedBeforeWrite); absent in manifests older than the rule.</summary>
+    public string? ReplaceProtection { get; init; }
+
+    /// <summary>The Object Lock retain-until date the store confirmed on the artefact; absent without a confirmed lock.</summary>
+    public DateTimeOffset? RetainedUntil { get; init; }
+}
 
 public sealed record ManifestEncryption(string Type, string RecipientFingerprint, string Cipher, bool IntegrityProtected);
 
@@ -78,3 +87,7 @@ public sealed record ManifestTable(string Schema, string Name, long Rows);
 public sealed record ManifestMigration(string Name, DateTimeOffset? FinishedAt);
 
 public sealed record ManifestProducer(string Tool, string Version, string Host);
+
+/// <param name="Type">Always <c>openpgp-detached</c>: an ASCII-armoured detached signature over the manifest's bytes.</param>
+/// <param name="SignerFingerprint">Primary-key fingerprint of BACKUP_SIGNING_KEY, as gpg prints it.</param>
+public sealed record ManifestSigning(string Type, string SignerFingerprint);

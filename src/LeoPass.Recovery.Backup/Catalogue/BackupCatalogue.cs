@@ -1,5 +1,8 @@
+using System.Security.Cryptography;
+using System.Text;
 using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Storage;
+using Medallion.Threading.Postgres;
 using Microsoft.EntityFrameworkCore;
 
 namespace LeoPass.Recovery.Backup.Catalogue;
@@ -95,6 +98,30 @@ public sealed class BackupCatalogue(string connectionString, TimeProvider clock)
         await db.PendingUploads.Where(u => u.UploadId == uploadId).ExecuteDeleteAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Marks an upload as alive for as long as the returned handle is held: a PostgreSQL advisory
+    /// lock on a connection of its own, which dies with the process that holds it. Without it a
+    /// backup starting next to a running one took that one's upload for a leftover and aborted it.
+    /// </summary>
+    public async Task<IAsyncDisposable> HoldUploadAsync(string uploadId, CancellationToken cancellationToken = default) =>
+        await UploadLock(uploadId).AcquireAsync(cancellationToken: cancellationToken);
+
+    /// <summary>
+    /// Claims an upload recorded as pending whose owner is gone (its process died or gave up), so it
+    /// can be aborted; null while a live process still holds it (<see cref="HoldUploadAsync"/>).
+    /// </summary>
+    public async Task<IAsyncDisposable?> TryClaimAbandonedUploadAsync(string uploadId, CancellationToken cancellationToken = default) =>
+        await UploadLock(uploadId).TryAcquireAsync(TimeSpan.Zero, cancellationToken);
+
+    /// <summary>First key of the two-part advisory key: "LPUP", apart from the engine's run locks ("LPRN").</summary>
+    private const int UploadLockNamespace = 0x4C505550;
+
+    // Upload ids are strings; the lock key is their stable hash (string.GetHashCode differs per process).
+    // Two ids sharing a hash only make an abort wait for the next run.
+    private PostgresDistributedLock UploadLock(string uploadId) =>
+        new(new PostgresAdvisoryLockKey(UploadLockNamespace, BitConverter.ToInt32(SHA256.HashData(Encoding.UTF8.GetBytes(uploadId)), 0)), connectionString,
+            o => o.KeepaliveCadence(TimeSpan.FromSeconds(30)));
+
     public async Task<IReadOnlyList<PendingUpload>> PendingUploadsAsync(CancellationToken cancellationToken = default)
     {
         await using var db = Open();
@@ -103,33 +130,52 @@ public sealed class BackupCatalogue(string connectionString, TimeProvider clock)
 
     /// <summary>
     /// Rebuilds the catalogue from the manifests in the store: adds what the store has and the
-    /// catalogue lacks, and marks as pruned what the catalogue has and the store lost.
-    /// Returns how many entries were added and removed.
+    /// catalogue lacks, and marks as pruned what the catalogue has and the store lost. Manifests
+    /// are read through <paramref name="manifests"/>, so one that is damaged, describes another
+    /// key, or (with BACKUP_TRUSTED_SIGNERS) is not signed by a trusted key is not catalogued:
+    /// it is reported in <see cref="CatalogueRefresh.Refused"/>, and a planted manifest cannot
+    /// become the "latest" backup.
     /// </summary>
-    public async Task<(int Added, int Removed)> RefreshFromStoreAsync(IArtefactStore store, CancellationToken cancellationToken = default)
+    public async Task<CatalogueRefresh> RefreshFromStoreAsync(IArtefactStore store, ManifestReader manifests, CancellationToken cancellationToken = default)
     {
-        var manifests = new Dictionary<string, BackupManifest>(StringComparer.Ordinal);
+        var found = new Dictionary<string, BackupManifest>(StringComparer.Ordinal);
+        var refused = new List<RefusedManifest>();
         await foreach (var item in store.ListAsync(ArtefactKey.Prefix, cancellationToken))
         {
             if (!ArtefactKey.IsManifest(item.Key)) continue;
-            await using var stream = await store.OpenReadAsync(item.Key, cancellationToken);
-            using var reader = new StreamReader(stream);
-            var manifest = BackupManifest.Parse(await reader.ReadToEndAsync(cancellationToken), item.Key);
-            manifests[manifest.Key] = manifest;
+            var key = ArtefactKey.ArtefactOfManifest(item.Key);
+            try
+            {
+                found[key] = await manifests.ReadAsync(key, cancellationToken);
+            }
+            catch (ArtefactNotFoundException)
+            {
+                // Pruned between the listing and the read.
+            }
+            catch (Exception e) when (e is InvalidDataException or BackupException)
+            {
+                refused.Add(new RefusedManifest(item.Key, e.Message));
+            }
         }
         var known = (await ListAsync(cancellationToken)).ToDictionary(b => b.Key, StringComparer.Ordinal);
         var added = 0;
-        foreach (var manifest in manifests.Values.Where(m => !known.ContainsKey(m.Key)))
+        foreach (var manifest in found.Values.Where(m => !known.ContainsKey(m.Key)))
         {
             await RecordAsync(manifest, cancellationToken);
             added++;
         }
         var removed = 0;
-        foreach (var key in known.Keys.Where(k => !manifests.ContainsKey(k)))
+        foreach (var key in known.Keys.Where(k => !found.ContainsKey(k)))
         {
             await MarkPrunedAsync(key, cancellationToken);
             removed++;
         }
-        return (added, removed);
+        return new CatalogueRefresh(added, removed, refused);
     }
 }
+
+/// <summary>What <see cref="BackupCatalogue.RefreshFromStoreAsync"/> changed, and the manifests it would not believe.</summary>
+public sealed record CatalogueRefresh(int Added, int Removed, IReadOnlyList<RefusedManifest> Refused);
+
+/// <summary>A manifest in the store that the catalogue does not list, and why.</summary>
+public sealed record RefusedManifest(string ManifestKey, string Reason);

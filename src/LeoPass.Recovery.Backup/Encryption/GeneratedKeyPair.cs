@@ -10,3 +10,12 @@ public sealed record GeneratedKeyPair(
     string PublicKeyPath,
     string PrivateKeyPath,
     bool PassphraseProtected);
+
+/// <summary>The files <see cref="OpenPgpKeyPairGenerator.GenerateSigningKey"/> wrote and the key they hold.</summary>
+/// <param name="Fingerprint">Fingerprint of the signing key as gpg prints it (what BACKUP_TRUSTED_SIGNERS lists and manifests name).</param>
+public sealed record GeneratedSigningKey(
+    string Fingerprint,
+    string UserId,
+    string PublicKeyPath,
+    string PrivateKeyPath,
+    bool PassphraseProtected);

@@ -4,6 +4,7 @@ namespace LeoPass.Recovery.Backup.Encryption;
 public sealed record KeyPairGenerationOptions
 {
     public const string DefaultUserId = "LeoPass Recovery <backups@leopass.local>";
+    public const string DefaultSigningUserId = "LeoPass Recovery signing <backups@leopass.local>";
 
     public string UserId { get; init; } = DefaultUserId;
 

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 
 namespace LeoPass.Recovery.Backup.Encryption;
@@ -76,16 +78,21 @@ public sealed class OpenPgpDecryptor
         if (isProtected && string.IsNullOrEmpty(passphrase))
             throw refuse($"the private key {keyId} is protected by a passphrase, but {passphraseSettingName} is not set", null);
 
+        var characters = isProtected ? passphrase!.ToCharArray() : null;
         try
         {
             // gpg hashes the passphrase's UTF-8 bytes; so must we, or non-ASCII passphrases would differ.
-            return secretKey.ExtractPrivateKeyUtf8(isProtected ? passphrase!.ToCharArray() : null);
+            return secretKey.ExtractPrivateKeyUtf8(characters);
         }
         catch (PgpException e)
         {
             // A wrong passphrase shows up as a checksum mismatch or unparseable key material. The inner
             // exception is kept for diagnosis; BouncyCastle never puts the passphrase in its messages.
             throw refuse($"the passphrase in {passphraseSettingName} does not unlock the private key {keyId}", e);
+        }
+        finally
+        {
+            if (characters is not null) CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(characters.AsSpan()));
         }
     }
 

@@ -17,6 +17,8 @@ public static class OpenPgpKeyPairGenerator
 {
     public const string PublicKeyFileName = "backup-public.asc";
     public const string PrivateKeyFileName = "backup-private.asc";
+    public const string SigningPublicKeyFileName = "backup-signing-public.asc";
+    public const string SigningPrivateKeyFileName = "backup-signing-private.asc";
 
     private const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -35,13 +37,35 @@ public static class OpenPgpKeyPairGenerator
     public static GeneratedKeyPair Generate(string directory, KeyPairGenerationOptions? options = null, TimeProvider? time = null)
     {
         options ??= new KeyPairGenerationOptions();
+        var written = Write(directory, PublicKeyFileName, PrivateKeyFileName, options, time, withEncryptionSubkey: true);
+        return new GeneratedKeyPair(written.Fingerprint, written.SubkeyId!, options.UserId, written.PublicPath, written.PrivatePath, written.IsProtected);
+    }
+
+    /// <summary>
+    /// Writes <c>&lt;directory&gt;/backup-signing-public.asc</c> and <c>backup-signing-private.asc</c>:
+    /// an RSA key that certifies and signs, and nothing else. Its secret part goes on the backup host
+    /// (BACKUP_SIGNING_KEY), its public part wherever backups are read (BACKUP_TRUSTED_SIGNERS).
+    /// It is a key of its own, not the encryption key pair's primary key: the backup host must never
+    /// hold the private key that decrypts backups.
+    /// </summary>
+    /// <exception cref="IOException">Either file already exists; nothing is overwritten.</exception>
+    public static GeneratedSigningKey GenerateSigningKey(string directory, KeyPairGenerationOptions? options = null, TimeProvider? time = null)
+    {
+        options ??= new KeyPairGenerationOptions { UserId = KeyPairGenerationOptions.DefaultSigningUserId };
+        var written = Write(directory, SigningPublicKeyFileName, SigningPrivateKeyFileName, options, time, withEncryptionSubkey: false);
+        return new GeneratedSigningKey(written.Fingerprint, options.UserId, written.PublicPath, written.PrivatePath, written.IsProtected);
+    }
+
+    private static (string Fingerprint, string? SubkeyId, string PublicPath, string PrivatePath, bool IsProtected) Write(
+        string directory, string publicName, string privateName, KeyPairGenerationOptions options, TimeProvider? time, bool withEncryptionSubkey)
+    {
         if (options.RsaBits is not (3072 or 4096))
             throw new ArgumentException($"RSA key size must be 3072 or 4096 bits, not {options.RsaBits}", nameof(options));
         if (string.IsNullOrWhiteSpace(options.UserId))
             throw new ArgumentException("the user id must not be empty", nameof(options));
 
-        var publicPath = Path.GetFullPath(Path.Combine(directory, PublicKeyFileName));
-        var privatePath = Path.GetFullPath(Path.Combine(directory, PrivateKeyFileName));
+        var publicPath = Path.GetFullPath(Path.Combine(directory, publicName));
+        var privatePath = Path.GetFullPath(Path.Combine(directory, privateName));
         foreach (var path in new[] { publicPath, privatePath })
         {
             if (File.Exists(path))
@@ -54,7 +78,7 @@ public static class OpenPgpKeyPairGenerator
 
         var random = new SecureRandom();
         var primary = GenerateRsa(options.RsaBits, random, now);
-        var subkey = GenerateRsa(options.RsaBits, random, now);
+        var subkey = withEncryptionSubkey ? GenerateRsa(options.RsaBits, random, now) : null;
 
         var generator = new PgpKeyRingGenerator(
             PgpSignature.PositiveCertification, primary, options.UserId,
@@ -62,7 +86,7 @@ public static class OpenPgpKeyPairGenerator
             // SecretKeyProtection re-protects it with a SHA-256 S2K when a passphrase is given.
             SymmetricKeyAlgorithmTag.Null, HashAlgorithmTag.Sha256, rawPassPhrase: null, useSha1: false,
             PrimaryKeySubpackets(primary.PublicKey, now), null, random);
-        generator.AddSubKey(subkey, EncryptionSubkeySubpackets(primary.PublicKey, now), null, HashAlgorithmTag.Sha256);
+        if (subkey is not null) generator.AddSubKey(subkey, EncryptionSubkeySubpackets(primary.PublicKey, now), null, HashAlgorithmTag.Sha256);
 
         var publicRing = generator.GeneratePublicKeyRing();
         var secretRing = generator.GenerateSecretKeyRing();
@@ -83,9 +107,7 @@ public static class OpenPgpKeyPairGenerator
             throw;
         }
 
-        return new GeneratedKeyPair(
-            KeyFormat.Fingerprint(primary.PublicKey), KeyFormat.KeyId(subkey.KeyId), options.UserId,
-            publicPath, privatePath, isProtected);
+        return (KeyFormat.Fingerprint(primary.PublicKey), subkey is null ? null : KeyFormat.KeyId(subkey.KeyId), publicPath, privatePath, isProtected);
     }
 
     private static PgpKeyPair GenerateRsa(int bits, SecureRandom random, DateTime created)

@@ -102,7 +102,8 @@ public sealed class OpenPgpRecipient
             throw new ArgumentException("the literal file name must be 1 to 255 UTF-8 bytes", nameof(literalFileName));
 
         // The session key packet is BouncyCastle's maths; the bulk encryption is ours, on the platform's AES.
-        var sessionKey = SessionKey.NewAes256();
+        // Disposed (zeroed) on return: by then the cipher holds its own, runtime-wiped copy.
+        using var sessionKey = SessionKey.NewAes256();
         output.Write(SessionKeyEncryption.Encrypt(_encryptionKey, sessionKey, new SecureRandom()).GetEncoded());
         var packet = new BcpgOutputStream(output, PacketTag.SymmetricEncryptedIntegrityProtected, new byte[EncryptedPacketBufferBytes]);
         packet.WriteByte(IntegrityProtectedPacketVersion);

@@ -44,7 +44,8 @@ internal sealed class OpenedMessage : IDisposable
         Func<IReadOnlyList<long>, DecryptionKeyException> recipientMismatch)
     {
         var (sessions, encryptedPacket) = ReadHeader(input);
-        var sessionKey = RecoverSessionKey(sessions, privateKeys, recipientMismatch);
+        // Zeroed on return: the cipher keeps its own, runtime-wiped copy until the message is disposed.
+        using var sessionKey = RecoverSessionKey(sessions, privateKeys, recipientMismatch);
         var plaintext = new IntegrityProtectedDecryptor(encryptedPacket.GetInputStream(), sessionKey);
         try
         {

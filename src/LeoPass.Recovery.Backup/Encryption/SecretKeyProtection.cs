@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
@@ -48,22 +49,36 @@ internal static class SecretKeyProtection
 
         // An unprotected v4 packet holds the key's MPIs followed by a 2-byte sum; the protected
         // form replaces the sum with a SHA-1 hash (RFC 4880 §5.5.3) before encrypting.
+        // Every buffer below holds the secret key material or the passphrase: zeroed once encrypted.
         var data = packet.GetSecretKeyData();
-        var material = data.AsSpan(0, data.Length - 2);
-        if (SumOf(material) != (data[^2] << 8 | data[^1]))
-            throw new InvalidOperationException("the unprotected secret key packet does not end in its 2-byte checksum");
-        var plain = new byte[material.Length + 20];
-        material.CopyTo(plain);
-        var sha1 = new Sha1Digest();
-        sha1.BlockUpdate(material);
-        sha1.DoFinal(plain.AsSpan(material.Length));
+        var passphraseBytes = Encoding.UTF8.GetBytes(passphrase);
+        var plain = new byte[data.Length - 2 + 20];
+        byte[] encrypted;
+        S2k s2k;
+        byte[] iv;
+        try
+        {
+            var material = data.AsSpan(0, data.Length - 2);
+            if (SumOf(material) != (data[^2] << 8 | data[^1]))
+                throw new InvalidOperationException("the unprotected secret key packet does not end in its 2-byte checksum");
+            material.CopyTo(plain);
+            var sha1 = new Sha1Digest();
+            sha1.BlockUpdate(material);
+            sha1.DoFinal(plain.AsSpan(material.Length));
 
-        var s2k = S2k.GenerateSaltedAndIterated(random, HashAlgorithmTag.Sha256, S2kCountByte);
-        var key = PgpUtilities.MakeKeyFromPassPhraseRaw(SymmetricKeyAlgorithmTag.Aes256, s2k, Encoding.UTF8.GetBytes(passphrase));
-        var iv = SecureRandom.GetNextBytes(random, 16);
-        var cipher = CipherUtilities.GetCipher("AES/CFB/NoPadding");
-        cipher.Init(forEncryption: true, new ParametersWithIV(key, iv));
-        var encrypted = cipher.DoFinal(plain);
+            s2k = S2k.GenerateSaltedAndIterated(random, HashAlgorithmTag.Sha256, S2kCountByte);
+            var key = PgpUtilities.MakeKeyFromPassPhraseRaw(SymmetricKeyAlgorithmTag.Aes256, s2k, passphraseBytes);
+            iv = SecureRandom.GetNextBytes(random, 16);
+            var cipher = CipherUtilities.GetCipher("AES/CFB/NoPadding");
+            cipher.Init(forEncryption: true, new ParametersWithIV(key, iv));
+            encrypted = cipher.DoFinal(plain);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(data);
+            CryptographicOperations.ZeroMemory(plain);
+            CryptographicOperations.ZeroMemory(passphraseBytes);
+        }
 
         return packet is SecretSubkeyPacket
             ? new SecretSubkeyPacket(packet.PublicKeyPacket, SymmetricKeyAlgorithmTag.Aes256, SecretKeyPacket.UsageSha1, s2k, iv, encrypted)

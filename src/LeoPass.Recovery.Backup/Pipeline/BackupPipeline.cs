@@ -9,6 +9,7 @@ using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Compression;
 using LeoPass.Recovery.Backup.Dump;
 using LeoPass.Recovery.Backup.Encryption;
+using LeoPass.Recovery.Backup.Signing;
 using LeoPass.Recovery.Backup.Streams;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Storage;
@@ -42,6 +43,7 @@ public sealed class BackupPipeline(
         // or a locked-out bucket fails in a second, not after an hour of pg_dump.
         observer.Stage("prepare", "checking the encryption key, pg_dump and the store");
         var recipient = OpenPgpRecipient.Load(settings.Backup.RequirePublicKey(), time: clock);
+        var signer = LoadSigner();
         var pgDumpVersion = await PostgresTools.VersionOfAsync("pg_dump", cancellationToken);
         await CheckStoreReachableAsync(cancellationToken);
         await AbortLeftoverUploadsAsync(cancellationToken);
@@ -66,14 +68,20 @@ public sealed class BackupPipeline(
             Snapshot = new ManifestSnapshot(startedAt, endedAt, snapshot.SnapshotId),
             Sizes = new ManifestSizes(dumpBytes, compressedBytes, stored.Size),
             Sha256 = stored.Sha256,
-            Upload = new ManifestUpload(stored.ETag, stored.Verification.ToString(), stored.PartCount, store.Description),
+            Upload = new ManifestUpload(stored.ETag, stored.Verification.ToString(), stored.PartCount, store.Description)
+            {
+                ReplaceProtection = stored.ReplaceProtection.ToString(),
+                RetainedUntil = stored.RetainedUntil,
+            },
             Compression = settings.Backup.Compression.Name(),
             Encryption = new ManifestEncryption("openpgp", recipient.Fingerprint, "AES-256", IntegrityProtected: true),
             Tables = tables,
             LatestMigration = latestMigration,
             Producer = new ManifestProducer("leopass-recovery", ProducerVersion, Environment.MachineName),
+            Signing = signer is null ? null : new ManifestSigning("openpgp-detached", signer.Fingerprint),
         };
-        await WriteManifestAsync(manifest, observer, cancellationToken);
+        WarnAboutWeakGuarantees(key, stored);
+        await WriteManifestAsync(manifest, signer, observer, cancellationToken);
 
         observer.Stage("catalogue", "recording the backup in the catalogue");
         try
@@ -90,6 +98,35 @@ public sealed class BackupPipeline(
 
     private static string ProducerVersion =>
         typeof(BackupPipeline).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0";
+
+    /// <summary>The manifest signer when BACKUP_SIGNING_KEY is set; loaded (and its passphrase checked) before the dump starts.</summary>
+    private ManifestSigner? LoadSigner()
+    {
+        if (settings.Backup.SigningKeyPath is not { } path) return null;
+        try
+        {
+            return ManifestSigner.Load(path, settings.Backup.SigningPassphrase);
+        }
+        catch (SigningKeyException e)
+        {
+            throw new BackupException(e.Message, e) { Stage = "prepare" };
+        }
+    }
+
+    /// <summary>A store that could not give the promises asked of it says so in every backup's log (and its manifest), never silently.</summary>
+    private void WarnAboutWeakGuarantees(string key, StoredObject stored)
+    {
+        if (stored.ReplaceProtection == ReplaceProtection.CheckedBeforeWrite)
+        {
+            logger.LogWarning("{Store} ignores conditional writes (If-None-Match: *): {Key} was checked to be free just before writing, which is not atomic. " +
+                "Backup keys are unique, so only a writer using the same key could replace it; use a store that honours conditional writes for the atomic guarantee", store.Description, key);
+        }
+        if (settings.Storage.ObjectLock is { } objectLock && stored.RetainedUntil is null)
+        {
+            logger.LogWarning("BACKUP_OBJECT_LOCK={Mode} asked {Store} to lock {Key}, but the store reports no lock on it: it may not support S3 Object Lock, " +
+                "so this backup is not immutable. Enable Object Lock on the bucket (or an Oracle retention rule) and check with `backup prune --dry-run`", objectLock.ModeName, store.Description, key);
+        }
+    }
 
     private async Task CheckStoreReachableAsync(CancellationToken cancellationToken)
     {
@@ -111,6 +148,13 @@ public sealed class BackupPipeline(
     {
         foreach (var upload in await catalogue.PendingUploadsAsync(cancellationToken))
         {
+            // An upload another backup is still sending (a manual run beside the nightly one) is not a leftover.
+            await using var claim = await catalogue.TryClaimAbandonedUploadAsync(upload.UploadId, cancellationToken);
+            if (claim is null)
+            {
+                logger.LogDebug("The upload of {Key} is still in progress in another run; leaving it alone", upload.Key);
+                continue;
+            }
             try
             {
                 await store.AbortUploadAsync(upload.Key, upload.UploadId, cancellationToken);
@@ -152,10 +196,11 @@ public sealed class BackupPipeline(
             try
             {
                 await using var content = pipe.Reader.AsStream();
+                await using var uploads = new LiveUploads(catalogue, key);
                 var options = new PutOptions
                 {
-                    UploadStarted = uploadId => catalogue.AddPendingUploadAsync(key, uploadId, CancellationToken.None),
-                    UploadFinished = uploadId => catalogue.RemovePendingUploadAsync(uploadId, CancellationToken.None),
+                    UploadStarted = uploads.StartedAsync,
+                    UploadFinished = uploads.FinishedAsync,
                     Progress = observer.Bytes,
                 };
                 return await store.PutAsync(key, content, options, failFast.Token);
@@ -230,20 +275,56 @@ public sealed class BackupPipeline(
         };
     }
 
-    private async Task WriteManifestAsync(BackupManifest manifest, IBackupObserver observer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the signature (when signing) and then the manifest, the commit marker. If either
+    /// fails, whatever of this backup reached the store is removed, manifest first, so nothing
+    /// half-done looks like a backup.
+    /// </summary>
+    private async Task WriteManifestAsync(BackupManifest manifest, ManifestSigner? signer, IBackupObserver observer, CancellationToken cancellationToken)
     {
-        observer.Stage("manifest", "writing the manifest (the backup's commit marker)");
+        var json = Encoding.UTF8.GetBytes(manifest.ToJson());
+        // Keys this backup may have written; a key the store refused as taken is someone else's and stays.
+        var written = new List<string> { manifest.Key };
         try
         {
-            await using var json = new MemoryStream(Encoding.UTF8.GetBytes(manifest.ToJson()));
-            await store.PutAsync(ArtefactKey.ManifestOf(manifest.Key), json, new PutOptions { ContentType = "application/json" }, cancellationToken);
+            if (signer is not null)
+            {
+                observer.Stage("sign", $"signing the manifest with {signer.Fingerprint}");
+                var signature = signer.Sign(json, clock.GetUtcNow());
+                await PutSmallAsync(ArtefactKey.SignatureOf(manifest.Key), signature, "application/pgp-signature", written, cancellationToken);
+            }
+            observer.Stage("manifest", "writing the manifest (the backup's commit marker)");
+            await PutSmallAsync(ArtefactKey.ManifestOf(manifest.Key), json, "application/json", written, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Without its manifest the object is not a backup; remove it rather than leave a lookalike.
-            try { await store.DeleteAsync(manifest.Key, CancellationToken.None); }
-            catch (ArtefactStoreException deleteError) { logger.LogWarning("Could not remove {Key} after the manifest failed: {Error}", manifest.Key, deleteError.Message); }
-            throw new BackupException($"writing the manifest of {manifest.Key} failed, so the backup does not count: {e.Message}", e) { Stage = "manifest" };
+            // Manifest first (a write whose answer was lost may have stored it after all), artefact last.
+            foreach (var key in Enumerable.Reverse(written))
+            {
+                try { await store.DeleteAsync(key, CancellationToken.None); }
+                catch (ArtefactStoreException deleteError) { logger.LogWarning("Could not remove {Key} after the manifest failed: {Error}", key, deleteError.Message); }
+            }
+            throw new BackupException($"writing the manifest of {manifest.Key} failed, so the backup does not count and its objects were removed: {e.Message}", e) { Stage = "manifest" };
+        }
+    }
+
+    private async Task PutSmallAsync(string key, byte[] content, string contentType, List<string> written, CancellationToken cancellationToken)
+    {
+        await using var stream = new MemoryStream(content, writable: false);
+        try
+        {
+            await store.PutAsync(key, stream, new PutOptions { ContentType = contentType }, cancellationToken);
+            written.Add(key);
+        }
+        catch (ArtefactAlreadyExistsException)
+        {
+            throw;
+        }
+        catch
+        {
+            written.Add(key);
+            throw;
         }
     }
 }

@@ -27,7 +27,7 @@ public sealed record ArtefactReadResult(BackupManifest Manifest, string Sha256, 
 /// decompress → a destination stream (a file for a restore, nowhere for a verification).
 /// The SHA-256 is checked against the manifest before the caller may use the output.
 /// </summary>
-public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalogue, DecryptionKeys keys)
+public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalogue, DecryptionKeys keys, ManifestReader manifests)
 {
     /// <summary>The custom-format dump's first bytes: a decrypted, decompressed artefact must start with them.</summary>
     private static readonly byte[] DumpMagic = "PGDMP"u8.ToArray();
@@ -36,7 +36,11 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
     private const int PipeBufferBytes = 4 << 20;
     private const int ChunkBytes = 1 << 17;
 
-    /// <summary>Resolves "latest" (newest verified backup in the catalogue) or a key, and reads its manifest from the store.</summary>
+    /// <summary>
+    /// Resolves "latest" (newest verified backup in the catalogue) or a key, and reads its manifest
+    /// from the store through <see cref="ManifestReader"/> (which refuses a manifest for another key,
+    /// and an unsigned or untrusted one when BACKUP_TRUSTED_SIGNERS is set).
+    /// </summary>
     public async Task<BackupManifest> ResolveAsync(string keyOrLatest, CancellationToken cancellationToken)
     {
         var key = keyOrLatest;
@@ -47,19 +51,13 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
             key = latest.Key;
         }
         if (ArtefactKey.IsManifest(key)) key = ArtefactKey.ArtefactOfManifest(key);
-        Stream manifestStream;
         try
         {
-            manifestStream = await store.OpenReadAsync(ArtefactKey.ManifestOf(key), cancellationToken);
+            return await manifests.ReadAsync(key, cancellationToken);
         }
         catch (ArtefactNotFoundException e)
         {
             throw new BackupException($"no backup '{key}' in {store.Description} (no manifest): run `backup list` to see which backups exist", e) { Stage = "resolve" };
-        }
-        await using (manifestStream)
-        using (var reader = new StreamReader(manifestStream, Encoding.UTF8))
-        {
-            return BackupManifest.Parse(await reader.ReadToEndAsync(cancellationToken), ArtefactKey.ManifestOf(key));
         }
     }
 

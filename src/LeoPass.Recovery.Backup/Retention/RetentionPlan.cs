@@ -3,8 +3,15 @@ namespace LeoPass.Recovery.Backup.Retention;
 /// <summary>A backup as retention sees it: when it was taken and whether it counts as verified.</summary>
 public sealed record RetentionCandidate(string Key, DateTimeOffset TakenAt, bool HasManifest, bool FailedVerification);
 
+/// <summary>A backup past the retention window that the store still holds under a retention lock, and until when (null: the store refused without saying).</summary>
+public sealed record RetainedBackup(string Key, DateTimeOffset TakenAt, DateTimeOffset? RetainedUntil, string Reason);
+
 /// <summary>What a prune removes and what it keeps on purpose.</summary>
-public sealed record RetentionPlan(IReadOnlyList<RetentionCandidate> Delete, RetentionCandidate? KeptNewestVerified, DateTimeOffset Cutoff);
+public sealed record RetentionPlan(IReadOnlyList<RetentionCandidate> Delete, RetentionCandidate? KeptNewestVerified, DateTimeOffset Cutoff)
+{
+    /// <summary>Past the window but kept because the store still locks them (S3 Object Lock, a bucket retention rule); a later prune deletes them.</summary>
+    public IReadOnlyList<RetainedBackup> Retained { get; init; } = [];
+}
 
 /// <summary>
 /// Decides what a prune deletes: backups older than the retention window, but never the

@@ -4,6 +4,8 @@ using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.State;
 using LeoPass.Recovery.Runbook.Backup;
+using LeoPass.Recovery.Backup.Artefacts;
+using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Restore;
 using LeoPass.Recovery.Backup.Retention;
 using LeoPass.Recovery.Backup.Verification;
@@ -96,10 +98,10 @@ internal static class BackupCommands
         command.SetAction(async (context, parse, cancellationToken) =>
         {
             var catalogue = await context.CatalogueAsync(cancellationToken);
-            (int Added, int Removed)? refreshed = null;
+            CatalogueRefresh? refreshed = null;
             if (parse.GetValue(refresh))
             {
-                refreshed = await catalogue.RefreshFromStoreAsync(context.Get<Storage.IArtefactStore>(), cancellationToken);
+                refreshed = await catalogue.RefreshFromStoreAsync(context.Get<Storage.IArtefactStore>(), context.Get<ManifestReader>(), cancellationToken);
             }
             var backups = await catalogue.ListAsync(cancellationToken);
             if (context.Output.Json)
@@ -107,7 +109,11 @@ internal static class BackupCommands
                 context.Output.WriteJson(new
                 {
                     ok = true,
-                    refreshed = refreshed is null ? null : new { added = refreshed.Value.Added, removed = refreshed.Value.Removed },
+                    refreshed = refreshed is null ? null : new
+                    {
+                        added = refreshed.Added, removed = refreshed.Removed,
+                        refused = refreshed.Refused.Select(r => new { manifest = r.ManifestKey, reason = r.Reason }),
+                    },
                     backups = backups.Select(b => new
                     {
                         key = b.Key, takenAt = b.SnapshotStartedAt, storedBytes = b.StoredBytes, dumpBytes = b.DumpBytes, sha256 = b.Sha256,
@@ -116,7 +122,11 @@ internal static class BackupCommands
                 });
                 return CommandRunner.Success;
             }
-            if (refreshed is { } r) context.Output.Line($"catalogue refreshed from {context.Get<Storage.IArtefactStore>().Description}: {r.Added} added, {r.Removed} no longer in the store");
+            if (refreshed is { } r)
+            {
+                context.Output.Line($"catalogue refreshed from {context.Get<Storage.IArtefactStore>().Description}: {r.Added} added, {r.Removed} no longer in the store");
+                foreach (var refused in r.Refused) context.Output.Line($"not catalogued: {refused.ManifestKey}: {refused.Reason}");
+            }
             if (backups.Count == 0)
             {
                 context.Output.Line("no backups catalogued (run `backup run`, or `backup list --refresh` to read the store's manifests)");
@@ -172,13 +182,20 @@ internal static class BackupCommands
             var plan = await context.Get<BackupPruner>().PruneAsync(days, isDryRun, cancellationToken);
             if (context.Output.Json)
             {
-                context.Output.WriteJson(new { ok = true, dryRun = isDryRun, retentionDays = days, cutoff = plan.Cutoff, deleted = plan.Delete.Select(d => new { key = d.Key, takenAt = d.TakenAt }), keptNewestVerified = plan.KeptNewestVerified?.Key });
+                context.Output.WriteJson(new
+                {
+                    ok = true, dryRun = isDryRun, retentionDays = days, cutoff = plan.Cutoff, deleted = plan.Delete.Select(d => new { key = d.Key, takenAt = d.TakenAt }),
+                    keptNewestVerified = plan.KeptNewestVerified?.Key,
+                    retained = plan.Retained.Select(r => new { key = r.Key, takenAt = r.TakenAt, retainedUntil = r.RetainedUntil, reason = r.Reason }),
+                });
                 return CommandRunner.Success;
             }
             var verb = isDryRun ? "would delete" : "deleted";
             context.Output.Line($"retention {days} days (cutoff {Format.Time(plan.Cutoff)}): {verb} {plan.Delete.Count} backup(s)");
             foreach (var item in plan.Delete) context.Output.Line($"  {item.Key}");
             if (plan.KeptNewestVerified is { } kept) context.Output.Line($"newest verified backup kept: {kept.Key}");
+            if (plan.Retained.Count > 0) context.Output.Line($"kept {plan.Retained.Count} backup(s) the store still locks (pruned once the lock ends):");
+            foreach (var item in plan.Retained) context.Output.Line($"  {item.Key}  {item.Reason}");
             return CommandRunner.Success;
         });
         return command;

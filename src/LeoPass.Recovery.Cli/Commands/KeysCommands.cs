@@ -10,25 +10,53 @@ internal static class KeysCommands
 {
     public static Command Create()
     {
-        var keys = new Command("keys", "Manage the OpenPGP keys backups are encrypted to");
-        var outDir = new Option<string>("--out") { Description = "Directory for backup-public.asc and backup-private.asc (created, mode 0700)", Required = true };
-        var userId = new Option<string>("--user-id") { Description = "The key's user id", DefaultValueFactory = _ => "LeoPass Recovery <backups@leopass.local>" };
+        var keys = new Command("keys", "Manage the OpenPGP keys backups are encrypted to and their manifests signed with");
+        var outDir = new Option<string>("--out") { Description = "Directory for backup-public.asc and backup-private.asc, or with --signing backup-signing-*.asc (created, mode 0700)", Required = true };
+        var userId = new Option<string>("--user-id") { Description = "The key's user id (default: LeoPass Recovery [signing] <backups@leopass.local>)" };
         var passphraseEnv = new Option<bool>("--protect")
         {
-            Description = "Protect the private key with the passphrase in BACKUP_DECRYPTION_PASSPHRASE (never pass a passphrase on the command line)",
+            Description = "Protect the private key with the passphrase in BACKUP_DECRYPTION_PASSPHRASE, or with --signing BACKUP_SIGNING_PASSPHRASE (never pass a passphrase on the command line)",
         };
-        var generate = new Command("generate", "Generate a key pair: the public key goes on the backup host, the private key in the responders' vault") { outDir, userId, passphraseEnv };
+        var signing = new Option<bool>("--signing")
+        {
+            Description = "Make the manifest-signing key instead: its secret part goes on the backup host (BACKUP_SIGNING_KEY), its public part wherever backups are read (BACKUP_TRUSTED_SIGNERS)",
+        };
+        var generate = new Command("generate", "Generate a key pair: the public key goes on the backup host, the private key in the responders' vault") { outDir, userId, passphraseEnv, signing };
         // Without the configuration: on a first install it names key files that do not exist yet.
         generate.SetActionWithoutConfiguration((output, parse, _) =>
         {
+            var isSigning = parse.GetValue(signing);
+            var passphraseSetting = isSigning ? "BACKUP_SIGNING_PASSPHRASE" : "BACKUP_DECRYPTION_PASSPHRASE";
             string? passphrase = null;
             if (parse.GetValue(passphraseEnv))
             {
-                passphrase = CliConfiguration.Text("BACKUP_DECRYPTION_PASSPHRASE")
-                    ?? throw new UsageException("--protect needs BACKUP_DECRYPTION_PASSPHRASE to be set to the passphrase");
+                passphrase = CliConfiguration.Text(passphraseSetting)
+                    ?? throw new UsageException($"--protect needs {passphraseSetting} to be set to the passphrase");
                 SecretRedactor.Shared.Add(passphrase);
             }
-            var pair = OpenPgpKeyPairGenerator.Generate(parse.GetValue(outDir)!, new KeyPairGenerationOptions { UserId = parse.GetValue(userId)!, Passphrase = passphrase });
+            var options = new KeyPairGenerationOptions
+            {
+                UserId = parse.GetValue(userId) ?? (isSigning ? KeyPairGenerationOptions.DefaultSigningUserId : KeyPairGenerationOptions.DefaultUserId),
+                Passphrase = passphrase,
+            };
+            if (isSigning)
+            {
+                var key = OpenPgpKeyPairGenerator.GenerateSigningKey(parse.GetValue(outDir)!, options);
+                if (output.Json)
+                {
+                    output.WriteJson(new { ok = true, fingerprint = key.Fingerprint, signingKey = key.PrivateKeyPath, publicKey = key.PublicKeyPath });
+                }
+                else
+                {
+                    output.Properties([
+                        ("fingerprint", key.Fingerprint),
+                        ("signing key", key.PrivateKeyPath + "  → BACKUP_SIGNING_KEY on the backup host"),
+                        ("public key", key.PublicKeyPath + "  → BACKUP_TRUSTED_SIGNERS wherever backups are verified or restored"),
+                    ]);
+                }
+                return Task.FromResult(CommandRunner.Success);
+            }
+            var pair = OpenPgpKeyPairGenerator.Generate(parse.GetValue(outDir)!, options);
             if (output.Json)
             {
                 output.WriteJson(new { ok = true, fingerprint = pair.Fingerprint, publicKey = pair.PublicKeyPath, privateKey = pair.PrivateKeyPath });

@@ -16,6 +16,18 @@ public sealed record BackupSettings
     public string? EncryptionPublicKeyPath { get; init; }
     public string? DecryptionPrivateKeyPath { get; init; }
     public string? DecryptionPassphrase { get; init; }
+
+    /// <summary>BACKUP_SIGNING_KEY: the backup host's OpenPGP secret key that signs every manifest; null signs nothing.</summary>
+    public string? SigningKeyPath { get; init; }
+
+    /// <summary>BACKUP_SIGNING_PASSPHRASE: unlocks a protected <see cref="SigningKeyPath"/> (secret).</summary>
+    public string? SigningPassphrase { get; init; }
+
+    /// <summary>
+    /// BACKUP_TRUSTED_SIGNERS: a file of ASCII-armoured OpenPGP public keys. When set, verify,
+    /// restore and drills refuse a backup whose manifest is not signed by one of them.
+    /// </summary>
+    public string? TrustedSignersPath { get; init; }
     public string Cron { get; init; } = "0 2 * * *";
     public string TimeZone { get; init; } = "UTC";
 
@@ -39,6 +51,9 @@ public sealed record BackupSettings
         EncryptionPublicKeyPath = env.ExistingFile("BACKUP_ENCRYPTION_PUBLIC_KEY"),
         DecryptionPrivateKeyPath = env.ExistingFile("BACKUP_DECRYPTION_PRIVATE_KEY"),
         DecryptionPassphrase = env.Text("BACKUP_DECRYPTION_PASSPHRASE"),
+        SigningKeyPath = env.ExistingFile("BACKUP_SIGNING_KEY"),
+        SigningPassphrase = env.Text("BACKUP_SIGNING_PASSPHRASE"),
+        TrustedSignersPath = env.ExistingFile("BACKUP_TRUSTED_SIGNERS"),
         Cron = env.Text("BACKUP_CRON") ?? "0 2 * * *",
         TimeZone = ReadTimeZone(env),
     };

@@ -34,12 +34,13 @@ public sealed record RecoverySettings
     public static RecoverySettings Load(EnvironmentReader env)
     {
         ArgumentNullException.ThrowIfNull(env);
+        var backup = BackupSettings.Read(env);
         var settings = new RecoverySettings
         {
             SourceDatabase = env.PostgresConnection("DATABASE_URL"),
             RecoveryDatabase = env.PostgresConnection("RECOVERY_DATABASE_URL"),
-            Storage = StorageSettings.Read(env),
-            Backup = BackupSettings.Read(env),
+            Storage = StorageSettings.Read(env, backup.RetentionDays),
+            Backup = backup,
             Alerts = AlertSettings.Read(env),
             Runbook = RunbookSettings.Read(env),
             Node = NodeSettings.Read(env),
@@ -67,6 +68,7 @@ public sealed record RecoverySettings
     {
         if (Storage.SecretKey is not null) yield return Storage.SecretKey;
         if (Backup.DecryptionPassphrase is not null) yield return Backup.DecryptionPassphrase;
+        if (Backup.SigningPassphrase is not null) yield return Backup.SigningPassphrase;
         // URLs that hold a token (README: secret): masked whole and in their token-bearing parts.
         foreach (var url in SecretUrls)
         {

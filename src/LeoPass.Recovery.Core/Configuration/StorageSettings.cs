@@ -12,12 +12,16 @@ public sealed record StorageSettings
     public string Region { get; init; } = "us-east-1";
     public string BackupDirectory { get; init; } = DefaultBackupDirectory;
 
+    /// <summary>BACKUP_OBJECT_LOCK: an S3 Object Lock on every object written, for BACKUP_RETENTION_DAYS; null for none.</summary>
+    public RetentionLock? ObjectLock { get; init; }
+
     public bool UsesObjectStorage => Bucket is not null;
 
     /// <summary>What is stored where, safe to print.</summary>
     public string Describe() => UsesObjectStorage ? $"s3://{Bucket} at {Endpoint?.ToString() ?? "(AWS default endpoint)"}" : $"directory {BackupDirectory}";
 
-    internal static StorageSettings Read(EnvironmentReader env)
+    /// <param name="retentionDays">BACKUP_RETENTION_DAYS: how long an object lock holds.</param>
+    internal static StorageSettings Read(EnvironmentReader env, int retentionDays)
     {
         var settings = new StorageSettings
         {
@@ -27,7 +31,13 @@ public sealed record StorageSettings
             Endpoint = env.HttpUrl("OCI_S3_ENDPOINT"),
             Region = env.Text("OCI_REGION") ?? "us-east-1",
             BackupDirectory = Path.GetFullPath(env.Text("BACKUP_DIR") ?? DefaultBackupDirectory),
+            ObjectLock = ReadObjectLock(env, retentionDays),
         };
+        if (settings.ObjectLock is { } objectLock && settings.Bucket is null)
+        {
+            env.AddProblem($"BACKUP_OBJECT_LOCK='{objectLock.ModeName}' needs object storage: the filesystem store (BACKUP_DIR) cannot lock files against deletion. " +
+                "Set OCI_BUCKET to a bucket with Object Lock enabled, or unset BACKUP_OBJECT_LOCK.");
+        }
         if (settings.Bucket is not null)
         {
             if (settings.AccessKey is null) env.AddProblem("OCI_S3_ACCESS_KEY is not set: OCI_BUCKET selects object storage, which needs an access key (an Oracle Cloud 'Customer Secret Key' ID).");
@@ -38,5 +48,16 @@ public sealed record StorageSettings
             }
         }
         return settings;
+    }
+
+    private static RetentionLock? ReadObjectLock(EnvironmentReader env, int retentionDays)
+    {
+        var mode = env.Choice<RetentionLockMode?>("BACKUP_OBJECT_LOCK", null, new Dictionary<string, RetentionLockMode?>
+        {
+            ["governance"] = RetentionLockMode.Governance,
+            ["compliance"] = RetentionLockMode.Compliance,
+            ["none"] = null,
+        });
+        return mode is { } m ? new RetentionLock(m, retentionDays) : null;
     }
 }

@@ -51,6 +51,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         BadHttpRequestException e when BoundParameter(e.Message) is { } field => Validation.Problem(new Dictionary<string, string[]> { [field] = [e.Message] }),
         BadHttpRequestException e => new ProblemDetails { Status = e.StatusCode, Title = "Bad request", Detail = e.Message },
         BackupException e when e.Stage == "resolve" => new ProblemDetails { Status = 404, Title = "No such backup", Detail = e.Message },
+        BackupException e when e.Stage == "signature" => new ProblemDetails { Status = 422, Title = "The backup is not signed by a trusted key", Detail = e.Message },
         _ when StoreFailure(exception) is { } store => StoreProblem(store),
         BackupException e => new ProblemDetails { Status = 502, Title = "The backup operation failed", Detail = e.Message },
         OperationCanceledException => new ProblemDetails { Status = 499, Title = "Cancelled" },

@@ -6,8 +6,9 @@ namespace LeoPass.Recovery.Storage.FileSystem;
 
 /// <summary>
 /// Artefacts as files under one root directory (BACKUP_DIR). An upload streams into a partial
-/// file beside its target, is hashed as it goes, flushed to disk, then renamed into place, so a
-/// reader never sees a half-written artefact under its key.
+/// file beside its target, is hashed as it goes, flushed to disk, then renamed into place only if
+/// the name is still free (<see cref="NoReplaceRename"/>), so a reader never sees a half-written
+/// artefact under its key and no write ever replaces an existing one.
 /// </summary>
 public sealed class FileSystemArtefactStore : IArtefactStore
 {
@@ -32,6 +33,9 @@ public sealed class FileSystemArtefactStore : IArtefactStore
         var directory = Path.GetDirectoryName(path)!;
         Guard(() => CreateDirectory(directory), $"create directory {directory}");
 
+        // Fails fast, before a whole dump is streamed to a name that is taken; the rename decides.
+        if (File.Exists(path)) throw new ArtefactAlreadyExistsException(key, Description);
+
         var uploadId = PartialFileName.NewUploadId();
         var partialPath = Path.Combine(directory, PartialFileName.For(Path.GetFileName(path), uploadId));
         if (options.UploadStarted is { } started) await started(uploadId);
@@ -39,8 +43,12 @@ public sealed class FileSystemArtefactStore : IArtefactStore
         {
             var (size, sha256) = await WriteFlushedAsync(partialPath, content, options.Progress, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
-            Guard(() => File.Move(partialPath, path, overwrite: true), $"rename {partialPath} to {path}");
-            return new StoredObject(key, size, sha256, ETag: null, UploadVerification.LocalFileSha256, PartCount: 1);
+            var renamed = Guard(() => NoReplaceRename.Rename(partialPath, path), $"rename {partialPath} to {path}");
+            if (renamed == NoReplaceRename.Outcome.TargetExists) throw new ArtefactAlreadyExistsException(key, Description, "it appeared while this one was being written");
+            return new StoredObject(key, size, sha256, ETag: null, UploadVerification.LocalFileSha256, PartCount: 1)
+            {
+                ReplaceProtection = ReplaceProtection.ExclusiveRename,
+            };
         }
         finally
         {

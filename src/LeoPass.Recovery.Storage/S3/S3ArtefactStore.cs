@@ -5,12 +5,14 @@ namespace LeoPass.Recovery.Storage.S3;
 /// <summary>
 /// Artefacts in an S3-compatible bucket (Oracle Cloud Object Storage in production, s3rver in
 /// tests). Uploads are streamed in parts with bounded memory and verified (see
-/// <see cref="UploadVerification"/>); every request retries transient failures.
+/// <see cref="UploadVerification"/>), never replace an object (see <see cref="StreamingUpload"/>),
+/// and carry an Object Lock retention when configured; every request retries transient failures.
 /// </summary>
 public sealed class S3ArtefactStore : IArtefactStore, IDisposable
 {
     private readonly S3Bucket _bucket;
     private readonly UploadVerifier _verifier;
+    private readonly ConditionalWriteProbe _probe;
 
     public S3ArtefactStore(S3StoreOptions options)
     {
@@ -18,7 +20,11 @@ public sealed class S3ArtefactStore : IArtefactStore, IDisposable
         options.Validate();
         _bucket = new S3Bucket(options);
         _verifier = new UploadVerifier(_bucket);
+        _probe = new ConditionalWriteProbe(_bucket);
     }
+
+    /// <summary>The small object the store writes to learn whether the server honours conditional writes; never listed.</summary>
+    public const string ConditionalWriteProbeKey = ConditionalWriteProbe.ProbeKey;
 
     public string Description => _bucket.Options.Describe();
 
@@ -26,7 +32,7 @@ public sealed class S3ArtefactStore : IArtefactStore, IDisposable
     {
         StoreKeyRules.Validate(key);
         ArgumentNullException.ThrowIfNull(content);
-        return new StreamingUpload(_bucket, _verifier, key, options ?? new PutOptions()).RunAsync(content, cancellationToken);
+        return new StreamingUpload(_bucket, _verifier, _probe, key, options ?? new PutOptions()).RunAsync(content, cancellationToken);
     }
 
     public async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default)
@@ -42,7 +48,10 @@ public sealed class S3ArtefactStore : IArtefactStore, IDisposable
         var metadata = await _bucket.GetObjectMetadataAsync(key, cancellationToken);
         return metadata is null
             ? null
-            : new StoredObjectInfo(key, metadata.ContentLength, ToOffset(metadata.LastModified), ETagCheck.Normalize(metadata.ETag));
+            : new StoredObjectInfo(key, metadata.ContentLength, S3Times.ToOffset(metadata.LastModified), ETagCheck.Normalize(metadata.ETag))
+            {
+                RetainedUntil = S3Times.RetainedUntil(metadata),
+            };
     }
 
     public async IAsyncEnumerable<StoredObjectInfo> ListAsync(string prefix = "", [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -54,9 +63,9 @@ public sealed class S3ArtefactStore : IArtefactStore, IDisposable
             var page = await _bucket.ListObjectsAsync(prefix, marker, cancellationToken);
             // The SDK reports an empty page (and an empty bucket) as null, not as an empty list.
             var objects = page.S3Objects ?? [];
-            foreach (var entry in objects)
+            foreach (var entry in objects.Where(o => o.Key != ConditionalWriteProbe.ProbeKey))
             {
-                yield return new StoredObjectInfo(entry.Key, entry.Size ?? 0, ToOffset(entry.LastModified), ETagCheck.Normalize(entry.ETag));
+                yield return new StoredObjectInfo(entry.Key, entry.Size ?? 0, S3Times.ToOffset(entry.LastModified), ETagCheck.Normalize(entry.ETag));
             }
             // NextMarker is only sent with a delimiter; otherwise the last key is the marker.
             marker = page.IsTruncated == true && objects.Count > 0 ? page.NextMarker ?? objects[^1].Key : null;
@@ -78,7 +87,4 @@ public sealed class S3ArtefactStore : IArtefactStore, IDisposable
     }
 
     public void Dispose() => _bucket.Dispose();
-
-    private static DateTimeOffset ToOffset(DateTime? value) =>
-        value is { } time ? new DateTimeOffset(DateTime.SpecifyKind(time.ToUniversalTime(), DateTimeKind.Utc)) : DateTimeOffset.MinValue;
 }

@@ -50,6 +50,24 @@ internal sealed class S3ErrorTranslator(S3StoreOptions options)
 
     public static bool IsNoSuchBucket(AmazonS3Exception error) => string.Equals(error.ErrorCode, "NoSuchBucket", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>A conditional write (If-None-Match: *) refused because the key holds an object, or another conditional write to it is in flight.</summary>
+    public static bool IsKeyTaken(AmazonS3Exception error) =>
+        error.StatusCode == HttpStatusCode.PreconditionFailed
+        || (error.StatusCode == HttpStatusCode.Conflict && string.Equals(error.ErrorCode, "ConditionalRequestConflict", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// A delete refused because of a retention lock: AWS answers 403 for a version under Object Lock,
+    /// other stores 403 or 409 naming the retention. Without a configured lock, only an answer that
+    /// says so counts; a plain 403 is missing permission and stays an error.
+    /// </summary>
+    public bool IsRetentionRefusal(AmazonS3Exception error)
+    {
+        if (error.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.Conflict)) return false;
+        var text = $"{error.ErrorCode} {error.Message}";
+        var namesRetention = text.Contains("lock", StringComparison.OrdinalIgnoreCase) || text.Contains("retention", StringComparison.OrdinalIgnoreCase);
+        return namesRetention || (options.ObjectLock is not null && error.StatusCode == HttpStatusCode.Conflict);
+    }
+
     /// <summary>The server does not implement the request at all (s3rver has no AbortMultipartUpload).</summary>
     public static bool IsUnsupported(Exception error) =>
         error is AmazonS3Exception { StatusCode: HttpStatusCode.MethodNotAllowed or HttpStatusCode.NotImplemented };
@@ -73,6 +91,10 @@ internal sealed class S3ErrorTranslator(S3StoreOptions options)
             return new ArtefactNotFoundException(key, options.Describe());
         }
         var what = $"{operation}: {Endpoint} answered {status} {error.ErrorCode}: {Scrub(error.Message)}";
+        if (options.ObjectLock is not null && status == 400 && error.Message.Contains("Object Lock", StringComparison.OrdinalIgnoreCase))
+        {
+            what += $": BACKUP_OBJECT_LOCK={options.ObjectLock.ModeName} needs a bucket created with Object Lock enabled (and versioning); enable it on '{options.Bucket}' or unset BACKUP_OBJECT_LOCK";
+        }
         return status >= 500 || status is 408 or 429 || TransientCodes.Contains(error.ErrorCode ?? "")
             ? Transient(what, error)
             : new ArtefactStoreException(what, isPermanent: true, error);

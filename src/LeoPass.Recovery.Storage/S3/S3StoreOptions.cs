@@ -1,4 +1,5 @@
 using Amazon.S3;
+using LeoPass.Recovery.Core.Configuration;
 
 namespace LeoPass.Recovery.Storage.S3;
 
@@ -30,6 +31,15 @@ public sealed record S3StoreOptions
 
     /// <summary>Told about every retry (for logs and tests).</summary>
     public Action<RetryAttempt>? OnRetry { get; init; }
+
+    /// <summary>
+    /// S3 Object Lock on every object written (BACKUP_OBJECT_LOCK): its mode, and for how long from
+    /// the moment of writing. Null writes no lock headers.
+    /// </summary>
+    public RetentionLock? ObjectLock { get; init; }
+
+    /// <summary>Where "now" comes from for retain-until dates.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     /// <summary>Last word on the SDK configuration (tests inject an HTTP handler through it).</summary>
     public Action<AmazonS3Config>? ConfigureClient { get; init; }

@@ -1,23 +1,33 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using Amazon.S3.Model;
 
 namespace LeoPass.Recovery.Storage.S3;
 
 /// <summary>
-/// One <see cref="IArtefactStore.PutAsync"/> to S3: reads the (non-seekable, unknown-length)
-/// content into part buffers, sends a single PutObject when it all fits in one part and a
-/// multipart upload otherwise, then proves the result (<see cref="UploadVerifier"/>).
+/// One <see cref="IArtefactStore.PutAsync"/> to S3: makes sure the key is free, reads the
+/// (non-seekable, unknown-length) content into part buffers, sends a single PutObject when it all
+/// fits in one part and a multipart upload otherwise, then proves the result (<see cref="UploadVerifier"/>).
 /// Memory: at most two part buffers — one being sent while the next is filled.
 /// </summary>
-internal sealed class StreamingUpload(S3Bucket bucket, UploadVerifier verifier, string key, PutOptions options)
+/// <remarks>
+/// Never replacing an object: the key is checked free before anything is sent (so a taken key
+/// fails before a whole dump is streamed), and where the server honours it (<see cref="ConditionalWriteProbe"/>)
+/// the writes themselves carry <c>If-None-Match: *</c>, which makes the check atomic. A refusal
+/// may meet this upload's own object, stored by an attempt whose answer was lost (the key was
+/// free a moment before): the object is then compared with what was sent (<see cref="UploadOwnership"/>),
+/// and only identical bytes count as written.
+/// </remarks>
+internal sealed class StreamingUpload(S3Bucket bucket, UploadVerifier verifier, ConditionalWriteProbe probe, string key, PutOptions options)
 {
     private readonly int _partSize = bucket.Options.PartSize;
     private readonly ArrayPool<byte> _buffers = ArrayPool<byte>.Shared;
     private long _sent;
+    private ReplaceProtection _protection;
+    private WriteConditions _conditions = new(IfNoneMatch: false, Lock: null);
 
     public async Task<StoredObject> RunAsync(Stream content, CancellationToken cancellationToken)
     {
+        await PrepareAsync(cancellationToken);
         using var digests = new UploadDigests();
         var first = _buffers.Rent(_partSize);
         var ownsFirst = true;
@@ -25,9 +35,17 @@ internal sealed class StreamingUpload(S3Bucket bucket, UploadVerifier verifier, 
         {
             var length = await PartReader.FillAsync(content, first.AsMemory(0, _partSize), cancellationToken);
             var md5 = digests.AddPart(first.AsSpan(0, length));
-            if (length < _partSize) return await PutSingleAsync(first.AsMemory(0, length), md5, digests, cancellationToken);
-            ownsFirst = false;
-            return await PutMultipartAsync(content, first, md5, digests, cancellationToken);
+            StoredObject stored;
+            if (length < _partSize)
+            {
+                stored = await PutSingleAsync(first.AsMemory(0, length), md5, digests, cancellationToken);
+            }
+            else
+            {
+                ownsFirst = false;
+                stored = await PutMultipartAsync(content, first, md5, digests, cancellationToken);
+            }
+            return await ConfirmLockAsync(stored with { ReplaceProtection = _protection }, cancellationToken);
         }
         finally
         {
@@ -35,12 +53,26 @@ internal sealed class StreamingUpload(S3Bucket bucket, UploadVerifier verifier, 
         }
     }
 
+    private async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        _protection = await probe.ProtectionAsync(cancellationToken);
+        if (await bucket.GetObjectMetadataAsync(key, cancellationToken) is not null)
+        {
+            throw new ArtefactAlreadyExistsException(key, bucket.Options.Describe());
+        }
+        var objectLock = bucket.Options.ObjectLock is { } configured
+            ? new ObjectLockRetention(configured.Mode, bucket.Options.Clock.GetUtcNow() + configured.Duration)
+            : null;
+        _conditions = new WriteConditions(IfNoneMatch: _protection == ReplaceProtection.ConditionalWrite, objectLock);
+    }
+
     private async Task<StoredObject> PutSingleAsync(ReadOnlyMemory<byte> body, byte[] md5, UploadDigests digests, CancellationToken cancellationToken)
     {
-        var response = await bucket.PutObjectAsync(key, body, md5, options.ContentType, cancellationToken);
+        var answer = await bucket.PutObjectAsync(key, body, md5, options.ContentType, _conditions, cancellationToken);
+        var etag = answer.Response?.ETag ?? await ClaimAfterRefusalAsync(digests, multipart: false, cancellationToken);
         Report(body.Length);
-        var verification = await verifier.VerifyAsync(key, response.ETag, digests, multipart: false, cancellationToken);
-        return new StoredObject(key, digests.Size, digests.Sha256Hex(), ETagCheck.Normalize(response.ETag), verification, PartCount: 1);
+        var verification = await verifier.VerifyAsync(key, etag, digests, multipart: false, cancellationToken);
+        return new StoredObject(key, digests.Size, digests.Sha256Hex(), ETagCheck.Normalize(etag), verification, PartCount: 1);
     }
 
     /// <param name="firstPart">A full part buffer, owned from here on.</param>
@@ -49,7 +81,7 @@ internal sealed class StreamingUpload(S3Bucket bucket, UploadVerifier verifier, 
         string uploadId;
         try
         {
-            uploadId = await bucket.InitiateMultipartUploadAsync(key, options.ContentType, cancellationToken);
+            uploadId = await bucket.InitiateMultipartUploadAsync(key, options.ContentType, _conditions.Lock, cancellationToken);
         }
         catch
         {
@@ -60,7 +92,7 @@ internal sealed class StreamingUpload(S3Bucket bucket, UploadVerifier verifier, 
         var parts = new List<PartETag>();
         Task<PartETag>? inFlight = null;
         byte[]? filling = firstPart;
-        CompleteMultipartUploadResponse completed;
+        string? etag;
         try
         {
             if (options.UploadStarted is { } started) await started(uploadId);
@@ -80,7 +112,7 @@ internal sealed class StreamingUpload(S3Bucket bucket, UploadVerifier verifier, 
             filling = null;
             parts.Add(await inFlight);
             inFlight = null;
-            completed = await bucket.CompleteMultipartUploadAsync(key, uploadId, parts, cancellationToken);
+            etag = await CompleteAsync(uploadId, parts, digests, cancellationToken);
         }
         catch
         {
@@ -92,8 +124,50 @@ internal sealed class StreamingUpload(S3Bucket bucket, UploadVerifier verifier, 
         }
 
         if (options.UploadFinished is { } finished) await finished(uploadId);
-        var verification = await verifier.VerifyAsync(key, completed.ETag, digests, multipart: true, cancellationToken);
-        return new StoredObject(key, digests.Size, digests.Sha256Hex(), ETagCheck.Normalize(completed.ETag), verification, parts.Count);
+        var verification = await verifier.VerifyAsync(key, etag, digests, multipart: true, cancellationToken);
+        return new StoredObject(key, digests.Size, digests.Sha256Hex(), ETagCheck.Normalize(etag), verification, parts.Count);
+    }
+
+    /// <returns>The ETag of the completed object.</returns>
+    private async Task<string?> CompleteAsync(string uploadId, List<PartETag> parts, UploadDigests digests, CancellationToken cancellationToken)
+    {
+        WriteAnswer<CompleteMultipartUploadResponse> answer;
+        try
+        {
+            answer = await bucket.CompleteMultipartUploadAsync(key, uploadId, parts, _conditions, cancellationToken);
+        }
+        catch (ArtefactStoreException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The server may have completed the upload and lost only its answer; a retry of the
+            // completion then fails (s3rver: 500, the upload is gone). If the object under the key
+            // is exactly ours, the upload did complete.
+            if (await UploadOwnership.IsOursAsync(bucket, key, digests, multipart: true, cancellationToken) is { } ours) return ours;
+            throw;
+        }
+        return answer.Response?.ETag ?? await ClaimAfterRefusalAsync(digests, multipart: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// The server refused the write because the key is taken. When the object there holds exactly
+    /// the bytes sent, it is this upload's (an attempt whose answer was lost): its ETag is returned.
+    /// Otherwise another writer holds the key, and the write fails without touching it.
+    /// </summary>
+    private async Task<string?> ClaimAfterRefusalAsync(UploadDigests digests, bool multipart, CancellationToken cancellationToken)
+    {
+        if (await UploadOwnership.IsOursAsync(bucket, key, digests, multipart, cancellationToken) is { } ours) return ours;
+        throw new ArtefactAlreadyExistsException(key, bucket.Options.Describe(), "the store refused the conditional write (If-None-Match: *)");
+    }
+
+    /// <summary>
+    /// Reads back the retention the store put on the object. A store that accepted the lock
+    /// headers but does not report a lock (s3rver ignores them) leaves <see cref="StoredObject.RetainedUntil"/>
+    /// null, and the caller says so rather than promise an immutability nobody confirmed.
+    /// </summary>
+    private async Task<StoredObject> ConfirmLockAsync(StoredObject stored, CancellationToken cancellationToken)
+    {
+        if (_conditions.Lock is null) return stored;
+        var metadata = await bucket.GetObjectMetadataAsync(key, cancellationToken);
+        return stored with { RetainedUntil = S3Times.RetainedUntil(metadata) };
     }
 
     /// <summary>Sends one part and gives its buffer back to the pool whatever happens.</summary>

@@ -83,8 +83,9 @@ public class BackupRoundTripTests
         var freshCatalogue = new BackupCatalogue(freshRecovery.ConnectionString, TimeProvider.System);
         await freshCatalogue.MigrateAsync();
         Assert.Empty(await freshCatalogue.ListAsync());
-        var (added, removed) = await freshCatalogue.RefreshFromStoreAsync(bed.Get<IArtefactStore>());
-        Assert.Equal((1, 0), (added, removed));
+        var refreshed = await freshCatalogue.RefreshFromStoreAsync(bed.Get<IArtefactStore>(), bed.Get<ManifestReader>());
+        Assert.Equal((1, 0), (refreshed.Added, refreshed.Removed));
+        Assert.Empty(refreshed.Refused);
         var entry = Assert.Single(await freshCatalogue.ListAsync());
         Assert.Equal(first.Key, entry.Key);
         Assert.Equal(first.Manifest.Sha256, entry.Sha256);

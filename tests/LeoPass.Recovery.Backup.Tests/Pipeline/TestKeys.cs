@@ -12,4 +12,20 @@ public static class TestKeys
             new KeyPairGenerationOptions { Passphrase = Passphrase }));
 
     public static GeneratedKeyPair Shared => Pair.Value;
+
+    public const string SigningPassphrase = "signing-passphrase-5583";
+
+    private static readonly Lazy<GeneratedSigningKey> Signing = new(() =>
+        OpenPgpKeyPairGenerator.GenerateSigningKey(Path.Combine(Directory.CreateTempSubdirectory("leopass-signing-").FullName, "keys"),
+            new KeyPairGenerationOptions { UserId = KeyPairGenerationOptions.DefaultSigningUserId, Passphrase = SigningPassphrase }));
+
+    private static readonly Lazy<GeneratedSigningKey> Intruder = new(() =>
+        OpenPgpKeyPairGenerator.GenerateSigningKey(Path.Combine(Directory.CreateTempSubdirectory("leopass-intruder-").FullName, "keys"),
+            new KeyPairGenerationOptions { UserId = "Intruder <intruder@example.invalid>" }));
+
+    /// <summary>The backup host's manifest-signing key (protected by <see cref="SigningPassphrase"/>).</summary>
+    public static GeneratedSigningKey SigningKey => Signing.Value;
+
+    /// <summary>A signing key nobody trusts: what someone who can write to the bucket could sign with.</summary>
+    public static GeneratedSigningKey IntruderKey => Intruder.Value;
 }

@@ -11,9 +11,9 @@ namespace LeoPass.Recovery.Backup.Tests.Retention;
 
 public class BackupPrunerTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset Now = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
 
-    private static async Task<string> SeedAsync(IArtefactStore store, int daysAgo, bool withManifest = true)
+    internal static async Task<string> SeedAsync(IArtefactStore store, int daysAgo, bool withManifest = true)
     {
         var key = ArtefactKey.For(Now.AddDays(-daysAgo).Date.AddHours(2), CompressionKind.Zstd);
         await store.PutAsync(key, new MemoryStream([1, 2, 3]));
@@ -21,7 +21,7 @@ public class BackupPrunerTests
         return key;
     }
 
-    private static async Task<HashSet<string>> KeysAsync(IArtefactStore store)
+    internal static async Task<HashSet<string>> KeysAsync(IArtefactStore store)
     {
         var keys = new HashSet<string>();
         await foreach (var item in store.ListAsync()) keys.Add(item.Key);

@@ -17,7 +17,7 @@ public class BackupCliTests
         await using var env = await CliBackupEnvironment.CreateAsync(useS3: true);
         var run = Json(await env.RunAsync("backup", "run", "--json"));
         var key = run.GetProperty("key").GetString()!;
-        Assert.Matches(@"^leopass-\d{4}-\d{2}-\d{2}T\d{6}Z\.dump\.zst\.pgp$", key);
+        Assert.Matches(@"^leopass-\d{4}-\d{2}-\d{2}T\d{6}Z-[0-9a-f]{8}\.dump\.zst\.pgp$", key);
         Assert.Matches("^[0-9a-f]{64}$", run.GetProperty("sha256").GetString()!);
         Assert.True(run.GetProperty("storedBytes").GetInt64() > 0);
         Assert.True(run.GetProperty("durationMs").GetInt64() > 0);
@@ -148,6 +148,31 @@ public class BackupCliTests
         Json(await env.RunAsync("backup", "prune", "--json"));
         Assert.False(File.Exists(Path.Combine(env.BackupDirectory, old)));
         Assert.False(File.Exists(Path.Combine(env.BackupDirectory, old + ".manifest.json")));
+    }
+
+    [Fact]
+    public async Task Keys_generate_signing_makes_the_key_that_signs_every_manifest_and_verify_trusts_it()
+    {
+        var dir = Path.Combine(Directory.CreateTempSubdirectory("leopass-e2e-signing-").FullName, "keys");
+        var generated = await CliRunner.RunAsync(new Dictionary<string, string?>(), null, "keys", "generate", "--signing", "--out", dir, "--json");
+        Assert.True(generated.ExitCode == 0, generated.ToString());
+        using var keys = JsonDocument.Parse(generated.StandardOutput);
+        var fingerprint = keys.RootElement.GetProperty("fingerprint").GetString()!;
+        Assert.Equal(Path.Combine(dir, "backup-signing-private.asc"), keys.RootElement.GetProperty("signingKey").GetString());
+        await using var env = await CliBackupEnvironment.CreateAsync(useS3: false, rows: 50);
+        env.Variables["BACKUP_SIGNING_KEY"] = Path.Combine(dir, "backup-signing-private.asc");
+        env.Variables["BACKUP_TRUSTED_SIGNERS"] = Path.Combine(dir, "backup-signing-public.asc");
+
+        var key = Json(await env.RunAsync("backup", "run", "--json")).GetProperty("key").GetString()!;
+
+        Assert.StartsWith("-----BEGIN PGP SIGNATURE-----", await File.ReadAllTextAsync(Path.Combine(env.BackupDirectory, key + ".manifest.json.sig")), StringComparison.Ordinal);
+        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(env.BackupDirectory, key + ".manifest.json")));
+        Assert.Equal(fingerprint, manifest.RootElement.GetProperty("signing").GetProperty("signerFingerprint").GetString());
+        Assert.Equal(key, Json(await env.RunAsync("backup", "verify", "latest", "--json")).GetProperty("key").GetString());
+        File.Delete(Path.Combine(env.BackupDirectory, key + ".manifest.json.sig"));
+        var unsigned = await env.RunAsync("backup", "verify", key);
+        Assert.Equal(1, unsigned.ExitCode);
+        Assert.Contains($"backup {key} is not signed", unsigned.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using LeoPass.Recovery.Backup.Encryption;
+using LeoPass.Recovery.Core.Configuration;
+using LeoPass.Recovery.Storage;
 using LeoPass.Recovery.TestSupport;
 
 namespace LeoPass.Recovery.EndToEnd.Tests.Backup;
@@ -61,6 +63,18 @@ public sealed class CliBackupEnvironment : IAsyncDisposable
     }
 
     public Task<CliResult> RunAsync(params string[] args) => CliRunner.RunAsync(Variables, TimeSpan.FromMinutes(5), args);
+
+    /// <summary>The store the CLI writes to, as the configuration names it, for a test to look into directly.</summary>
+    public IArtefactStore OpenStore() => ArtefactStoreFactory.Create(RecoverySettings.Load(new EnvironmentReader(Variables)).Storage);
+
+    /// <summary>
+    /// Adds a table of incompressible rows, so the artefact spans several 8 MiB upload parts (about
+    /// 17 MB stored for the default row count) and pg_dump is still writing while the first parts go up.
+    /// </summary>
+    public Task AddBulkAsync(int rows = 300_000) => Source.ExecuteAsync($"""
+        CREATE TABLE bulk AS SELECT i AS id, md5(random()::text) || md5(random()::text) || gen_random_uuid()::text AS noise
+        FROM generate_series(1, {rows}) i
+        """);
 
     public async ValueTask DisposeAsync()
     {

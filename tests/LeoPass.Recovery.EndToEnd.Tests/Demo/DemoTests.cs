@@ -18,7 +18,7 @@ public class DemoTests
             var first = await CliRunner.RunAsync(new Dictionary<string, string?>(), TimeSpan.FromMinutes(6), "demo", "--no-serve", "--data-dir", dataDir);
             Assert.True(first.ExitCode == 0, first.ToString());
             Assert.Contains("creating a private PostgreSQL cluster", first.StandardOutput, StringComparison.Ordinal);
-            Assert.Matches(@"key\s+leopass-\d{4}-\d{2}-\d{2}T\d{6}Z\.dump\.zst\.pgp", first.StandardOutput);
+            Assert.Matches(@"key\s+leopass-\d{4}-\d{2}-\d{2}T\d{6}Z-[0-9a-f]{8}\.dump\.zst\.pgp", first.StandardOutput);
             Assert.Matches(@"drill run \d+ succeeded", first.StandardOutput);
             Assert.Matches(@"\*\*RPO:\*\* .+ \(target 24 h 00 min\) — met", first.StandardOutput);
             Assert.Matches(@"\*\*RTO:\*\* .+ \(target 2 h 00 min\) — met", first.StandardOutput);

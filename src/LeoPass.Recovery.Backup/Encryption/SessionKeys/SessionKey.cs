@@ -8,7 +8,12 @@ namespace LeoPass.Recovery.Backup.Encryption.SessionKeys;
 /// The one-time symmetric key of a message. A public-key session packet carries it as "session info"
 /// (RFC 4880 §5.1): the algorithm octet, the key, then a two-octet checksum of the key octets.
 /// </summary>
-internal sealed class SessionKey
+/// <remarks>
+/// Anyone holding it reads the whole artefact, so it lives only until the cipher is keyed: the
+/// owner disposes it right after constructing the <see cref="Symmetric.AesCfb"/>, which zeroes
+/// the bytes (the cipher keeps its own copy in memory the runtime wipes when it is disposed).
+/// </remarks>
+internal sealed class SessionKey : IDisposable
 {
     private SessionKey(SymmetricKeyAlgorithmTag algorithm, byte[] key)
     {
@@ -23,6 +28,7 @@ internal sealed class SessionKey
     /// <summary>A fresh AES-256 key: what every artefact is encrypted with.</summary>
     public static SessionKey NewAes256() => new(SymmetricKeyAlgorithmTag.Aes256, RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>The session info to encrypt; the caller zeroes it once encrypted (it holds the key).</summary>
     public byte[] ToSessionInfo()
     {
         var info = new byte[1 + Key.Length + 2];
@@ -51,6 +57,9 @@ internal sealed class SessionKey
         };
         return key.Length == expectedLength ? new SessionKey(algorithm, key.ToArray()) : null;
     }
+
+    /// <summary>Zeroes the key bytes.</summary>
+    public void Dispose() => CryptographicOperations.ZeroMemory(Key);
 
     private static ushort Checksum(ReadOnlySpan<byte> key)
     {

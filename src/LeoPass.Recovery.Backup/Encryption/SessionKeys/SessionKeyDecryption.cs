@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 using Org.BouncyCastle.Crypto;
@@ -39,7 +40,14 @@ internal static class SessionKeyDecryption
         {
             return null;
         }
-        return SessionKey.FromSessionInfo(sessionInfo);
+        try
+        {
+            return SessionKey.FromSessionInfo(sessionInfo);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(sessionInfo);
+        }
     }
 
     private static byte[] DecryptRsa(byte[] encodedMpi, PgpPrivateKey privateKey)
@@ -65,9 +73,21 @@ internal static class SessionKeyDecryption
         var wrapped = body.AsSpan(2 + pointLength + 1, wrappedLength).ToArray();
 
         var secret = Agree(ecdhKey.CurveOid, ephemeral, privateKey.Key);
-        var wrapper = WrapperUtilities.GetWrapper(SessionKeyEncryption.KeyWrapAlgorithm(ecdhKey.SymmetricKeyAlgorithm));
-        wrapper.Init(forWrapping: false, new KeyParameter(Rfc6637Utilities.CreateKey(privateKey.PublicKeyPacket, secret)));
-        return PgpPad.UnpadSessionData(wrapper.Unwrap(wrapped, 0, wrapped.Length));
+        var kek = Rfc6637Utilities.CreateKey(privateKey.PublicKeyPacket, secret);
+        byte[]? padded = null;
+        try
+        {
+            var wrapper = WrapperUtilities.GetWrapper(SessionKeyEncryption.KeyWrapAlgorithm(ecdhKey.SymmetricKeyAlgorithm));
+            wrapper.Init(forWrapping: false, new KeyParameter(kek));
+            padded = wrapper.Unwrap(wrapped, 0, wrapped.Length);
+            return PgpPad.UnpadSessionData(padded);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+            CryptographicOperations.ZeroMemory(kek);
+            if (padded is not null) CryptographicOperations.ZeroMemory(padded);
+        }
     }
 
     private static byte[] Agree(Org.BouncyCastle.Asn1.DerObjectIdentifier curve, ReadOnlySpan<byte> ephemeral, AsymmetricKeyParameter privateKey)

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 using Org.BouncyCastle.Crypto;
@@ -25,13 +26,20 @@ internal static class SessionKeyEncryption
     public static PublicKeyEncSessionPacket Encrypt(PgpPublicKey recipient, SessionKey sessionKey, SecureRandom random)
     {
         var sessionInfo = sessionKey.ToSessionInfo();
-        byte[][] data = recipient.Algorithm switch
+        try
         {
-            PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaEncrypt => [EncryptRsa(recipient, sessionInfo, random)],
-            PublicKeyAlgorithmTag.ECDH => [EncryptEcdh(recipient, sessionInfo, random)],
-            _ => throw new NotSupportedException($"cannot encrypt to a {recipient.Algorithm} key"),
-        };
-        return new PublicKeyEncSessionPacket(recipient.KeyId, recipient.Algorithm, data);
+            byte[][] data = recipient.Algorithm switch
+            {
+                PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaEncrypt => [EncryptRsa(recipient, sessionInfo, random)],
+                PublicKeyAlgorithmTag.ECDH => [EncryptEcdh(recipient, sessionInfo, random)],
+                _ => throw new NotSupportedException($"cannot encrypt to a {recipient.Algorithm} key"),
+            };
+            return new PublicKeyEncSessionPacket(recipient.KeyId, recipient.Algorithm, data);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(sessionInfo);
+        }
     }
 
     private static byte[] EncryptRsa(PgpPublicKey recipient, byte[] sessionInfo, SecureRandom random)
@@ -47,12 +55,22 @@ internal static class SessionKeyEncryption
     {
         var ecdhKey = (ECDHPublicBcpgKey)recipient.PublicKeyPacket.Key;
         var (secret, ephemeralPublic) = AgreeEphemeral(ecdhKey.CurveOid, recipient.GetKey(), random);
-
-        var wrapper = WrapperUtilities.GetWrapper(KeyWrapAlgorithm(ecdhKey.SymmetricKeyAlgorithm));
-        var keyEncryptionKey = new KeyParameter(Rfc6637Utilities.CreateKey(recipient.PublicKeyPacket, secret));
-        wrapper.Init(forWrapping: true, new ParametersWithRandom(keyEncryptionKey, random));
+        var kek = Rfc6637Utilities.CreateKey(recipient.PublicKeyPacket, secret);
         var padded = PgpPad.PadSessionData(sessionInfo, obfuscate: true);
-        var wrapped = wrapper.Wrap(padded, 0, padded.Length);
+        byte[] wrapped;
+        try
+        {
+            var wrapper = WrapperUtilities.GetWrapper(KeyWrapAlgorithm(ecdhKey.SymmetricKeyAlgorithm));
+            wrapper.Init(forWrapping: true, new ParametersWithRandom(new KeyParameter(kek), random));
+            wrapped = wrapper.Wrap(padded, 0, padded.Length);
+        }
+        finally
+        {
+            // The shared secret and the key-encryption key each unwrap the session key; the padded info holds it.
+            CryptographicOperations.ZeroMemory(secret);
+            CryptographicOperations.ZeroMemory(kek);
+            CryptographicOperations.ZeroMemory(padded);
+        }
 
         // Body: the ephemeral public key as an MPI, then the wrapped key with a one-octet length.
         var point = new MPInteger(new BigInteger(1, ephemeralPublic)).GetEncoded();

@@ -24,7 +24,8 @@ internal sealed class AesCfb : IDisposable
     public AesCfb(ReadOnlySpan<byte> key)
     {
         _aes = Aes.Create();
-        _aes.Key = key.ToArray();
+        // SetKey copies straight into memory the runtime zeroes on Dispose; the Key setter would leave a managed copy behind.
+        _aes.SetKey(key);
     }
 
     /// <summary>Encrypts <paramref name="plaintext"/> into <paramref name="ciphertext"/> (same length, separate memory).</summary>
@@ -93,5 +94,11 @@ internal sealed class AesCfb : IDisposable
         for (; i < left.Length; i++) destination[i] = (byte)(left[i] ^ right[i]);
     }
 
-    public void Dispose() => _aes.Dispose();
+    /// <summary>Releases the cipher (the runtime wipes its key) and zeroes the keystream, which is key-derived.</summary>
+    public void Dispose()
+    {
+        _aes.Dispose();
+        CryptographicOperations.ZeroMemory(_keystream);
+        CryptographicOperations.ZeroMemory(_feedback);
+    }
 }

@@ -140,6 +140,8 @@ internal sealed class IntegrityProtectedDecryptor : ReadOnlyStream
             _disposed = true;
             _cipher.Dispose();
             _mdc.Dispose();
+            // Plaintext of a production dump: not left in freed memory.
+            CryptographicOperations.ZeroMemory(_plaintext);
         }
         base.Dispose(disposing);
     }

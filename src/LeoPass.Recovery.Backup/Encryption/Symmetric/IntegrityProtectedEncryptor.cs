@@ -100,6 +100,8 @@ internal sealed class IntegrityProtectedEncryptor : WriteOnlyStream
         {
             _cipher.Dispose();
             _mdc.Dispose();
+            // Plaintext of a production dump: not left in freed memory.
+            CryptographicOperations.ZeroMemory(_plaintext);
         }
         base.Dispose(disposing);
     }
