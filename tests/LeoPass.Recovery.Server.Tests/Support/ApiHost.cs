@@ -136,6 +136,9 @@ public sealed class ApiHost : IAsyncLifetime, IDisposable
     public HttpClient Operator => Client(OperatorToken);
     public HttpClient Admin => Client(AdminToken);
 
+    /// <summary>Stops the server as a shutdown would (Ctrl+C), keeping the database for <see cref="DisposeAsync"/>.</summary>
+    public Task StopAsync() => _app!.StopAsync();
+
     public async Task DisposeAsync()
     {
         if (_app is not null)
