@@ -46,8 +46,7 @@ public sealed partial class ConsoleEndToEndTests(ConsoleTestBed bed)
 
         // From here on the page is never reloaded: a reload would drop this marker.
         await page.EvaluateAsync("() => { window.sameDocument = true; }");
-        var state = page.Locator(".run-header .state-chip");
-        await Expect(state).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = (float)RunTimeout.TotalMilliseconds });
+        await WaitUntilFinishedAsync(page, "Succeeded");
         Assert.True(await page.EvaluateAsync<bool>("() => window.sameDocument === true"), "the page was reloaded while the drill ran");
         await Expect(page.Locator(".figures")).ToContainTextAsync($"restore point {bed.BackupKey}");
         await Expect(page.Locator(".gantt-row[data-step=restore] .bar-work.tone-succeeded")).ToHaveCountAsync(1);
@@ -97,10 +96,11 @@ public sealed partial class ConsoleEndToEndTests(ConsoleTestBed bed)
         var confirm = page.GetByRole(AriaRole.Dialog);
         await Expect(confirm).ToContainTextAsync("as attempt 2");
         await confirm.GetByRole(AriaRole.Button, new() { Name = "Retry", Exact = true }).ClickAsync();
-        await Expect(page.Locator(".run-header .state-chip")).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = (float)RunTimeout.TotalMilliseconds });
+        // The page shows the retry as soon as the server accepted it (the answer carries the audit), then follows the run.
+        await Expect(page.Locator("table.audit")).ToContainTextAsync("run.retry");
+        await WaitUntilFinishedAsync(page, "Succeeded");
         await Expect(page.Locator("#step-migrate")).ToContainTextAsync("2 attempts");
         await Expect(page.Locator(".gantt-row[data-step=migrate] .bar-work")).ToHaveCountAsync(2);
-        await Expect(page.Locator("table.audit")).ToContainTextAsync("run.retry");
         await browser.WatchAsync(page);
         browser.AssertNothingLeaked(bed.Secrets);
     }
@@ -165,6 +165,8 @@ public sealed partial class ConsoleEndToEndTests(ConsoleTestBed bed)
             Assert.True(answer.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Unauthorized, $"{path}: {(int)answer.StatusCode}");
             Assert.NotEqual("text/html", answer.Content.Headers.ContentType?.MediaType);
         }
+        using (var wrongMethod = await http.GetAsync("/api/runs/12/retry")) Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        using (var missingFile = await http.GetAsync("/_framework/no-such-file.js")) Assert.Equal(HttpStatusCode.NotFound, missingFile.StatusCode);
         // The app's files come compressed from this server, fingerprinted and cached for good.
         var index = await http.GetStringAsync("/");
         var script = BlazorScript().Match(index).Groups[1].Value;
@@ -174,6 +176,17 @@ public sealed partial class ConsoleEndToEndTests(ConsoleTestBed bed)
         Assert.Equal(HttpStatusCode.OK, framework.StatusCode);
         Assert.Equal("br", Assert.Single(framework.Content.Headers.ContentEncoding));
         Assert.Contains("immutable", framework.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Waits, on the open page, until the run is over (or halted again), then asserts how it ended, naming what failed.</summary>
+    private async Task WaitUntilFinishedAsync(IPage page, string expected)
+    {
+        var finished = page.Locator(".run-header .state-chip[data-state=Succeeded], .run-header .state-chip[data-state=Halted], .run-header .state-chip[data-state=Aborted]");
+        await finished.WaitForAsync(new() { Timeout = (float)RunTimeout.TotalMilliseconds });
+        var state = await finished.GetAttributeAsync("data-state");
+        var failed = await page.Locator("#failed-step").CountAsync() > 0 ? await page.Locator("#failed-step").InnerTextAsync() : "";
+        var log = string.Join('\n', bed.ServerOutput.Split('\n').TakeLast(60));
+        Assert.True(state == expected, $"the run ended {state}, not {expected}: {failed}\n--- server log ---\n{log}");
     }
 
     /// <summary>Starts a restore drill over the API (as an operator) and waits until it halts.</summary>

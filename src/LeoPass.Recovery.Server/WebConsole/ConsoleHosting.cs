@@ -12,9 +12,11 @@ namespace LeoPass.Recovery.Server.WebConsole;
 /// The responder console (src/LeoPass.Recovery.Console, Blazor WebAssembly) served at / by the
 /// same host as the API: same origin, nothing from a CDN, so it works on an isolated network.
 /// Its files are the static web assets the publish step puts in wwwroot with their endpoints
-/// manifest (fingerprinted names cached for good, brotli/gzip chosen per request). Any other
-/// path without a file extension answers index.html, so a deep link (/runs/42) works on reload —
-/// but never one of the server's own paths, whose unknown URLs stay 404 problem details.
+/// manifest (fingerprinted names cached for good, brotli/gzip chosen per request). The console's
+/// page addresses answer index.html, so a deep link (/runs/42, /backups/leopass-….dump.zst.pgp)
+/// works on reload. They are routes of their own, not a catch-all fallback: the server's own paths
+/// (/api, /health, /openapi, /docs) keep their 404 problem details and 405s, and a missing file
+/// stays a 404.
 /// </summary>
 public static class ConsoleHosting
 {
@@ -23,8 +25,8 @@ public static class ConsoleHosting
     /// <summary>The console's own publish manifest, beside the program (the CLI's publish puts it there).</summary>
     public const string EndpointsManifest = "LeoPass.Recovery.Console.staticwebassets.endpoints.json";
 
-    /// <summary>Path prefixes the console never answers for.</summary>
-    public static readonly IReadOnlyList<PathString> ServerPaths = ["/api", "/health", "/openapi", "/docs"];
+    /// <summary>The console's page addresses (its router's routes, src/LeoPass.Recovery.Console/*Page.razor): a new page adds its routes here.</summary>
+    public static readonly IReadOnlyList<string> Pages = ["/", "/runs", "/runs/{**rest}", "/backups", "/backups/{**rest}"];
 
     public static WebApplicationBuilder AddRecoveryConsole(this WebApplicationBuilder builder)
     {
@@ -43,17 +45,12 @@ public static class ConsoleHosting
             return app;
         }
         app.MapStaticAssets(manifest).ExcludeFromDescription();
-        app.MapFallback(ServeIndexAsync).ExcludeFromDescription();
+        foreach (var page in Pages) app.MapMethods(page, [HttpMethods.Get, HttpMethods.Head], ServeIndexAsync).ExcludeFromDescription();
         return app;
     }
 
     private static async Task ServeIndexAsync(HttpContext http)
     {
-        if (ServerPaths.Any(p => http.Request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)) || !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
-        {
-            http.Response.StatusCode = StatusCodes.Status404NotFound;
-            return;
-        }
         var index = http.RequestServices.GetRequiredService<IWebHostEnvironment>().WebRootFileProvider.GetFileInfo(IndexFile);
         var headers = http.Response.Headers;
         headers.ContentType = "text/html; charset=utf-8";
