@@ -82,7 +82,9 @@ public sealed record TimelineLayout(TimeSpan Axis, TimeSpan Elapsed, TimeSpan Bu
             rows.Add(new TimelineRow(step, bars));
         }
 
-        var ticks = TickFractions.Select(f => new TimelineTick(f * 100, TimeFormat.Duration(axis * f, coarse: true))).ToList();
+        // Seconds with a decimal on a short axis ("0.5 s"), rounder units on a long one ("1 h 30 min").
+        var coarse = axis >= TimeSpan.FromMinutes(2);
+        var ticks = TickFractions.Select(f => new TimelineTick(f * 100, TimeFormat.Duration(axis * f, coarse))).ToList();
         return new TimelineLayout(axis, elapsed, budget, budgetAt, rows, ticks);
     }
 
