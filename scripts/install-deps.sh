@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the product and its tests need, only when missing:
 # PostgreSQL 15 (server + client tools), gpg, zstd, Node.js + s3rver (test S3 server),
+# Debian's chromium (the console's browser tests drive it; Playwright downloads no browser),
 # docker-compose (compose file validation only; no engine runs it here).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -11,6 +12,8 @@ command -v gpg >/dev/null || need+=(gnupg)
 command -v zstd >/dev/null || need+=(zstd)
 command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
+# Fonts too: a fresh machine has none, and the screenshots are read by people.
+[ -x /usr/bin/chromium ] || need+=(chromium fonts-dejavu-core)
 if [ "${LEOPASS_WITH_COMPOSE:-0}" = 1 ]; then command -v docker-compose >/dev/null || need+=(docker-compose); fi
 
 if [ ${#need[@]} -gt 0 ]; then

@@ -45,4 +45,7 @@ dotnet test LeoPass.Recovery.sln -c Release --no-build -nologo \
 status=$?
 set -e
 node "$REPO_ROOT/scripts/lib/trx-summary.js" "$results" || true
+if [ -d "$REPO_ROOT/artifacts/screenshots" ]; then
+  log "console screenshots (dashboard, completed run, halted run): $REPO_ROOT/artifacts/screenshots/"
+fi
 exit $status

@@ -26,12 +26,12 @@ public sealed class BackupsApiTests(ApiHost host)
         var key = "backup-" + Guid.NewGuid();
         var (status, run) = await host.Operator.PostJsonAsync("/api/backups/run", null, key);
         Assert.Equal(HttpStatusCode.Accepted, status);
-        Assert.Equal("nightly-backup", run!["definitionId"]!.GetValue<string>());
-        Assert.Equal("token:ci-operator", run["startedBy"]!.GetValue<string>());
-        var id = run["id"]!.GetValue<long>();
+        Assert.Equal("nightly-backup", run!["run"]!["definitionId"]!.GetValue<string>());
+        Assert.Equal("token:ci-operator", run["run"]!["startedBy"]!.GetValue<string>());
+        var id = run["run"]!["id"]!.GetValue<long>();
         var (again, same) = await host.Operator.PostJsonAsync("/api/backups/run", null, key);
         Assert.Equal(HttpStatusCode.OK, again);
-        Assert.Equal(id, same!["id"]!.GetValue<long>());
+        Assert.Equal(id, same!["run"]!["id"]!.GetValue<long>());
 
         // This host has no source database to dump: the run is aborted rather than left retrying.
         Assert.Equal(HttpStatusCode.OK, (await host.Operator.PostJsonAsync($"/api/runs/{id}/abort", new { reason = "test host has no source database" })).Status);

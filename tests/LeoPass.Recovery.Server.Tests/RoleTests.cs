@@ -55,7 +55,7 @@ public sealed class RoleTests(ApiHost host)
 
         var (started, run1) = await host.Admin.PostJsonAsync("/api/runs", new { definition = TestDefinitions.IncidentRestore, version = 1 });
         Assert.Equal(HttpStatusCode.Created, started);
-        var run = run1!["id"]!.GetValue<long>();
+        var run = run1!["run"]!["id"]!.GetValue<long>();
         var details = await host.Admin.WaitForAsync(run, "Succeeded");
         Assert.Equal("token:ci-admin", details["run"]!["startedBy"]!.GetValue<string>());
     }
@@ -91,7 +91,7 @@ public sealed class RoleTests(ApiHost host)
         Assert.Equal(HttpStatusCode.OK, (await host.Operator.PostJsonAsync($"/api/runs/{slow}/abort", new { reason = "drill window over" })).Status);
 
         var (_, started) = await host.Admin.PostJsonAsync("/api/runs", new { definition = TestDefinitions.IncidentRestore, version = 1 });
-        var incident = started!["id"]!.GetValue<long>();
+        var incident = started!["run"]!["id"]!.GetValue<long>();
         await host.Admin.WaitForAsync(incident, "Succeeded");
         Assert.Equal(HttpStatusCode.Forbidden, (await host.Operator.PostJsonAsync($"/api/runs/{incident}/abort", new { reason = "no" })).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await host.Operator.PostJsonAsync($"/api/runs/{incident}/skip", new { step = "restore", reason = "no" })).Status);

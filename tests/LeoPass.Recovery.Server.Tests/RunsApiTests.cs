@@ -11,8 +11,8 @@ public sealed class RunsApiTests(ApiHost host)
     {
         var (status, started) = await host.Operator.PostJsonAsync("/api/runs", new { definition = TestDefinitions.Drill, parameters = new { label = "monthly" } });
         Assert.Equal(HttpStatusCode.Created, status);
-        var id = started!["id"]!.GetValue<long>();
-        Assert.Equal("api", started["trigger"]!.GetValue<string>());
+        var id = started!["run"]!["id"]!.GetValue<long>();
+        Assert.Equal("api", started["run"]!["trigger"]!.GetValue<string>());
 
         var details = await host.Viewer.WaitForAsync(id, "Succeeded");
         var journal = details["journal"]!.AsArray();
@@ -42,10 +42,12 @@ public sealed class RunsApiTests(ApiHost host)
         var id = await host.Operator.StartAsync(TestDefinitions.Halting);
         var halted = await host.Operator.WaitForAsync(id, "Halted");
         Assert.Contains("diagnostic failure", halted["run"]!["haltReason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(["retry", "skip", "resume", "abort"], halted["allowedNow"]!.AsArray().Select(a => a!.GetValue<string>()));
 
         var (status, after) = await host.Operator.PostJsonAsync($"/api/runs/{id}/retry");
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.NotEqual("Halted", after!["state"]!.GetValue<string>());
+        Assert.NotEqual("Halted", after!["run"]!["state"]!.GetValue<string>());
+        Assert.DoesNotContain("retry", after["allowedNow"]!.AsArray().Select(a => a!.GetValue<string>()));
         var done = await host.Operator.WaitForAsync(id, "Succeeded");
         var attempts = done["journal"]!.AsArray().GroupBy(a => a!["stepId"]!.GetValue<string>()).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(1, attempts["prepare"]);
@@ -62,10 +64,10 @@ public sealed class RunsApiTests(ApiHost host)
         var (second, secondBody) = await host.Operator.PostJsonAsync("/api/runs", new { definition = TestDefinitions.Drill, parameters = new { label = "a" } }, key);
         Assert.Equal(HttpStatusCode.Created, first);
         Assert.Equal(HttpStatusCode.OK, second);
-        Assert.Equal(firstBody!["id"]!.GetValue<long>(), secondBody!["id"]!.GetValue<long>());
+        Assert.Equal(firstBody!["run"]!["id"]!.GetValue<long>(), secondBody!["run"]!["id"]!.GetValue<long>());
 
         var (_, runs) = await host.Viewer.GetJsonAsync($"/api/runs?definition={TestDefinitions.Drill}&limit=200");
-        Assert.Single(runs!.AsArray(), r => r!["id"]!.GetValue<long>() == firstBody["id"]!.GetValue<long>());
+        Assert.Single(runs!.AsArray(), r => r!["id"]!.GetValue<long>() == firstBody["run"]!["id"]!.GetValue<long>());
 
         var (reused, problem) = await host.Operator.PostJsonAsync("/api/runs", new { definition = TestDefinitions.Drill, parameters = new { label = "b" } }, key);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, reused);

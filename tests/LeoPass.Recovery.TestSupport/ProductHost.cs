@@ -76,6 +76,9 @@ public sealed class ProductHost : IAsyncDisposable
         configuration.AddInMemoryCollection(values);
     }
 
+    /// <summary>Stops the host as a shutdown (Ctrl+C) would; <see cref="DisposeAsync"/> still releases it.</summary>
+    public Task StopAsync() => _host.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();

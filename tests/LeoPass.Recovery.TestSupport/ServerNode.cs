@@ -18,6 +18,9 @@ public sealed class ServerNode : IAsyncDisposable
     /// <summary>The node id the server announced.</summary>
     public string NodeId { get; private set; } = "";
 
+    /// <summary>Where the server's API (and console) listens, as it announced it ("API on http://127.0.0.1:PORT").</summary>
+    public Uri? ApiAddress { get; private set; }
+
     public string Output { get { lock (_output) return _output.ToString(); } }
 
     /// <param name="environment">Variables to set; a null value removes the variable from the inherited environment.</param>
@@ -58,7 +61,11 @@ public sealed class ServerNode : IAsyncDisposable
         lock (_output) _output.AppendLine(line);
         const string marker = "server: node ";
         var at = line.IndexOf(marker, StringComparison.Ordinal);
-        if (at >= 0) _up.TrySetResult(line[(at + marker.Length)..].Split(' ')[0]);
+        if (at < 0) return;
+        const string api = "API on ";
+        var listening = line.IndexOf(api, StringComparison.Ordinal);
+        if (listening >= 0) ApiAddress = new Uri(line[(listening + api.Length)..].Split([' ', ','])[0].TrimEnd('.'));
+        _up.TrySetResult(line[(at + marker.Length)..].Split(' ')[0]);
     }
 
     /// <summary>The server's process id (the launcher script execs the server).</summary>

@@ -31,12 +31,16 @@ public static class RunTransitions
 
     public static IReadOnlyList<RunOperation> AllowedNow(RunState state) => Table.TriggersFrom(state);
 
+    /// <summary>What a responder may ask of a run in this state, as the CLI and the API name it: retry, resume, skip, abort, approve, reject.</summary>
+    public static IReadOnlyList<string> ResponderOperationsNow(RunState state) =>
+        Table.TriggersFrom(state).Where(IsResponderOperation).Select(OperationNames.Of).ToList();
+
     public static IllegalTransitionException Refusal(long runId, RunState state, RunOperation operation) => new(
         $"run {runId}",
         state.ToString(),
         OperationNames.Of(operation),
         Table.SourcesOf(operation).Select(s => s.ToString()).ToList(),
-        Table.TriggersFrom(state).Where(IsResponderOperation).Select(OperationNames.Of).ToList());
+        ResponderOperationsNow(state));
 
     /// <summary>What a person can ask for; the others are the engine's own moves.</summary>
     public static bool IsResponderOperation(RunOperation operation) =>

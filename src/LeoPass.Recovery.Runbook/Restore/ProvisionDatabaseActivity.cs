@@ -44,6 +44,11 @@ public sealed class ProvisionDatabaseActivity(RestoreTargetPlan target) : IActiv
         {
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)", admin);
             await drop.ExecuteNonQueryAsync(cancellationToken);
+            // FORCE terminated every session of the old database, this process's idle pooled ones too
+            // (an earlier run's validation): dropped from the pool, or the next validation gets a dead
+            // connection ("57P01: terminating connection due to administrator command").
+            await using var pooled = new NpgsqlConnection(connection);
+            NpgsqlConnection.ClearPool(pooled);
         }
         await using (var create = new NpgsqlCommand($"CREATE DATABASE {quoted}", admin))
         {

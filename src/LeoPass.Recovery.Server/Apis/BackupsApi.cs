@@ -47,7 +47,7 @@ public static class BackupsApi
         return TypedResults.Ok(await reader.ResolveAsync(key, cancellationToken));
     }
 
-    public static async Task<Results<Accepted<RunView>, Ok<RunView>, ValidationProblem>> RunBackupNow(
+    public static async Task<Results<Accepted<RunDetails>, Ok<RunDetails>, ValidationProblem>> RunBackupNow(
         BackupRunBody? body, [FromHeader(Name = RunsApi.IdempotencyKeyHeader)] string? idempotencyKey,
         ClaimsPrincipal user, IdempotentRunStarter starter, RunQueries queries, HttpContext http, CancellationToken cancellationToken)
     {
@@ -57,8 +57,8 @@ public static class BackupsApi
         var caller = user.Caller();
         var request = new StartRunRequest(Runbook.Backup.NightlyBackup.DefinitionId, body?.Parameters ?? [], caller.Who, "api");
         var outcome = await starter.StartAsync(request, idempotencyKey, caller, cancellationToken);
-        var run = (await queries.GetAsync(outcome.RunId, cancellationToken)).Redacted();
-        if (!outcome.Replayed) return TypedResults.Accepted($"/api/runs/{run.Id}", run);
+        var run = await queries.DetailsAsync(outcome.RunId, cancellationToken);
+        if (!outcome.Replayed) return TypedResults.Accepted($"/api/runs/{outcome.RunId}", run);
         http.Response.Headers["Idempotent-Replayed"] = "true";
         return TypedResults.Ok(run);
     }

@@ -15,10 +15,18 @@ public sealed record StepReasonBody(string? Step, string? Reason);
 
 public sealed record GateBody(string? Step, string? Note);
 
-/// <summary>A run with its journal (one row per step attempt) and its audit trail.</summary>
-public sealed record RunDetails(RunView Run, IReadOnlyList<AttemptView> Journal, IReadOnlyList<AuditView> Audit);
+/// <summary>
+/// A run with its journal (one row per step attempt), its audit trail and what a responder may
+/// ask of it now (<c>retry</c>, <c>resume</c>, <c>skip</c>, <c>abort</c>, <c>approve</c>, <c>reject</c>:
+/// the run state machine's answer, before roles). Every call that reads or changes one run answers this.
+/// </summary>
+public sealed record RunDetails(RunView Run, IReadOnlyList<AttemptView> Journal, IReadOnlyList<AuditView> Audit, IReadOnlyList<string> AllowedNow);
 
-public sealed record DefinitionSummary(string Id, int Version, string Title, DateTimeOffset PublishedAt, string PublishedBy, string Source, string ContentHash);
+/// <param name="Roles">The least role that may start a run of this definition, and skip or abort its steps (viewer, operator or admin).</param>
+public sealed record DefinitionSummary(string Id, int Version, string Title, DateTimeOffset PublishedAt, string PublishedBy, string Source, string ContentHash, DefinitionRoles Roles);
+
+/// <summary>Who may act on runs of a definition; retrying, resuming, approving and rejecting always need an operator.</summary>
+public sealed record DefinitionRoles(string Start, string SkipOrAbort);
 
 public sealed record DefinitionDetails(DefinitionSummary Summary, JsonNode? Content);
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Persistence;
+using LeoPass.Recovery.Server.Access;
 using LeoPass.Recovery.Server.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -61,7 +62,8 @@ public static class DefinitionsApi
             : TypedResults.Created($"/api/definitions/{record.DefinitionId}?version={record.Version}", Summary(record));
     }
 
-    private static DefinitionSummary Summary(DefinitionVersionRecord d) => new(d.DefinitionId, d.Version, d.Title, d.PublishedAt, d.PublishedBy, d.Source, d.ContentHash);
+    private static DefinitionSummary Summary(DefinitionVersionRecord d) => new(d.DefinitionId, d.Version, d.Title, d.PublishedAt, d.PublishedBy, d.Source, d.ContentHash,
+        new DefinitionRoles(RolePolicies.ToStart(d.DefinitionId).Name(), RolePolicies.ToSkipOrAbort(d.DefinitionId).Name()));
 
     private static DefinitionValidation Validation(LoadedDefinition loaded) =>
         new(true, loaded.Definition.Id, loaded.Definition.Version, loaded.Definition.Title, loaded.Definition.Steps.Count, loaded.ContentHash);

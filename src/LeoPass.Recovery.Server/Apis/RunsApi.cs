@@ -69,13 +69,8 @@ public static class RunsApi
         return TypedResults.Ok<IReadOnlyList<RunView>>(runs);
     }
 
-    public static async Task<Ok<RunDetails>> GetRun(long id, RunQueries queries, CancellationToken cancellationToken)
-    {
-        var run = await queries.GetAsync(id, cancellationToken);
-        var journal = await queries.JournalAsync(id, cancellationToken);
-        var audit = await queries.AuditAsync(id, cancellationToken);
-        return TypedResults.Ok(new RunDetails(run.Redacted(), journal.Select(a => a.Redacted()).ToList(), audit.Select(a => a.Redacted()).ToList()));
-    }
+    public static async Task<Ok<RunDetails>> GetRun(long id, RunQueries queries, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await queries.DetailsAsync(id, cancellationToken));
 
     /// <summary>The runbook's report — the same one `run report` prints and the post-mortem writes to SHIP_NOTES.</summary>
     public static async Task<Ok<RunReport>> GetReport(long id, RunReportBuilder reports, CancellationToken cancellationToken) =>
@@ -84,7 +79,7 @@ public static class RunsApi
     public static async Task<ContentHttpResult> GetMarkdownReport(long id, RunReportBuilder reports, CancellationToken cancellationToken) =>
         TypedResults.Text(ApiRedactor.Redact(RunReportMarkdown.Render(await reports.BuildAsync(id, null, cancellationToken))), "text/markdown; charset=utf-8");
 
-    public static async Task<Results<Created<RunView>, Ok<RunView>, ValidationProblem, ProblemHttpResult>> StartRun(
+    public static async Task<Results<Created<RunDetails>, Ok<RunDetails>, ValidationProblem, ProblemHttpResult>> StartRun(
         StartRunBody body, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
         ClaimsPrincipal user, IdempotentRunStarter starter, RunQueries queries, HttpContext http, CancellationToken cancellationToken)
     {
@@ -100,25 +95,25 @@ public static class RunsApi
 
         var request = new StartRunRequest(body.Definition!, body.Parameters ?? [], caller.Who, "api", Version: body.Version);
         var outcome = await starter.StartAsync(request, idempotencyKey, caller, cancellationToken);
-        var run = (await queries.GetAsync(outcome.RunId, cancellationToken)).Redacted();
-        if (!outcome.Replayed) return TypedResults.Created($"/api/runs/{run.Id}", run);
+        var run = await queries.DetailsAsync(outcome.RunId, cancellationToken);
+        if (!outcome.Replayed) return TypedResults.Created($"/api/runs/{outcome.RunId}", run);
         http.Response.Headers["Idempotent-Replayed"] = "true";
         return TypedResults.Ok(run);
     }
 
-    public static async Task<Ok<RunView>> Retry(long id, ClaimsPrincipal user, RunOperations operations, RunQueries queries, CancellationToken cancellationToken)
+    public static async Task<Ok<RunDetails>> Retry(long id, ClaimsPrincipal user, RunOperations operations, RunQueries queries, CancellationToken cancellationToken)
     {
         await operations.RetryAsync(id, user.Caller().Who, cancellationToken);
-        return TypedResults.Ok((await queries.GetAsync(id, cancellationToken)).Redacted());
+        return TypedResults.Ok(await queries.DetailsAsync(id, cancellationToken));
     }
 
-    public static async Task<Ok<RunView>> Resume(long id, ClaimsPrincipal user, RunOperations operations, RunQueries queries, CancellationToken cancellationToken)
+    public static async Task<Ok<RunDetails>> Resume(long id, ClaimsPrincipal user, RunOperations operations, RunQueries queries, CancellationToken cancellationToken)
     {
         await operations.ResumeAsync(id, user.Caller().Who, cancellationToken);
-        return TypedResults.Ok((await queries.GetAsync(id, cancellationToken)).Redacted());
+        return TypedResults.Ok(await queries.DetailsAsync(id, cancellationToken));
     }
 
-    public static async Task<Results<Ok<RunView>, ValidationProblem, ProblemHttpResult>> Skip(
+    public static async Task<Results<Ok<RunDetails>, ValidationProblem, ProblemHttpResult>> Skip(
         long id, StepReasonBody body, ClaimsPrincipal user, RunOperations operations, RunQueries queries, CancellationToken cancellationToken)
     {
         var validation = new Validation()
@@ -130,10 +125,10 @@ public static class RunsApi
         var required = RolePolicies.ToSkipOrAbort(run.DefinitionId);
         if (!caller.Has(required)) return Forbidden(caller, required, $"skip steps of a '{run.DefinitionId}' run");
         await operations.SkipAsync(id, body.Step!, body.Reason!, caller.Who, cancellationToken);
-        return TypedResults.Ok((await queries.GetAsync(id, cancellationToken)).Redacted());
+        return TypedResults.Ok(await queries.DetailsAsync(id, cancellationToken));
     }
 
-    public static async Task<Results<Ok<RunView>, ValidationProblem, ProblemHttpResult>> Abort(
+    public static async Task<Results<Ok<RunDetails>, ValidationProblem, ProblemHttpResult>> Abort(
         long id, ReasonBody body, ClaimsPrincipal user, RunOperations operations, RunQueries queries, CancellationToken cancellationToken)
     {
         var validation = new Validation().Require("reason", body.Reason, "a reason is required to abort a run (kept in the audit trail)");
@@ -143,19 +138,19 @@ public static class RunsApi
         var required = RolePolicies.ToSkipOrAbort(run.DefinitionId);
         if (!caller.Has(required)) return Forbidden(caller, required, $"abort a '{run.DefinitionId}' run");
         await operations.AbortAsync(id, body.Reason!, caller.Who, cancellationToken);
-        return TypedResults.Ok((await queries.GetAsync(id, cancellationToken)).Redacted());
+        return TypedResults.Ok(await queries.DetailsAsync(id, cancellationToken));
     }
 
-    public static async Task<Results<Ok<RunView>, ValidationProblem>> Approve(
+    public static async Task<Results<Ok<RunDetails>, ValidationProblem>> Approve(
         long id, GateBody body, ClaimsPrincipal user, RunOperations operations, RunQueries queries, CancellationToken cancellationToken)
     {
         var validation = new Validation().Require("step", body.Step, "the id of the step whose gate is approved is required");
         if (!validation.IsValid) return validation.Result();
         await operations.ApproveAsync(id, body.Step!, body.Note, user.Caller().Who, cancellationToken);
-        return TypedResults.Ok((await queries.GetAsync(id, cancellationToken)).Redacted());
+        return TypedResults.Ok(await queries.DetailsAsync(id, cancellationToken));
     }
 
-    public static async Task<Results<Ok<RunView>, ValidationProblem>> Reject(
+    public static async Task<Results<Ok<RunDetails>, ValidationProblem>> Reject(
         long id, GateBody body, ClaimsPrincipal user, RunOperations operations, RunQueries queries, CancellationToken cancellationToken)
     {
         var validation = new Validation()
@@ -163,7 +158,7 @@ public static class RunsApi
             .Require("note", body.Note, "a note is required to reject a gate (kept in the audit trail)");
         if (!validation.IsValid) return validation.Result();
         await operations.RejectAsync(id, body.Step!, body.Note!, user.Caller().Who, cancellationToken);
-        return TypedResults.Ok((await queries.GetAsync(id, cancellationToken)).Redacted());
+        return TypedResults.Ok(await queries.DetailsAsync(id, cancellationToken));
     }
 
     internal static ProblemHttpResult Forbidden(ApiCaller caller, ApiRole required, string what) =>

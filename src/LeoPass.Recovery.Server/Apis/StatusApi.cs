@@ -25,7 +25,7 @@ public sealed record AttentionItem(long RunId, string Definition, RunState State
 public static class StatusApi
 {
     /// <summary>Definitions whose successful runs measure the RTO.</summary>
-    private static readonly string[] DrillDefinitions = ["restore-drill", "dr-rehearsal", "incident-restore"];
+    internal static readonly string[] DrillDefinitions = ["restore-drill", "dr-rehearsal", "incident-restore"];
 
     public static RouteGroupBuilder MapStatusApi(this IEndpointRouteBuilder routes)
     {

@@ -6,6 +6,7 @@ using LeoPass.Recovery.Server.Auth;
 using LeoPass.Recovery.Server.Errors;
 using LeoPass.Recovery.Server.Health;
 using LeoPass.Recovery.Server.Idempotency;
+using LeoPass.Recovery.Server.WebConsole;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -52,6 +53,7 @@ public static class ApiServiceExtensions
             .AddCheck<ArtefactStoreHealthCheck>("artefact-store", tags: [HealthApi.ReadyTag]);
 
         services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
+        builder.AddRecoveryConsole();
         return builder;
     }
 
@@ -78,9 +80,14 @@ public static class ApiServiceExtensions
         app.MapRunsApi();
         app.MapBackupsApi();
         app.MapStatusApi();
+        app.MapStatusHistoryApi();
+        app.MapScheduleApi();
+        app.MapMeApi();
+        app.MapEventsApi();
 
         app.MapOpenApi();
         app.MapApiReference();
+        app.MapRecoveryConsole();
         return app;
     }
 

@@ -34,7 +34,7 @@ public static class ApiCalls
     {
         var (status, body) = await client.PostJsonAsync("/api/runs", new { definition, parameters }, idempotencyKey);
         Assert.True(status is HttpStatusCode.Created or HttpStatusCode.OK, $"start {definition}: {(int)status} {body}");
-        return body!["id"]!.GetValue<long>();
+        return body!["run"]!["id"]!.GetValue<long>();
     }
 
     /// <summary>Polls GET /api/runs/{id} until the run is in one of the states.</summary>

@@ -154,6 +154,9 @@ public class ApiHost : IAsyncLifetime
     public HttpClient Operator => Client(OperatorToken);
     public HttpClient Admin => Client(AdminToken);
 
+    /// <summary>Stops the server as a shutdown would (Ctrl+C), keeping the database for <see cref="DisposeAsync"/>.</summary>
+    public Task StopAsync() => _host!.StopAsync();
+
     public virtual async Task DisposeAsync()
     {
         if (_host is not null) await _host.DisposeAsync();

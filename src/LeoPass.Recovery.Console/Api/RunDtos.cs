@@ -1,0 +1,76 @@
+namespace LeoPass.Recovery.Console.Api;
+
+// The JSON of /api/runs, as the server writes it (camelCase, enums as strings, TimeSpan as "d.hh:mm:ss.fffffff").
+// The console keeps its own copy of the contract on purpose: it never references the server's assemblies.
+
+/// <summary>GET /api/runs/{id}, POST /api/runs and every action on a run: the run, its journal, its audit trail and what may be asked of it now.</summary>
+public sealed record RunDetails(Run Run, IReadOnlyList<Attempt> Journal, IReadOnlyList<AuditEntry> Audit, IReadOnlyList<string> AllowedNow);
+
+public sealed record Run(
+    long Id,
+    string DefinitionId,
+    int DefinitionVersion,
+    string State,
+    string Trigger,
+    string StartedBy,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? EndedAt,
+    string? HolderNode,
+    string? HaltReason,
+    TimeSpan? WallTime,
+    IReadOnlyList<Step> Steps);
+
+/// <param name="WaitingAtGate">"before" or "after" while the step waits for approval.</param>
+public sealed record Step(
+    string StepId,
+    int Position,
+    string Title,
+    string Activity,
+    string State,
+    int Attempts,
+    TimeSpan WorkTime,
+    TimeSpan WaitingTime,
+    string? WaitingAtGate,
+    string? Error,
+    string? SkipReason,
+    string? Output);
+
+/// <summary>One journal row: an attempt of a step.</summary>
+public sealed record Attempt(
+    string StepId,
+    int Number,
+    string Node,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? EndedAt,
+    TimeSpan? Duration,
+    TimeSpan WaitingTime,
+    string Outcome,
+    string? Error,
+    string? Output,
+    IReadOnlyList<string> Intents);
+
+public sealed record AuditEntry(DateTimeOffset At, string Who, string Action, string? StepId, string? Reason, string? Details);
+
+/// <summary>GET /api/runs/{id}/report: the figures the run page shows beside the timeline.</summary>
+public sealed record RunReport(
+    long RunId,
+    string State,
+    string Outcome,
+    string? RestorePoint,
+    DateTimeOffset? SnapshotStartedAt,
+    double? RpoSeconds,
+    double RpoTargetSeconds,
+    bool? RpoMet,
+    double? RtoSeconds,
+    double RtoTargetSeconds,
+    bool? RtoMet,
+    string RtoMeasuredUntil);
+
+/// <summary>An event of /api/events: a run changed, on any node.</summary>
+public sealed record RunChange(long RunId, string Definition, string State, DateTimeOffset UpdatedAt);
+
+/// <summary>Filters of GET /api/runs; null means any.</summary>
+public sealed record RunFilter(string? Definition = null, string? State = null, DateTimeOffset? Since = null, DateTimeOffset? Until = null, int Limit = 100);
+
+public sealed record StartRunRequest(string Definition, IReadOnlyDictionary<string, string> Parameters);

@@ -1,0 +1,25 @@
+namespace LeoPass.Recovery.Console.Api;
+
+/// <summary>GET /api/status: is the database recoverable right now?</summary>
+public sealed record RecoveryStatus(BackupStatus Backup, DrillStatus Drill, IReadOnlyList<AttentionItem> NeedsAttention, bool Healthy);
+
+public sealed record BackupStatus(string? Key, DateTimeOffset? SnapshotStartedAt, TimeSpan? Age, TimeSpan RpoTarget, bool WithinRpo);
+
+public sealed record DrillStatus(long? RunId, string? Definition, DateTimeOffset? EndedAt, TimeSpan? Rto, TimeSpan RtoTarget, bool? WithinRto);
+
+/// <summary>A run halted or waiting at a gate: the incident inbox.</summary>
+public sealed record AttentionItem(long RunId, string Definition, string State, string? Step, string? Reason);
+
+/// <summary>GET /api/status/schedule.</summary>
+public sealed record ScheduledDefinition(string Definition, string Title, string? Cron, string? TimeZone, DateTimeOffset? NextRunAt);
+
+/// <summary>GET /api/status/history?days=N.</summary>
+public sealed record StatusHistory(int Days, DateTimeOffset Since, IReadOnlyList<BackupPoint> Backups, IReadOnlyList<DrillPoint> Drills, DrillBreakdown? LastDrill);
+
+public sealed record BackupPoint(string Key, DateTimeOffset SnapshotStartedAt, long StoredBytes, long DumpBytes, double DurationSeconds);
+
+public sealed record DrillPoint(long RunId, string Definition, DateTimeOffset? StartedAt, DateTimeOffset? EndedAt, double? RtoSeconds, double RtoTargetSeconds, bool? RtoMet);
+
+public sealed record DrillBreakdown(long RunId, string Definition, double? RtoSeconds, double RtoTargetSeconds, double? OverheadSeconds, IReadOnlyList<StepShare> Steps);
+
+public sealed record StepShare(string Id, string Title, double Seconds);

@@ -1,0 +1,17 @@
+using LeoPass.Recovery.Engine.Journal;
+using LeoPass.Recovery.Engine.State;
+
+namespace LeoPass.Recovery.Server.Apis;
+
+/// <summary>The one shape every run endpoint answers with: the run, its journal, its audit trail and what may be asked of it now.</summary>
+internal static class RunDetailsQuery
+{
+    public static async Task<RunDetails> DetailsAsync(this RunQueries queries, long runId, CancellationToken cancellationToken)
+    {
+        var run = await queries.GetAsync(runId, cancellationToken);
+        var journal = await queries.JournalAsync(runId, cancellationToken);
+        var audit = await queries.AuditAsync(runId, cancellationToken);
+        return new RunDetails(run.Redacted(), journal.Select(a => a.Redacted()).ToList(), audit.Select(a => a.Redacted()).ToList(),
+            RunTransitions.ResponderOperationsNow(run.State));
+    }
+}

@@ -1,0 +1,73 @@
+using LeoPass.Recovery.Backup.Catalogue;
+using LeoPass.Recovery.Engine.Persistence;
+using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Runbook.Reporting;
+using LeoPass.Recovery.Server.Auth;
+using LeoPass.Recovery.Server.Errors;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+
+namespace LeoPass.Recovery.Server.Apis;
+
+/// <summary>The last days of backups and drills: what the dashboard's charts draw.</summary>
+public sealed record StatusHistory(int Days, DateTimeOffset Since, IReadOnlyList<BackupPoint> Backups, IReadOnlyList<DrillPoint> Drills, DrillBreakdown? LastDrill);
+
+/// <param name="DurationSeconds">Snapshot end minus snapshot start: how long pg_dump held its snapshot.</param>
+public sealed record BackupPoint(string Key, DateTimeOffset SnapshotStartedAt, long StoredBytes, long DumpBytes, double DurationSeconds);
+
+/// <summary>A successful restore run (drill, rehearsal or incident restore) and its RTO against its target.</summary>
+public sealed record DrillPoint(long RunId, string Definition, DateTimeOffset? StartedAt, DateTimeOffset? EndedAt, double? RtoSeconds, double RtoTargetSeconds, bool? RtoMet);
+
+/// <summary>Where the last drill's RTO went: each step counting toward it, and the engine's own overhead.</summary>
+public sealed record DrillBreakdown(long RunId, string Definition, double? RtoSeconds, double RtoTargetSeconds, double? OverheadSeconds, IReadOnlyList<StepShare> Steps);
+
+public sealed record StepShare(string Id, string Title, double Seconds);
+
+/// <summary>/api/status/history?days=30: backups (size, duration) and drills (RTO) over the last days, and the last drill's RTO by step.</summary>
+public static class StatusHistoryApi
+{
+    private const int MaxDays = 366;
+    private const int MaxDrills = 200;
+
+    public static RouteHandlerBuilder MapStatusHistoryApi(this IEndpointRouteBuilder routes) =>
+        routes.MapGet("/api/status/history", GetHistory).WithTags("Status").RequireAuthorization(RolePolicies.Viewer)
+            .WithSummary("Backups (size, duration) and successful restore runs (RTO against its target) of the last days (default 30), and the last drill's RTO by step");
+
+    public static async Task<Results<Ok<StatusHistory>, ValidationProblem>> GetHistory(int? days, BackupCatalogue catalogue,
+        IDbContextFactory<EngineDbContext> dbFactory, RunReportBuilder reports, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var validation = new Validation().Check(days is null or (> 0 and <= MaxDays), "days", $"days must be between 1 and {MaxDays}");
+        if (!validation.IsValid) return validation.Result();
+        var span = days ?? 30;
+        var since = clock.GetUtcNow().AddDays(-span);
+
+        var backups = (await catalogue.ListAsync(cancellationToken))
+            .Where(b => b.SnapshotStartedAt >= since).OrderBy(b => b.SnapshotStartedAt)
+            .Select(b => new BackupPoint(b.Key, b.SnapshotStartedAt, b.StoredBytes, b.DumpBytes, Math.Round((b.SnapshotEndedAt - b.SnapshotStartedAt).TotalSeconds, 3)))
+            .ToList();
+
+        List<long> drillIds;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            drillIds = await db.Runs.AsNoTracking()
+                .Where(r => StatusApi.DrillDefinitions.Contains(r.DefinitionId) && r.State == RunState.Succeeded && r.EndedAt >= since)
+                .OrderByDescending(r => r.EndedAt).Take(MaxDrills).Select(r => r.Id).ToListAsync(cancellationToken);
+        }
+        var drills = new List<DrillPoint>();
+        RunReport? last = null;
+        foreach (var id in drillIds)
+        {
+            var report = await reports.BuildAsync(id, null, cancellationToken);
+            last ??= report;
+            drills.Add(new DrillPoint(report.RunId, report.DefinitionId, report.StartedAt, report.EndedAt, report.RtoSeconds, report.RtoTargetSeconds, report.RtoMet));
+        }
+        drills.Reverse();
+
+        var breakdown = last is null ? null : new DrillBreakdown(last.RunId, last.DefinitionId, last.RtoSeconds, last.RtoTargetSeconds, last.OverheadSeconds,
+            last.Steps.Where(s => s.CountsTowardRto && !s.Disabled).Select(s => new StepShare(s.Id, s.Title, s.TotalSeconds)).ToList());
+        return TypedResults.Ok(new StatusHistory(span, since, backups, drills, breakdown));
+    }
+}
