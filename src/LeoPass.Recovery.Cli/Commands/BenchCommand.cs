@@ -1,12 +1,12 @@
-using LeoPass.Recovery.Cli.Output;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using LeoPass.Recovery.Cli.Hosting;
+using LeoPass.Recovery.Cli.Output;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.Scheduling;
-using LeoPass.Recovery.Engine.State;
-using LeoPass.Recovery.Cli.Hosting;
+using LeoPass.Recovery.Engine.Nodes;
+using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Server.Hosting;
 
 namespace LeoPass.Recovery.Cli.Commands;

@@ -1,11 +1,11 @@
+using System.CommandLine;
 using LeoPass.Recovery.Cli.Hosting;
 using LeoPass.Recovery.Cli.Output;
-using System.CommandLine;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.Scheduling;
-using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Engine.Nodes;
+using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Server.Hosting;
 
 namespace LeoPass.Recovery.Cli.Commands;

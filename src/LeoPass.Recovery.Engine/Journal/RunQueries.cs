@@ -1,7 +1,5 @@
-using LeoPass.Recovery.Engine.Execution;
-using LeoPass.Recovery.Engine.Persistence;
-using LeoPass.Recovery.Engine.Scheduling;
-using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Engine.Nodes;
+using LeoPass.Recovery.Engine.Runs;
 using Microsoft.EntityFrameworkCore;
 
 namespace LeoPass.Recovery.Engine.Journal;

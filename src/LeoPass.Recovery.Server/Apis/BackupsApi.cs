@@ -5,14 +5,14 @@ using LeoPass.Recovery.Backup.Pipeline;
 using LeoPass.Recovery.Backup.Reading;
 using LeoPass.Recovery.Backup.Verification;
 using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
+using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Server.Auth;
 using LeoPass.Recovery.Server.Errors;
 using LeoPass.Recovery.Server.Idempotency;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 

@@ -1,14 +1,14 @@
 using System.Security.Claims;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using LeoPass.Recovery.Engine.Definitions;
-using LeoPass.Recovery.Engine.Execution;
-using LeoPass.Recovery.Engine.Persistence;
+using LeoPass.Recovery.Engine.Journal;
+using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Server.Access;
 using LeoPass.Recovery.Server.Auth;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 

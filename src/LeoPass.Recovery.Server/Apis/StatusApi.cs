@@ -1,12 +1,12 @@
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Core.Targets;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.State;
-using LeoPass.Recovery.Server.Auth;
+using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Runbook.Reporting;
+using LeoPass.Recovery.Server.Auth;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace LeoPass.Recovery.Server.Apis;

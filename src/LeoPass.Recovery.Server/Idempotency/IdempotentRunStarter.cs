@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using LeoPass.Recovery.Engine.Execution;
+using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Server.Access;
 using LeoPass.Recovery.Server.Auth;
 using Microsoft.EntityFrameworkCore;

@@ -1,12 +1,11 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Net;
 using System.Text;
 using LeoPass.Recovery.Backup;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Core.Secrets;
 using LeoPass.Recovery.Engine.Definitions;
-using LeoPass.Recovery.Engine.Hosting;
 using LeoPass.Recovery.Runbook;
 using LeoPass.Recovery.Server.Access;
 using LeoPass.Recovery.Server.Hosting;
