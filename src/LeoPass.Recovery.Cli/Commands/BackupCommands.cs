@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Restore;
 using LeoPass.Recovery.Backup.Retention;
+using LeoPass.Recovery.Backup.Signing;
 using LeoPass.Recovery.Backup.Verification;
 using LeoPass.Recovery.Cli.Output;
 using LeoPass.Recovery.Core.Configuration;

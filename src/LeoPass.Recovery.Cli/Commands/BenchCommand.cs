@@ -28,7 +28,7 @@ internal static class BenchCommand
         var engine = new Command("engine", "Measure engine overhead per step with no-op activities.") { definition, runs, inFlight };
         engine.SetAction((parse, ct) => CliErrors.GuardAsync(async () =>
         {
-            await using var node = await RunningNode.StartAsync(NodeRole.Client, parse, ct);
+            await using var node = await RunningNode.StartAsync(NodeRole.Client, parse.GetValue(CommonOptions.Verbose), ct);
             var nodes = await node.Get<ClusterNodes>().LiveAsync(ct);
             if (nodes.Count == 0) throw new InvalidRunRequestException("no server is up: start `leopass-recovery server` first");
             var operations = node.Get<RunOperations>();

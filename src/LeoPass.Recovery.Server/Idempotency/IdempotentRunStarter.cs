@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 using System.Text;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Runs;
-using LeoPass.Recovery.Server.Access;
-using LeoPass.Recovery.Server.Auth;
+using LeoPass.Recovery.Server.Roles;
+using LeoPass.Recovery.Server.Tokens;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 

@@ -1,8 +1,8 @@
 using System.Text;
-using LeoPass.Recovery.Backup.Signing;
+using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Storage;
 
-namespace LeoPass.Recovery.Backup.Artefacts;
+namespace LeoPass.Recovery.Backup.Signing;
 
 /// <summary>
 /// Reads a backup's manifest from the store and decides whether to believe it: it must parse,

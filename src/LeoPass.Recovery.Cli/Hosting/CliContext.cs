@@ -1,12 +1,10 @@
-using System.CommandLine;
 using LeoPass.Recovery.Backup.Catalogue;
-using LeoPass.Recovery.Cli.Hosting;
 using LeoPass.Recovery.Cli.Output;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Core.Secrets;
 using LeoPass.Recovery.Server.Hosting;
 
-namespace LeoPass.Recovery.Cli;
+namespace LeoPass.Recovery.Cli.Hosting;
 
 /// <summary>
 /// What one command invocation works with: the output, and the product's host as a client node
@@ -30,9 +28,9 @@ public sealed class CliContext : IAsyncDisposable
     public T Get<T>() where T : notnull => _node.Get<T>();
 
     /// <summary>Loads and validates the configuration; throws <see cref="ConfigurationException"/> naming every bad variable.</summary>
-    internal static async Task<CliContext> CreateAsync(bool json, ParseResult parse, CancellationToken cancellationToken)
+    internal static async Task<CliContext> CreateAsync(bool json, bool verbose, CancellationToken cancellationToken)
     {
-        var node = await RunningNode.StartAsync(NodeRole.Client, parse, cancellationToken);
+        var node = await RunningNode.StartAsync(NodeRole.Client, verbose, cancellationToken);
         return new CliContext(node, new CliOutput(json, SecretRedactor.Shared));
     }
 

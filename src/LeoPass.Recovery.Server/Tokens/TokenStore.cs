@@ -1,7 +1,8 @@
+using LeoPass.Recovery.Server.Roles;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-namespace LeoPass.Recovery.Server.Access;
+namespace LeoPass.Recovery.Server.Tokens;
 
 /// <summary>A token just created: the only moment its text exists outside the caller's hands.</summary>
 public sealed record CreatedToken(string Token, ApiToken Record);

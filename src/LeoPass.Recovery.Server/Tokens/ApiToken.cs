@@ -1,4 +1,6 @@
-namespace LeoPass.Recovery.Server.Access;
+using LeoPass.Recovery.Server.Roles;
+
+namespace LeoPass.Recovery.Server.Tokens;
 
 /// <summary>
 /// A bearer token as stored: its SHA-256, never the token. <see cref="Prefix"/> (the first

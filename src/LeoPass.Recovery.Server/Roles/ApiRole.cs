@@ -1,4 +1,4 @@
-namespace LeoPass.Recovery.Server.Access;
+namespace LeoPass.Recovery.Server.Roles;
 
 /// <summary>What a token may do. Each role includes the ones before it (an admin is also an operator and a viewer).</summary>
 public enum ApiRole

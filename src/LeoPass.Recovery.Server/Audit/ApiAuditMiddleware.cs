@@ -1,8 +1,9 @@
-using LeoPass.Recovery.Server.Auth;
+using LeoPass.Recovery.Server.Roles;
+using LeoPass.Recovery.Server.Tokens;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace LeoPass.Recovery.Server.Access;
+namespace LeoPass.Recovery.Server.Audit;
 
 /// <summary>
 /// Writes every mutating call of an authenticated token to <c>access.audit</c> — who, what, the

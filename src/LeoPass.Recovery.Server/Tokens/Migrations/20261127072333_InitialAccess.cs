@@ -4,7 +4,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace LeoPass.Recovery.Server.Access.Migrations
+namespace LeoPass.Recovery.Server.Tokens.Migrations
 {
     /// <inheritdoc />
     public partial class InitialAccess : Migration

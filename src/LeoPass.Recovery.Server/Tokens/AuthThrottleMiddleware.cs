@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 
-namespace LeoPass.Recovery.Server.Auth;
+namespace LeoPass.Recovery.Server.Tokens;
 
 /// <summary>
 /// Answers 429 (with Retry-After) to a request from an address locked out by <see cref="AuthFailureLimiter"/>

@@ -1,7 +1,6 @@
 using System.Security.Claims;
-using LeoPass.Recovery.Server.Access;
 
-namespace LeoPass.Recovery.Server.Auth;
+namespace LeoPass.Recovery.Server.Roles;
 
 /// <summary>Who is calling, as the audit trail names them: <c>token:&lt;name&gt;</c>.</summary>
 public sealed record ApiCaller(string TokenName, ApiRole Role)
@@ -12,8 +11,9 @@ public sealed record ApiCaller(string TokenName, ApiRole Role)
 
     public bool Has(ApiRole required) => Role.Includes(required);
 
-    public static ClaimsPrincipal Principal(ApiToken token, string scheme) =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, token.Name), new Claim(RoleClaim, token.Role.ToString())], scheme));
+    /// <summary>The principal of a caller authenticated by <paramref name="scheme"/> as the token named <paramref name="tokenName"/>.</summary>
+    public static ClaimsPrincipal Principal(string tokenName, ApiRole role, string scheme) =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, tokenName), new Claim(RoleClaim, role.ToString())], scheme));
 
     public static ApiCaller? From(ClaimsPrincipal user) =>
         user.Identity is { IsAuthenticated: true, Name: { } name } && Enum.TryParse<ApiRole>(user.FindFirstValue(RoleClaim), out var role)

@@ -1,7 +1,7 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore;
 
-namespace LeoPass.Recovery.Server.Access;
+namespace LeoPass.Recovery.Server.Tokens;
 
 /// <summary>
 /// API access in the orchestrator's own database, schema <c>access</c>: tokens, idempotency keys

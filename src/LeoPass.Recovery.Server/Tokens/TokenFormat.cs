@@ -1,9 +1,9 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.RegularExpressions;
+using System.Text;
 
-namespace LeoPass.Recovery.Server.Access;
+namespace LeoPass.Recovery.Server.Tokens;
 
 /// <summary>
 /// Tokens look like <c>lpr_</c> + 43 base64url characters (256 random bits). The prefix makes a

@@ -1,7 +1,6 @@
-using LeoPass.Recovery.Server.Access;
 using Microsoft.Extensions.Hosting;
 
-namespace LeoPass.Recovery.Server.Hosting;
+namespace LeoPass.Recovery.Server.Tokens;
 
 /// <summary>Before the API takes requests: the access tables (tokens, idempotency keys, audit) exist. (The runbook's host service migrates the catalogue.)</summary>
 public sealed class AccessStartup(TokenStore tokens) : IHostedLifecycleService

@@ -1,11 +1,11 @@
 using System.Text.Encodings.Web;
-using LeoPass.Recovery.Server.Access;
+using LeoPass.Recovery.Server.Roles;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace LeoPass.Recovery.Server.Auth;
+namespace LeoPass.Recovery.Server.Tokens;
 
 /// <summary>
 /// <c>Authorization: Bearer lpr_…</c> against the token store. Unknown and revoked tokens fail
@@ -43,7 +43,7 @@ public sealed class BearerTokenHandler(
             _failure = "the bearer token is unknown or revoked";
             return AuthenticateResult.Fail(_failure);
         }
-        return AuthenticateResult.Success(new AuthenticationTicket(ApiCaller.Principal(token, SchemeName), SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(ApiCaller.Principal(token.Name, token.Role, SchemeName), SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace LeoPass.Recovery.Server.Auth;
+namespace LeoPass.Recovery.Server.Tokens;
 
 /// <summary>
 /// Slows down a client that keeps failing authentication: once it has failed

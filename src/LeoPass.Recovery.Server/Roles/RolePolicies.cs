@@ -1,7 +1,6 @@
-using LeoPass.Recovery.Server.Access;
 using Microsoft.AspNetCore.Authorization;
 
-namespace LeoPass.Recovery.Server.Auth;
+namespace LeoPass.Recovery.Server.Roles;
 
 /// <summary>
 /// The role matrix in one place. Endpoints name the least role they need (a policy); operations
@@ -28,12 +27,13 @@ public static class RolePolicies
 
     public static ApiRole ToSkipOrAbort(string definitionId) => AdminDefinitions.Contains(definitionId) ? ApiRole.Admin : ApiRole.Operator;
 
-    public static AuthorizationBuilder AddRolePolicies(this AuthorizationBuilder builder)
+    /// <param name="scheme">The authentication scheme that establishes the caller (the bearer tokens').</param>
+    public static AuthorizationBuilder AddRolePolicies(this AuthorizationBuilder builder, string scheme)
     {
         foreach (var (name, role) in new[] { (Viewer, ApiRole.Viewer), (Operator, ApiRole.Operator), (Admin, ApiRole.Admin) })
         {
             builder.AddPolicy(name, policy => policy
-                .AddAuthenticationSchemes(BearerTokenHandler.SchemeName)
+                .AddAuthenticationSchemes(scheme)
                 .RequireAuthenticatedUser()
                 .RequireAssertion(context => ApiCaller.From(context.User)?.Has(role) == true));
         }
