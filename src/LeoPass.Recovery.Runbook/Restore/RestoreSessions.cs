@@ -32,7 +32,7 @@ public static class RestoreSessions
             SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity
             WHERE datname = @database AND pid <> pg_backend_pid() AND starts_with(application_name, @prefix) AND application_name <> @mine
             """;
-        var deadline = DateTime.UtcNow + GoneWithin;
+        var deadline = context.Time.GetUtcNow() + GoneWithin;
         var first = -1;
         while (true)
         {
@@ -43,7 +43,7 @@ public static class RestoreSessions
             var found = (int)(await command.ExecuteScalarAsync(cancellationToken) ?? 0);
             if (first < 0) first = found;
             if (found == 0) return first;
-            if (DateTime.UtcNow > deadline)
+            if (context.Time.GetUtcNow() > deadline)
             {
                 throw new ActivityFailedException($"{found} session(s) of an earlier restore attempt of run {context.RunId} are still connected to {database} {GoneWithin.TotalSeconds:0} s after being terminated; end them (pg_terminate_backend) and retry");
             }
