@@ -67,11 +67,13 @@ public class NightlyBackupRunTests
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Equal(0L, await env.Recovery.ScalarAsync<long>(checkins));
 
-        // A node that died a moment ago still looks alive for a few seconds: the follower waits
-        // for it, sees it age out, and takes the run over itself instead of waiting for nobody.
+        // A node that died a moment ago still looks alive for a while: the follower waits for it,
+        // sees it age out, and takes the run over itself instead of waiting for nobody. The ghost's
+        // 10 s interval keeps it "alive" (2 intervals + the misfire threshold) for longer than the
+        // second CLI needs to start on a loaded CI machine, so the follower always meets it alive.
         await env.Recovery.ExecuteAsync(
             "INSERT INTO engine.qrtz_scheduler_state (sched_name, instance_name, last_checkin_time, checkin_interval) " +
-            $"VALUES ('leopass-recovery', 'ghost-node', {DateTimeOffset.UtcNow.UtcTicks}, 2000)");
+            $"VALUES ('leopass-recovery', 'ghost-node', {DateTimeOffset.UtcNow.UtcTicks}, 10000)");
         var second = await env.RunAsync("run", "start", "nightly-backup", "--wait");
 
         Assert.True(second.ExitCode == 0, second.ToString());
