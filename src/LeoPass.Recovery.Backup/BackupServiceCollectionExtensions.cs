@@ -1,5 +1,4 @@
 using LeoPass.Recovery.Backup.Alerts;
-using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Encryption;
 using LeoPass.Recovery.Backup.Pipeline;
@@ -9,10 +8,10 @@ using LeoPass.Recovery.Backup.Retention;
 using LeoPass.Recovery.Backup.Signing;
 using LeoPass.Recovery.Backup.Verification;
 using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Storage;
 using LeoPass.Recovery.Core.Secrets;
-using Microsoft.Extensions.DependencyInjection;
+using LeoPass.Recovery.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace LeoPass.Recovery.Backup;

@@ -1,6 +1,6 @@
 using LeoPass.Recovery.Engine.Activities;
-using LeoPass.Recovery.Runbook.Alerts;
 using LeoPass.Recovery.Engine.Execution;
+using LeoPass.Recovery.Runbook.Alerts;
 using LeoPass.Recovery.Runbook.Application;
 using LeoPass.Recovery.Runbook.Backup;
 using LeoPass.Recovery.Runbook.Preflight;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Runbook.Tests.Support;
 using LeoPass.Recovery.TestSupport;
 using Npgsql;

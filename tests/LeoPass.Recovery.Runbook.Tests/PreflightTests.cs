@@ -1,5 +1,5 @@
 using LeoPass.Recovery.Backup.Encryption;
-using LeoPass.Recovery.Engine.Execution;
+using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Runbook.Tests.Support;
 using LeoPass.Recovery.TestSupport;
 

@@ -1,6 +1,6 @@
 using System.Net;
-using LeoPass.Recovery.Server.Auth;
 using LeoPass.Recovery.Server.Tests.Support;
+using LeoPass.Recovery.Server.Tokens;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LeoPass.Recovery.Server.Tests;
@@ -30,7 +30,7 @@ public sealed class AuthenticationTests(ApiHost host)
     [Fact]
     public async Task Token_revoked_while_in_use_is_refused_on_its_next_request()
     {
-        var token = (await host.Tokens.CreateAsync("short-lived", Access.ApiRole.Viewer, "test")).Token;
+        var token = (await host.Tokens.CreateAsync("short-lived", Roles.ApiRole.Viewer, "test")).Token;
         using var client = host.Client(token);
         Assert.Equal(HttpStatusCode.OK, (await client.GetJsonAsync("/api/runs")).Status);
         Assert.True(await host.Tokens.RevokeAsync("short-lived"));

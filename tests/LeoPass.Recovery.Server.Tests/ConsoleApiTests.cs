@@ -1,10 +1,12 @@
-using System.Net;
 using System.Net.Http.Headers;
+using System.Net;
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Hosting;
+using LeoPass.Recovery.Engine.Nodes;
+using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Engine.Scheduling;
 using LeoPass.Recovery.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,9 +1,10 @@
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
-using LeoPass.Recovery.Server.Access;
+using System.Text;
 using LeoPass.Recovery.Server.Errors;
+using LeoPass.Recovery.Server.Roles;
 using LeoPass.Recovery.Server.Tests.Support;
+using LeoPass.Recovery.Server.Tokens;
 
 namespace LeoPass.Recovery.Server.Tests;
 

@@ -9,6 +9,7 @@ using LeoPass.Recovery.Backup.Compression;
 using LeoPass.Recovery.Backup.CustomFormat;
 using LeoPass.Recovery.Backup.Encryption;
 using LeoPass.Recovery.Backup.Pipeline;
+using LeoPass.Recovery.Backup.Signing;
 using LeoPass.Recovery.Backup.Streams;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Storage;

@@ -1,12 +1,12 @@
-using LeoPass.Recovery.Cli.Output;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using LeoPass.Recovery.Cli.Hosting;
+using LeoPass.Recovery.Cli.Output;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.Scheduling;
-using LeoPass.Recovery.Engine.State;
-using LeoPass.Recovery.Cli.Hosting;
+using LeoPass.Recovery.Engine.Nodes;
+using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Server.Hosting;
 
 namespace LeoPass.Recovery.Cli.Commands;
@@ -28,7 +28,7 @@ internal static class BenchCommand
         var engine = new Command("engine", "Measure engine overhead per step with no-op activities.") { definition, runs, inFlight };
         engine.SetAction((parse, ct) => CliErrors.GuardAsync(async () =>
         {
-            await using var node = await RunningNode.StartAsync(NodeRole.Client, parse, ct);
+            await using var node = await RunningNode.StartAsync(NodeRole.Client, parse.GetValue(CommonOptions.Verbose), ct);
             var nodes = await node.Get<ClusterNodes>().LiveAsync(ct);
             if (nodes.Count == 0) throw new InvalidRunRequestException("no server is up: start `leopass-recovery server` first");
             var operations = node.Get<RunOperations>();

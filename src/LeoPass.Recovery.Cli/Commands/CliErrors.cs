@@ -1,10 +1,9 @@
-using LeoPass.Recovery.Backup;
 using LeoPass.Recovery.Backup.Encryption;
+using LeoPass.Recovery.Backup;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Core.Secrets;
 using LeoPass.Recovery.Engine.Definitions;
-using LeoPass.Recovery.Engine.Execution;
-using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Storage;
 using Npgsql;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using LeoPass.Recovery.Backup;
+using LeoPass.Recovery.Cli.Hosting;
 using LeoPass.Recovery.Cli.Output;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Core.Secrets;
@@ -21,7 +21,7 @@ internal static class CommandRunner
     public static void SetAction(this Command command, Func<CliContext, ParseResult, CancellationToken, Task<int>> body) =>
         command.SetAction((parse, cancellationToken) => RunAsync(parse, async json =>
         {
-            await using var context = await CliContext.CreateAsync(json, parse, cancellationToken);
+            await using var context = await CliContext.CreateAsync(json, parse.GetValue(CommonOptions.Verbose), cancellationToken);
             return await body(context, parse, cancellationToken);
         }, cancellationToken));
 

@@ -1,6 +1,7 @@
-using LeoPass.Recovery.Cli.Output;
 using System.CommandLine;
+using LeoPass.Recovery.Cli.Output;
 using LeoPass.Recovery.Engine.Execution;
+using LeoPass.Recovery.Engine.Runs;
 
 namespace LeoPass.Recovery.Cli.Commands;
 

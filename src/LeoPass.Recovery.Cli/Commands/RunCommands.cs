@@ -1,11 +1,11 @@
+using System.CommandLine;
 using LeoPass.Recovery.Cli.Hosting;
 using LeoPass.Recovery.Cli.Output;
-using System.CommandLine;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.Scheduling;
-using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Engine.Nodes;
+using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Server.Hosting;
 
 namespace LeoPass.Recovery.Cli.Commands;
@@ -86,12 +86,12 @@ internal static class RunCommands
         var role = NodeRole.Client;
         if (follow)
         {
-            await using var probe = await RunningNode.StartAsync(NodeRole.Client, parse, ct, publishDefinitions: false);
+            await using var probe = await RunningNode.StartAsync(NodeRole.Client, parse.GetValue(CommonOptions.Verbose), ct, publishDefinitions: false);
             var live = await probe.Get<ClusterNodes>().LiveAsync(ct);
             if (live.Count == 0) role = NodeRole.TemporaryNode;
         }
         // A temporary node executes runs, so it loads the definitions like a server does.
-        await using var node = await RunningNode.StartAsync(role, parse, ct, publishDefinitions: publish || role == NodeRole.TemporaryNode);
+        await using var node = await RunningNode.StartAsync(role, parse.GetValue(CommonOptions.Verbose), ct, publishDefinitions: publish || role == NodeRole.TemporaryNode);
         var runId = await act(node);
         var queries = node.Get<RunQueries>();
         if (!follow) return (runId, await queries.GetAsync(runId, ct));
@@ -111,7 +111,7 @@ internal static class RunCommands
     private static async Task<RunView> FollowAsTemporaryNodeAsync(ParseResult parse, long runId, bool json, CancellationToken ct)
     {
         if (!json) await Console.Error.WriteLineAsync($"no engine node is alive to execute run {runId} any more: this process takes it over as a temporary node of the cluster.");
-        await using var node = await RunningNode.StartAsync(NodeRole.TemporaryNode, parse, ct);
+        await using var node = await RunningNode.StartAsync(NodeRole.TemporaryNode, parse.GetValue(CommonOptions.Verbose), ct);
         return (await RunProgress.FollowAsync(node.Get<RunQueries>(), runId, json, clusterIsEmpty: null, node.Get<RunChanges>(), ct))!;
     }
 
@@ -145,7 +145,7 @@ internal static class RunCommands
         var command = new Command("list", "List runs, newest first.") { definition, state, limit, Json };
         command.SetAction((parse, ct) => WithClient(parse, async node =>
         {
-            var runs = await node.Get<RunQueries>().ListAsync(parse.GetValue(limit), parse.GetValue(definition), parse.GetValue(state), ct);
+            var runs = await node.Get<RunQueries>().ListAsync(parse.GetValue(limit), parse.GetValue(definition), parse.GetValue(state), cancellationToken: ct);
             if (parse.GetValue(Json)) RunTables.WriteJson(runs);
             else RunTables.WriteRuns(runs);
             return 0;
@@ -225,7 +225,7 @@ internal static class RunCommands
 
     private static Task<int> WithClient(ParseResult parse, Func<RunningNode, Task<int>> action, CancellationToken ct) => CliErrors.GuardAsync(async () =>
     {
-        await using var node = await RunningNode.StartAsync(NodeRole.Client, parse, ct);
+        await using var node = await RunningNode.StartAsync(NodeRole.Client, parse.GetValue(CommonOptions.Verbose), ct);
         return await action(node);
     });
 

@@ -1,6 +1,6 @@
 using LeoPass.Recovery.Cli.Output;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Engine.Runs;
 using Spectre.Console;
 
 namespace LeoPass.Recovery.Cli.Commands;

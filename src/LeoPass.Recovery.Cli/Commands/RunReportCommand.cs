@@ -1,8 +1,8 @@
-using LeoPass.Recovery.Cli.Output;
 using System.CommandLine;
+using LeoPass.Recovery.Cli.Hosting;
+using LeoPass.Recovery.Cli.Output;
 using LeoPass.Recovery.Core.Secrets;
 using LeoPass.Recovery.Runbook.Reporting;
-using LeoPass.Recovery.Cli.Hosting;
 using LeoPass.Recovery.Server.Hosting;
 
 namespace LeoPass.Recovery.Cli.Commands;
@@ -17,7 +17,7 @@ internal static class RunReportCommand
         var command = new Command("report", "Print a run's report: restore point, RPO and RTO against the targets, every step with attempts and durations (Markdown, as in SHIP_NOTES).") { id, json };
         command.SetAction((parse, ct) => CliErrors.GuardAsync(async () =>
         {
-            await using var node = await RunningNode.StartAsync(NodeRole.Client, parse, ct);
+            await using var node = await RunningNode.StartAsync(NodeRole.Client, parse.GetValue(CommonOptions.Verbose), ct);
             var report = await node.Get<RunReportBuilder>().BuildAsync(parse.GetValue(id), null, ct);
             if (parse.GetValue(json)) RunTables.WriteJson(report);
             else Console.Write(SecretRedactor.Shared.Redact(RunReportMarkdown.Render(report)));

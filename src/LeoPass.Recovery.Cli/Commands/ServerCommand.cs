@@ -1,9 +1,9 @@
 using System.CommandLine;
 using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Engine.Hosting;
+using LeoPass.Recovery.Engine.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,6 +1,8 @@
-using LeoPass.Recovery.Cli.Output;
 using System.CommandLine;
-using LeoPass.Recovery.Server.Access;
+using LeoPass.Recovery.Cli.Hosting;
+using LeoPass.Recovery.Cli.Output;
+using LeoPass.Recovery.Server.Roles;
+using LeoPass.Recovery.Server.Tokens;
 
 namespace LeoPass.Recovery.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Server.Access;
+using LeoPass.Recovery.Server.Roles;
+using LeoPass.Recovery.Server.Tokens;
 
 namespace LeoPass.Recovery.Cli.Demo;
 

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using LeoPass.Recovery.Cli.Commands;
 using LeoPass.Recovery.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -23,11 +21,12 @@ internal sealed class RunningNode : IAsyncDisposable
     public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
 
     /// <param name="publishDefinitions">Null: what the role needs (only nodes that execute runs publish workflows/).</param>
-    public static async Task<RunningNode> StartAsync(NodeRole role, ParseResult parse, CancellationToken cancellationToken, bool? publishDefinitions = null)
+    /// <param name="verbose">--verbose: the node logs from Debug.</param>
+    public static async Task<RunningNode> StartAsync(NodeRole role, bool verbose, CancellationToken cancellationToken, bool? publishDefinitions = null)
     {
         var options = new NodeOptions(role)
         {
-            LogLevel = parse.GetValue(CommonOptions.Verbose) ? LogEventLevel.Debug : null,
+            LogLevel = verbose ? LogEventLevel.Debug : null,
         };
         if (publishDefinitions is { } publish) options = options with { PublishDefinitions = publish };
         var host = RecoveryNode.Build(options);

@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Engine.Runs;
 using Spectre.Console;
 
 namespace LeoPass.Recovery.Cli.Output;
@@ -48,7 +48,7 @@ internal static class RunTables
     /// <summary>While a run is Running: which node holds it and when it last checked in — or that it is presumed dead.</summary>
     public static string? Holder(RunView run)
     {
-        if (run.State != Engine.State.RunState.Running || run.HolderNode is null) return null;
+        if (run.State != Engine.Runs.RunState.Running || run.HolderNode is null) return null;
         var seen = run.HolderCheckedInAt is { } at
             ? $"last checked in {Time(at)} ({Duration(TimeProvider.System.GetUtcNow() - at)} ago)"
             : "has no check-in with the cluster";

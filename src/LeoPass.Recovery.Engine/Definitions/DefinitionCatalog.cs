@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using LeoPass.Recovery.Engine.Persistence;
+using LeoPass.Recovery.Engine.Journal;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 

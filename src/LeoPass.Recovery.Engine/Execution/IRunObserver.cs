@@ -1,4 +1,4 @@
-using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Engine.Runs;
 
 namespace LeoPass.Recovery.Engine.Execution;
 

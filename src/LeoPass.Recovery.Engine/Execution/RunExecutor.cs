@@ -1,11 +1,11 @@
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Engine.Definitions;
-using LeoPass.Recovery.Engine.Hosting;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.Persistence;
-using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Engine.Nodes;
+using LeoPass.Recovery.Engine.Runs;
+using LeoPass.Recovery.Engine.Steps;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Polly.Timeout;
@@ -111,7 +111,7 @@ public sealed class RunExecutor(
                 }
                 if (step.GateBefore is { } gate && !next.BeforeGateApproved)
                 {
-                    await journal.WaitAtGateBeforeAsync(lease, next, gate);
+                    await journal.WaitAtGateBeforeAsync(lease, next, gate.Question);
                     return RunExecutionResult.WaitingForApproval;
                 }
                 var outputs = steps.Where(s => s.State == StepState.Succeeded && s.Output is not null)
@@ -210,7 +210,7 @@ public sealed class RunExecutor(
             {
                 throw new ActivityFailedException($"the output of step '{step.Id}' is {Encoding.UTF8.GetByteCount(output)} bytes; at most {ActivityResult.MaxOutputBytes} are kept in the journal", retryable: false);
             }
-            await journal.EndAttemptAsync(lease, record, attempt, AttemptOutcome.Succeeded, null, output, step);
+            await journal.EndAttemptAsync(lease, record, attempt, AttemptOutcome.Succeeded, null, output, step.GateAfter?.Question);
         }
         catch (Exception e) when (e is not (RunOwnershipLostException or RunNoLongerRunningException))
         {
@@ -227,7 +227,7 @@ public sealed class RunExecutor(
                 _ => e.Message,
             };
             _logger.LogWarning("run {RunId} step {StepId} attempt {Attempt}: {Outcome}: {Message}", lease.RunId, step.Id, attempt.Number, outcome, message);
-            await journal.EndAttemptAsync(lease, record, attempt, outcome, message, null, step);
+            await journal.EndAttemptAsync(lease, record, attempt, outcome, message, null, step.GateAfter?.Question);
             throw;
         }
     }

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Engine.Definitions;
+using LeoPass.Recovery.Engine.Gates;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.Persistence;
-using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Engine.Runs;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -15,9 +15,8 @@ namespace LeoPass.Recovery.Engine.Execution;
 /// the run where that is needed.
 /// </summary>
 /// <remarks>
-/// Decisions: rejecting a gate <b>halts</b> the run (it does not abort it), so a responder can
-/// still retry, skip or abort — at 3 a.m. "not yet" is more common than "never". A reason is
-/// required for skip, abort and reject; a note is optional for approve.
+/// A reason is required for skip, abort and reject; a note is optional for approve. What a gate
+/// decision does to a step is <see cref="GateDecisions"/>'s.
 /// </remarks>
 public sealed class RunOperations(
     IDbContextFactory<EngineDbContext> dbFactory,
@@ -134,60 +133,32 @@ public sealed class RunOperations(
             RunTransitions.Apply(run, RunOperation.Abort);
             run.EndedAt = now;
             run.HaltReason = $"aborted by {who}: {reason}";
-            foreach (var waiting in run.Steps.Where(s => s.State == StepState.WaitingForApproval)) CloseGateWait(waiting, now);
+            foreach (var waiting in run.Steps.Where(s => s.State == StepState.WaitingForApproval)) GateDecisions.CloseWait(waiting, now);
             return (null, false);
         }, cancellationToken);
         activeRuns.Cancel(runId);
         await NotifyAsync(runId, null);
     }
 
-    /// <summary>Opens the gate the step waits at: before it, the step starts; after it, the step is complete.</summary>
+    /// <summary>Opens the gate the step waits at: before it, the step starts; after it, the step is complete (<see cref="GateDecisions"/>).</summary>
     public Task ApproveAsync(long runId, string stepId, string? note, string who, CancellationToken cancellationToken = default) =>
         ChangeAsync(runId, who, "gate.approve", stepId, note, async (db, run, now) =>
         {
-            var step = FindStep(run, stepId);
-            if (!RunTransitions.CanApply(run, RunOperation.Approve)) throw RunTransitions.Refusal(run.Id, run.State, RunOperation.Approve);
-            if (!StepTransitions.CanApply(step, StepOperation.Approve)) throw StepTransitions.Refusal(step, step.State, StepOperation.Approve);
-            var waited = CloseGateWait(step, now);
-            if (step.GatePhase == GatePhase.Before)
-            {
-                step.BeforeGateApproved = true;
-                step.UnattributedWaitingTime += waited;
-            }
-            else
-            {
-                await AttributeToLastAttemptAsync(db, step, waited);
-                step.EndedAt = now;
-            }
-            StepTransitions.Apply(step, StepOperation.Approve);
-            RunTransitions.Apply(run, RunOperation.Approve);
+            await GateDecisions.ApproveAsync(db, run, FindStep(run, stepId), now);
             return (stepId, true);
         }, cancellationToken);
 
     /// <summary>Refuses the gate: the step fails and the run halts, waiting for a responder's retry, skip or abort.</summary>
     public async Task RejectAsync(long runId, string stepId, string note, string who, CancellationToken cancellationToken = default)
     {
-        await RejectCoreAsync(runId, stepId, note, who, cancellationToken);
-        await NotifyAsync(runId, stepId);
-    }
-
-    private Task RejectCoreAsync(long runId, string stepId, string note, string who, CancellationToken cancellationToken) =>
-        ChangeAsync(runId, who, "gate.reject", stepId, Required(note, "a note is required to reject a gate"), async (db, run, now) =>
+        var reason = Required(note, "a note is required to reject a gate");
+        await ChangeAsync(runId, who, "gate.reject", stepId, reason, async (db, run, now) =>
         {
-            var step = FindStep(run, stepId);
-            if (!RunTransitions.CanApply(run, RunOperation.Reject)) throw RunTransitions.Refusal(run.Id, run.State, RunOperation.Reject);
-            if (!StepTransitions.CanApply(step, StepOperation.Reject)) throw StepTransitions.Refusal(step, step.State, StepOperation.Reject);
-            var waited = CloseGateWait(step, now);
-            if (step.GatePhase == GatePhase.Before) step.UnattributedWaitingTime += waited;
-            else await AttributeToLastAttemptAsync(db, step, waited);
-            var side = step.GatePhase == GatePhase.Before ? "before" : "after";
-            StepTransitions.Apply(step, StepOperation.Reject);
-            step.Error = $"rejected at the gate {side} the step by {who}: {note}";
-            step.BeforeGateApproved = false;
-            RunTransitions.Apply(run, RunOperation.Reject);
-            run.HaltReason = $"step '{stepId}' was rejected at its gate by {who}: {note}";
+            await GateDecisions.RejectAsync(db, run, FindStep(run, stepId), who, reason, now);
             return (stepId, false);
         }, cancellationToken);
+        await NotifyAsync(runId, stepId);
+    }
 
     private Task ChangeAsync(long runId, string who, string action, string? stepId, string? reason,
         Func<EngineDbContext, RunRecord, DateTimeOffset, (string? StepId, bool Dispatch)> change, CancellationToken cancellationToken) =>
@@ -226,20 +197,6 @@ public sealed class RunOperations(
     private static StepRecord FindStep(RunRecord run, string stepId) =>
         run.Steps.FirstOrDefault(s => s.StepId == stepId)
         ?? throw new NotFoundException($"run {run.Id} has no step '{stepId}' (steps: {string.Join(", ", run.Steps.Select(s => s.StepId))})");
-
-    private static TimeSpan CloseGateWait(StepRecord step, DateTimeOffset now)
-    {
-        var waited = step.WaitingSince is { } since && now > since ? now - since : TimeSpan.Zero;
-        step.WaitingTime += waited;
-        step.WaitingSince = null;
-        return waited;
-    }
-
-    private static async Task AttributeToLastAttemptAsync(EngineDbContext db, StepRecord step, TimeSpan waited)
-    {
-        var last = await db.Attempts.Where(a => a.RunId == step.RunId && a.StepId == step.StepId).OrderByDescending(a => a.Number).FirstOrDefaultAsync();
-        if (last is not null) last.WaitingTime += waited;
-    }
 
     private static string Required(string? text, string message) =>
         string.IsNullOrWhiteSpace(text) ? throw new InvalidRunRequestException(message) : text.Trim();

@@ -1,14 +1,14 @@
 using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Engine.Activities.Diagnostics;
+using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.Persistence;
+using LeoPass.Recovery.Engine.Nodes;
 using LeoPass.Recovery.Engine.Scheduling;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Quartz;
 

@@ -1,5 +1,6 @@
 using LeoPass.Recovery.Engine.Definitions;
-using LeoPass.Recovery.Engine.Persistence;
+using LeoPass.Recovery.Engine.Journal;
+using LeoPass.Recovery.Engine.Nodes;
 using LeoPass.Recovery.Engine.Scheduling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

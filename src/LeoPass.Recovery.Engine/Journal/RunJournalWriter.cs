@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
-using LeoPass.Recovery.Engine.Definitions;
-using LeoPass.Recovery.Engine.Execution;
-using LeoPass.Recovery.Engine.Persistence;
-using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Engine.Nodes;
+using LeoPass.Recovery.Engine.Runs;
 using Microsoft.EntityFrameworkCore;
 
 namespace LeoPass.Recovery.Engine.Journal;
@@ -108,9 +106,9 @@ public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactor
     /// milliseconds. That halves the transactions per step; a crash in between loses no more
     /// than a crash just before a separate commit would (the step runs again as a new attempt).
     /// </remarks>
-    public Task EndAttemptAsync(RunLease lease, StepRecord step, AttemptRecord attempt, AttemptOutcome outcome, string? error, string? output, StepDefinition definition)
+    public Task EndAttemptAsync(RunLease lease, StepRecord step, AttemptRecord attempt, AttemptOutcome outcome, string? error, string? output, string? gateAfter)
     {
-        if (outcome == AttemptOutcome.Succeeded && definition.GateAfter is null)
+        if (outcome == AttemptOutcome.Succeeded && gateAfter is null)
         {
             var now = time.GetUtcNow();
             attempt.EndedAt = now;
@@ -135,14 +133,14 @@ public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactor
             attempt.Output = output;
             switch (outcome)
             {
-                case AttemptOutcome.Succeeded when definition.GateAfter is not null && run.State == RunState.Running:
+                case AttemptOutcome.Succeeded when gateAfter is not null && run.State == RunState.Running:
                     StepTransitions.Apply(step, StepOperation.WaitForApproval);
                     step.GatePhase = GatePhase.After;
                     step.WaitingSince = now;
                     step.Output = output;
                     RunTransitions.Apply(run, RunOperation.WaitForApproval);
                     // Like the gate before a step: the report reads when each wait began from the audit trail.
-                    db.Audit.Add(new AuditRecord { At = now, Who = $"node:{node.Id}", Action = "gate.wait", RunId = run.Id, StepId = step.StepId, Reason = definition.GateAfter.Question, Details = "after" });
+                    db.Audit.Add(new AuditRecord { At = now, Who = $"node:{node.Id}", Action = "gate.wait", RunId = run.Id, StepId = step.StepId, Reason = gateAfter, Details = "after" });
                     break;
                 case AttemptOutcome.Succeeded:
                     StepTransitions.Apply(step, StepOperation.Succeed);
@@ -185,14 +183,14 @@ public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactor
         return Task.FromResult(true);
     });
 
-    public Task WaitAtGateBeforeAsync(RunLease lease, StepRecord step, ApprovalGate gate) => FencedAsync(lease, (db, run, now) =>
+    public Task WaitAtGateBeforeAsync(RunLease lease, StepRecord step, string question) => FencedAsync(lease, (db, run, now) =>
     {
         Track(db, step);
         StepTransitions.Apply(step, StepOperation.WaitForApproval);
         step.GatePhase = GatePhase.Before;
         step.WaitingSince = now;
         RunTransitions.Apply(run, RunOperation.WaitForApproval);
-        db.Audit.Add(new AuditRecord { At = now, Who = $"node:{node.Id}", Action = "gate.wait", RunId = run.Id, StepId = step.StepId, Reason = gate.Question });
+        db.Audit.Add(new AuditRecord { At = now, Who = $"node:{node.Id}", Action = "gate.wait", RunId = run.Id, StepId = step.StepId, Reason = question });
         return Task.FromResult(true);
     });
 

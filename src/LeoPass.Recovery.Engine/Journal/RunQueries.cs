@@ -1,7 +1,5 @@
-using LeoPass.Recovery.Engine.Execution;
-using LeoPass.Recovery.Engine.Persistence;
-using LeoPass.Recovery.Engine.Scheduling;
-using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Engine.Nodes;
+using LeoPass.Recovery.Engine.Runs;
 using Microsoft.EntityFrameworkCore;
 
 namespace LeoPass.Recovery.Engine.Journal;
@@ -24,14 +22,37 @@ public sealed class RunQueries(IDbContextFactory<EngineDbContext> dbFactory, Tim
         return view with { HolderCheckedInAt = checkin?.At, HolderPresumedDead = checkin is null || time.GetUtcNow() - checkin.At > checkin.FailoverTime };
     }
 
-    public async Task<IReadOnlyList<RunView>> ListAsync(int limit = 50, string? definitionId = null, RunState? state = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A page of runs, newest first, with their steps and each step's work time: a fixed two
+    /// queries however long the page (runs with steps, then the attempts' durations of those runs),
+    /// never one per run. Holder liveness is left to <see cref="GetAsync"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<RunView>> ListAsync(int limit = 50, string? definitionId = null, RunState? state = null,
+        DateTimeOffset? since = null, DateTimeOffset? until = null, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = db.Runs.AsNoTracking().Include(r => r.Steps).AsQueryable();
         if (definitionId is not null) query = query.Where(r => r.DefinitionId == definitionId);
         if (state is not null) query = query.Where(r => r.State == state);
+        if (since is not null) query = query.Where(r => r.CreatedAt >= since);
+        if (until is not null) query = query.Where(r => r.CreatedAt <= until);
         var runs = await query.OrderByDescending(r => r.Id).Take(limit).ToListAsync(cancellationToken);
-        return runs.Select(r => ToView(r, new Dictionary<string, TimeSpan>())).ToList();
+        var ids = runs.Select(r => r.Id).ToList();
+        var durations = await db.Attempts.AsNoTracking().Where(a => ids.Contains(a.RunId) && a.Duration != null)
+            .Select(a => new { a.RunId, a.StepId, a.Duration }).ToListAsync(cancellationToken);
+        var work = durations.GroupBy(a => a.RunId).ToDictionary(
+            run => run.Key,
+            run => (IReadOnlyDictionary<string, TimeSpan>)run.GroupBy(a => a.StepId).ToDictionary(g => g.Key, g => g.Aggregate(TimeSpan.Zero, (sum, a) => sum + a.Duration!.Value)));
+        return runs.Select(r => ToView(r, work.GetValueOrDefault(r.Id) ?? new Dictionary<string, TimeSpan>())).ToList();
+    }
+
+    /// <summary>Ids of the runs of these definitions that succeeded since <paramref name="since"/>, the last to end first (one query).</summary>
+    public async Task<IReadOnlyList<long>> SucceededSinceAsync(IReadOnlyCollection<string> definitionIds, DateTimeOffset since, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Runs.AsNoTracking()
+            .Where(r => definitionIds.Contains(r.DefinitionId) && r.State == RunState.Succeeded && r.EndedAt >= since)
+            .OrderByDescending(r => r.EndedAt).Take(limit).Select(r => r.Id).ToListAsync(cancellationToken);
     }
 
     /// <summary>The state of each of these runs that exists (one query).</summary>

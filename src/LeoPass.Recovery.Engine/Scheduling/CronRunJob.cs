@@ -1,6 +1,7 @@
 using System.Globalization;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Execution;
+using LeoPass.Recovery.Engine.Runs;
 using Microsoft.Extensions.Logging;
 using Quartz;
 

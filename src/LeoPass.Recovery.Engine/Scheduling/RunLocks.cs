@@ -1,4 +1,4 @@
-using LeoPass.Recovery.Engine.Persistence;
+using LeoPass.Recovery.Engine.Nodes;
 using Medallion.Threading.Postgres;
 
 namespace LeoPass.Recovery.Engine.Scheduling;

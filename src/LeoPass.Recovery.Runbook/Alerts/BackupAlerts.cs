@@ -1,7 +1,7 @@
 using System.Globalization;
 using LeoPass.Recovery.Backup.Alerts;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Runbook.Reporting;
 using Microsoft.Extensions.Logging;
 

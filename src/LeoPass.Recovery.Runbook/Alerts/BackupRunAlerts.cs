@@ -1,6 +1,6 @@
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Execution;
-using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Engine.Runs;
 
 namespace LeoPass.Recovery.Runbook.Alerts;
 

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using LeoPass.Recovery.Backup.Restore;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Core.Secrets;

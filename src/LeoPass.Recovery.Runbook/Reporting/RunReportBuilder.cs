@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Core.Targets;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Engine.Runs;
 
 namespace LeoPass.Recovery.Runbook.Reporting;
 

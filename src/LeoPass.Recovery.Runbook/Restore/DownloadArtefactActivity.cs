@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using LeoPass.Recovery.Backup;
 using LeoPass.Recovery.Core.Targets;
 using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Engine.Journal;

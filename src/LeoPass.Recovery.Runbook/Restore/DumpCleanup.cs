@@ -1,8 +1,8 @@
 using System.Globalization;
 using LeoPass.Recovery.Engine.Execution;
-using LeoPass.Recovery.Engine.Hosting;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Engine.Nodes;
+using LeoPass.Recovery.Engine.Runs;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

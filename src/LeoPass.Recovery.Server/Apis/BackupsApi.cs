@@ -1,18 +1,17 @@
 using System.Security.Claims;
 using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Catalogue;
-using LeoPass.Recovery.Backup.Pipeline;
 using LeoPass.Recovery.Backup.Reading;
 using LeoPass.Recovery.Backup.Verification;
 using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Server.Auth;
+using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Server.Errors;
 using LeoPass.Recovery.Server.Idempotency;
+using LeoPass.Recovery.Server.Roles;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 

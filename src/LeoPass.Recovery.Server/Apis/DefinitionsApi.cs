@@ -1,14 +1,14 @@
 using System.Security.Claims;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using LeoPass.Recovery.Engine.Definitions;
-using LeoPass.Recovery.Engine.Execution;
-using LeoPass.Recovery.Engine.Persistence;
-using LeoPass.Recovery.Server.Access;
-using LeoPass.Recovery.Server.Auth;
+using LeoPass.Recovery.Engine.Journal;
+using LeoPass.Recovery.Engine.Runs;
+using LeoPass.Recovery.Server.Errors;
+using LeoPass.Recovery.Server.Roles;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 
@@ -32,12 +32,9 @@ public static class DefinitionsApi
     public static async Task<Ok<IReadOnlyList<DefinitionSummary>>> ListDefinitions(DefinitionCatalog catalog, CancellationToken cancellationToken) =>
         TypedResults.Ok<IReadOnlyList<DefinitionSummary>>((await catalog.ListLatestAsync(cancellationToken)).Select(Summary).ToList());
 
-    public static async Task<Ok<DefinitionDetails>> GetDefinition(string id, int? version, IDbContextFactory<EngineDbContext> dbFactory, CancellationToken cancellationToken)
+    public static async Task<Ok<DefinitionDetails>> GetDefinition(string id, int? version, DefinitionCatalog catalog, CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = db.DefinitionVersions.AsNoTracking().Where(d => d.DefinitionId == id);
-        if (version is not null) query = query.Where(d => d.Version == version);
-        var record = await query.OrderByDescending(d => d.Version).FirstOrDefaultAsync(cancellationToken)
+        var record = (version is { } v ? await catalog.FindVersionAsync(id, v, cancellationToken) : await catalog.FindLatestAsync(id, cancellationToken))
             ?? throw new NotFoundException($"no workflow definition '{id}'{(version is null ? "" : $" version {version}")} is published");
         // Definitions should hold ${ENV} references, not secrets; masked anyway in case one was pasted in.
         return TypedResults.Ok(new DefinitionDetails(Summary(record), JsonNode.Parse(Errors.ApiRedactor.Redact(record.Content))));

@@ -1,5 +1,5 @@
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Engine.Runs;
 
 namespace LeoPass.Recovery.Server.Apis;
 

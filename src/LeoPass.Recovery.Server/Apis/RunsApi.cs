@@ -1,16 +1,14 @@
 using System.Security.Claims;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.Persistence;
-using LeoPass.Recovery.Engine.State;
-using LeoPass.Recovery.Server.Access;
-using LeoPass.Recovery.Server.Auth;
+using LeoPass.Recovery.Engine.Runs;
+using LeoPass.Recovery.Runbook.Reporting;
 using LeoPass.Recovery.Server.Errors;
 using LeoPass.Recovery.Server.Idempotency;
-using LeoPass.Recovery.Runbook.Reporting;
+using LeoPass.Recovery.Server.Roles;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
@@ -45,7 +43,7 @@ public static class RunsApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<RunView>>, ValidationProblem>> ListRuns(
-        IDbContextFactory<EngineDbContext> dbFactory, RunQueries queries,
+        RunQueries queries,
         string? definition, string? state, DateTimeOffset? since, DateTimeOffset? until, int? limit, CancellationToken cancellationToken)
     {
         // Parsed here, not bound as RunState?: a binding failure would name .NET's Nullable<RunState> instead of the states.
@@ -56,16 +54,7 @@ public static class RunsApi
             .Check(since is null || until is null || since <= until, "since", "since must not be after until");
         if (!validation.IsValid) return validation.Result();
 
-        // The engine's list has no time filter: select the ids here, then read each run through RunQueries.
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = db.Runs.AsNoTracking();
-        if (definition is not null) query = query.Where(r => r.DefinitionId == definition);
-        if (wanted is not null) query = query.Where(r => r.State == wanted);
-        if (since is not null) query = query.Where(r => r.CreatedAt >= since);
-        if (until is not null) query = query.Where(r => r.CreatedAt <= until);
-        var ids = await query.OrderByDescending(r => r.Id).Take(limit ?? 50).Select(r => r.Id).ToListAsync(cancellationToken);
-        var runs = new List<RunView>(ids.Count);
-        foreach (var id in ids) runs.Add((await queries.GetAsync(id, cancellationToken)).Redacted());
+        var runs = (await queries.ListAsync(limit ?? 50, definition, wanted, since, until, cancellationToken)).Select(r => r.Redacted()).ToList();
         return TypedResults.Ok<IReadOnlyList<RunView>>(runs);
     }
 

@@ -1,9 +1,9 @@
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Scheduling;
-using LeoPass.Recovery.Server.Auth;
+using LeoPass.Recovery.Server.Roles;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Quartz;
 

@@ -1,12 +1,12 @@
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Core.Targets;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.State;
-using LeoPass.Recovery.Server.Auth;
+using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Runbook.Reporting;
+using LeoPass.Recovery.Server.Roles;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace LeoPass.Recovery.Server.Apis;
@@ -45,7 +45,7 @@ public static class StatusApi
         RunView? lastDrill = null;
         foreach (var definition in DrillDefinitions)
         {
-            var found = await queries.ListAsync(1, definition, RunState.Succeeded, cancellationToken);
+            var found = await queries.ListAsync(1, definition, RunState.Succeeded, cancellationToken: cancellationToken);
             var succeeded = found.Count > 0 ? found[0] : null;
             if (succeeded is not null && (lastDrill is null || succeeded.EndedAt > lastDrill.EndedAt)) lastDrill = succeeded;
         }

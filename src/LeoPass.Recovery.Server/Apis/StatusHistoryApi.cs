@@ -1,12 +1,11 @@
 using LeoPass.Recovery.Backup.Catalogue;
-using LeoPass.Recovery.Engine.Persistence;
-using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Runbook.Reporting;
-using LeoPass.Recovery.Server.Auth;
 using LeoPass.Recovery.Server.Errors;
+using LeoPass.Recovery.Server.Roles;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 
@@ -37,7 +36,7 @@ public static class StatusHistoryApi
             .WithSummary("Backups (size, duration) and successful restore runs (RTO against its target) of the last days (default 30), and the last drill's RTO by step");
 
     public static async Task<Results<Ok<StatusHistory>, ValidationProblem>> GetHistory(int? days, BackupCatalogue catalogue,
-        IDbContextFactory<EngineDbContext> dbFactory, RunReportBuilder reports, TimeProvider clock, CancellationToken cancellationToken)
+        RunQueries queries, RunReportBuilder reports, TimeProvider clock, CancellationToken cancellationToken)
     {
         var validation = new Validation().Check(days is null or (> 0 and <= MaxDays), "days", $"days must be between 1 and {MaxDays}");
         if (!validation.IsValid) return validation.Result();
@@ -49,13 +48,7 @@ public static class StatusHistoryApi
             .Select(b => new BackupPoint(b.Key, b.SnapshotStartedAt, b.StoredBytes, b.DumpBytes, Math.Round((b.SnapshotEndedAt - b.SnapshotStartedAt).TotalSeconds, 3)))
             .ToList();
 
-        List<long> drillIds;
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            drillIds = await db.Runs.AsNoTracking()
-                .Where(r => StatusApi.DrillDefinitions.Contains(r.DefinitionId) && r.State == RunState.Succeeded && r.EndedAt >= since)
-                .OrderByDescending(r => r.EndedAt).Take(MaxDrills).Select(r => r.Id).ToListAsync(cancellationToken);
-        }
+        var drillIds = await queries.SucceededSinceAsync(StatusApi.DrillDefinitions, since, MaxDrills, cancellationToken);
         var drills = new List<DrillPoint>();
         RunReport? last = null;
         foreach (var id in drillIds)

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using LeoPass.Recovery.Backup;
 using LeoPass.Recovery.Engine.Definitions;
-using LeoPass.Recovery.Engine.Execution;
-using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Server.Idempotency;
 using LeoPass.Recovery.Storage;
 using Microsoft.AspNetCore.Diagnostics;

@@ -1,5 +1,5 @@
 using LeoPass.Recovery.Core.Secrets;
-using LeoPass.Recovery.Server.Access;
+using LeoPass.Recovery.Server.Tokens;
 
 namespace LeoPass.Recovery.Server.Errors;
 

@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 

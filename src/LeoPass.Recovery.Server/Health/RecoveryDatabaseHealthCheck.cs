@@ -1,4 +1,4 @@
-using LeoPass.Recovery.Engine.Persistence;
+using LeoPass.Recovery.Engine.Nodes;
 using LeoPass.Recovery.Server.Errors;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;

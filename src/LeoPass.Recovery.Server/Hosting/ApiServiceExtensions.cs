@@ -1,21 +1,22 @@
 using System.Text.Json.Serialization;
 using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Server.Access;
 using LeoPass.Recovery.Server.Apis;
-using LeoPass.Recovery.Server.Auth;
+using LeoPass.Recovery.Server.Audit;
 using LeoPass.Recovery.Server.Errors;
 using LeoPass.Recovery.Server.Health;
 using LeoPass.Recovery.Server.Idempotency;
+using LeoPass.Recovery.Server.Roles;
+using LeoPass.Recovery.Server.Tokens;
 using LeoPass.Recovery.Server.WebConsole;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Serilog;
 
 namespace LeoPass.Recovery.Server.Hosting;
@@ -40,7 +41,7 @@ public static class ApiServiceExtensions
 
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
-        services.AddAuthorizationBuilder().AddRolePolicies();
+        services.AddAuthorizationBuilder().AddRolePolicies(BearerTokenHandler.SchemeName);
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context => RedactProblem(context.ProblemDetails, context.HttpContext));
         services.AddExceptionHandler<ApiExceptionHandler>();

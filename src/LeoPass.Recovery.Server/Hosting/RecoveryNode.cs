@@ -1,5 +1,5 @@
-using LeoPass.Recovery.Backup;
 using LeoPass.Recovery.Backup.Dump;
+using LeoPass.Recovery.Backup;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Core.Secrets;
 using LeoPass.Recovery.Engine.Hosting;

@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using LeoPass.Recovery.Engine.Execution;
-using LeoPass.Recovery.Server.Access;
-using LeoPass.Recovery.Server.Auth;
+using LeoPass.Recovery.Engine.Runs;
+using LeoPass.Recovery.Server.Roles;
+using LeoPass.Recovery.Server.Tokens;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 

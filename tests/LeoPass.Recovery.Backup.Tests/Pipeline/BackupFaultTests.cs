@@ -1,4 +1,3 @@
-using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Encryption;
 using LeoPass.Recovery.Backup.Pipeline;

@@ -2,6 +2,7 @@ using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Pipeline;
 using LeoPass.Recovery.Backup.Restore;
+using LeoPass.Recovery.Backup.Signing;
 using LeoPass.Recovery.Storage;
 using LeoPass.Recovery.TestSupport;
 

@@ -120,7 +120,7 @@ public partial class ReadmeTruthTests
         var at = text.IndexOf("failed authentications", StringComparison.Ordinal);
         Assert.True(match.Success, "README's HTTP API section must state the failed-authentication limit in the checked form; it says: " + (at < 0 ? "nothing" : text.Substring(Math.Max(0, at - 20), 220)));
         var failures = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-        var defaults = new LeoPass.Recovery.Server.Auth.AuthFailureOptions();
+        var defaults = new LeoPass.Recovery.Server.Tokens.AuthFailureOptions();
         Assert.Equal(TimeSpan.FromMinutes(int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)), defaults.Window);
         Assert.Equal(TimeSpan.FromSeconds(int.Parse(match.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture)), defaults.FirstLockout);
         Assert.Equal(TimeSpan.FromMinutes(int.Parse(match.Groups[4].Value, System.Globalization.CultureInfo.InvariantCulture)), defaults.MaxLockout);
@@ -128,7 +128,7 @@ public partial class ReadmeTruthTests
 
         // The behaviour, not only the setting: N-1 failures leave the address alone, the N-th locks it out.
         var address = System.Net.IPAddress.Parse("192.0.2.1");
-        var limiter = new LeoPass.Recovery.Server.Auth.AuthFailureLimiter(defaults, TimeProvider.System);
+        var limiter = new LeoPass.Recovery.Server.Tokens.AuthFailureLimiter(defaults, TimeProvider.System);
         for (var i = 0; i < failures - 1; i++) limiter.RecordFailure(address);
         Assert.Null(limiter.RetryAfter(address));
         limiter.RecordFailure(address);

@@ -1,6 +1,6 @@
-using LeoPass.Recovery.Engine.State;
-using Npgsql;
 using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
+using LeoPass.Recovery.Engine.Runs;
+using Npgsql;
 
 namespace LeoPass.Recovery.Engine.Tests.Cluster;
 

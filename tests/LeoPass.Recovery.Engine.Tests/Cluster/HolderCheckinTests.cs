@@ -1,8 +1,8 @@
+using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
 using System.Globalization;
 using System.Text.Json;
-using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.TestSupport;
-using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
 
 namespace LeoPass.Recovery.Engine.Tests.Cluster;
 

@@ -1,5 +1,5 @@
-using LeoPass.Recovery.Engine.State;
 using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
+using LeoPass.Recovery.Engine.Runs;
 
 namespace LeoPass.Recovery.Engine.Tests.Cluster;
 

@@ -1,6 +1,6 @@
-using LeoPass.Recovery.Engine.State;
-using LeoPass.Recovery.Engine.Tests.Execution;
 using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
+using LeoPass.Recovery.Engine.Runs;
+using LeoPass.Recovery.Engine.Tests.Execution;
 
 namespace LeoPass.Recovery.Engine.Tests.Cluster;
 

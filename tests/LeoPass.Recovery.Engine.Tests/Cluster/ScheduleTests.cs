@@ -1,12 +1,12 @@
+using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Engine.Definitions;
-using LeoPass.Recovery.Engine.Persistence;
+using LeoPass.Recovery.Engine.Journal;
+using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Engine.Scheduling;
-using LeoPass.Recovery.Engine.State;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
 
 namespace LeoPass.Recovery.Engine.Tests.Cluster;
 

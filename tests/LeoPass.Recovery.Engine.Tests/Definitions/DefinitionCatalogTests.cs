@@ -1,7 +1,7 @@
-using LeoPass.Recovery.Engine.Definitions;
-using LeoPass.Recovery.Engine.State;
-using LeoPass.Recovery.Engine.Tests.Support;
 using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
+using LeoPass.Recovery.Engine.Definitions;
+using LeoPass.Recovery.Engine.Runs;
+using LeoPass.Recovery.Engine.Tests.Support;
 
 namespace LeoPass.Recovery.Engine.Tests.Definitions;
 

@@ -1,7 +1,7 @@
-using LeoPass.Recovery.Engine.State;
+using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
+using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Engine.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
-using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
 
 namespace LeoPass.Recovery.Engine.Tests.Execution;
 
@@ -51,7 +51,7 @@ public sealed class GateTests
         var runId = await engine.StartRunAsync("reject");
         await engine.WaitForAsync(runId, RunState.WaitingForApproval);
 
-        await Assert.ThrowsAsync<LeoPass.Recovery.Engine.Execution.InvalidRunRequestException>(() => engine.Operations.RejectAsync(runId, "reopen", "", "erin"));
+        await Assert.ThrowsAsync<LeoPass.Recovery.Engine.Runs.InvalidRunRequestException>(() => engine.Operations.RejectAsync(runId, "reopen", "", "erin"));
         await engine.Operations.RejectAsync(runId, "reopen", "smoke tests still red", "erin");
         var halted = await engine.WaitForAsync(runId, RunState.Halted);
         Assert.Contains("smoke tests still red", halted.HaltReason, StringComparison.Ordinal);

@@ -1,8 +1,6 @@
-using LeoPass.Recovery.Engine.Execution;
-using LeoPass.Recovery.Engine.Persistence;
-using LeoPass.Recovery.Engine.State;
-using LeoPass.Recovery.Engine.Tests.Support;
 using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
+using LeoPass.Recovery.Engine.Runs;
+using LeoPass.Recovery.Engine.Tests.Support;
 
 namespace LeoPass.Recovery.Engine.Tests.Execution;
 

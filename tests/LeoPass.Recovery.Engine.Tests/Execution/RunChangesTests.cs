@@ -1,8 +1,8 @@
+using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Engine.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
-using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
 
 namespace LeoPass.Recovery.Engine.Tests.Execution;
 

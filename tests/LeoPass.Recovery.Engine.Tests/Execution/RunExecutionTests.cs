@@ -1,8 +1,8 @@
+using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Engine.Tests.Support;
-using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
 
 namespace LeoPass.Recovery.Engine.Tests.Execution;
 
@@ -125,7 +125,7 @@ public sealed class RunExecutionTests
         var runId = await engine.StartRunAsync("skip");
         await engine.WaitForAsync(runId, RunState.Halted);
 
-        await Assert.ThrowsAsync<LeoPass.Recovery.Engine.Execution.InvalidRunRequestException>(() => engine.Operations.SkipAsync(runId, "broken", " ", "bob"));
+        await Assert.ThrowsAsync<LeoPass.Recovery.Engine.Runs.InvalidRunRequestException>(() => engine.Operations.SkipAsync(runId, "broken", " ", "bob"));
         await engine.Operations.SkipAsync(runId, "broken", "known issue, done by hand", "bob");
         var run = await engine.WaitForAsync(runId, RunState.Succeeded);
 
@@ -200,7 +200,7 @@ public sealed class RunExecutionTests
         await using var engine = await EngineHarness.StartAsync();
         await engine.PublishAsync(Definition("strict", Noop("a")));
 
-        var e = await Assert.ThrowsAsync<LeoPass.Recovery.Engine.Execution.InvalidRunRequestException>(() =>
+        var e = await Assert.ThrowsAsync<LeoPass.Recovery.Engine.Runs.InvalidRunRequestException>(() =>
             engine.StartRunAsync("strict", new Dictionary<string, string> { ["colour"] = "red" }));
         Assert.Contains("declares no parameter 'colour'", e.Message, StringComparison.Ordinal);
     }

@@ -1,12 +1,10 @@
 using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Catalogue;
-using LeoPass.Recovery.Engine.Execution;
-using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Runbook.Backup;
 using LeoPass.Recovery.Runbook.Tests.Support;
-using LeoPass.Recovery.Server.Hosting;
-using LeoPass.Recovery.Storage;
 using LeoPass.Recovery.Storage.S3;
+using LeoPass.Recovery.Storage;
 using LeoPass.Recovery.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -3,7 +3,7 @@ using LeoPass.Recovery.Backup.Pipeline;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.State;
+using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Runbook.Reporting;
 using LeoPass.Recovery.Server.Hosting;
 using LeoPass.Recovery.TestSupport;

@@ -1,15 +1,14 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Net;
 using System.Text;
-using LeoPass.Recovery.Backup;
+using LeoPass.Recovery.Backup.Restore;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Core.Secrets;
 using LeoPass.Recovery.Engine.Definitions;
-using LeoPass.Recovery.Engine.Hosting;
 using LeoPass.Recovery.Runbook;
-using LeoPass.Recovery.Server.Access;
-using LeoPass.Recovery.Server.Hosting;
+using LeoPass.Recovery.Server.Roles;
+using LeoPass.Recovery.Server.Tokens;
 using LeoPass.Recovery.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,6 +41,7 @@ public class ApiHost : IAsyncLifetime
     {
         ["OCI_S3_SECRET_KEY"] = StorageSecret,
         ["BACKUP_DECRYPTION_PASSPHRASE"] = Passphrase,
+        ["BACKUP_SIGNING_PASSPHRASE"] = "signing-key-passphrase-never-shown-3b8e",
         ["UPTIME_KUMA_PUSH_URL"] = "http://127.0.0.1:9/api/push/KumaPushTok3n?status=up&msg=OK",
         ["SENTRY_DSN"] = "http://5e3f1b2c9d8a4f6e8b7c1d2e3f4a5b6c@127.0.0.1:9/42",
         ["OPS_WEBHOOK_URL"] = "http://127.0.0.1:9/services/T0PS/B0PS/opsWebhookSecretToken24x",
@@ -99,7 +99,7 @@ public class ApiHost : IAsyncLifetime
         foreach (var (name, value) in SecretVariables) variables[name] = value;
         foreach (var (name, value) in await StorageAsync()) variables[name] = value;
         _host = await ProductHost.StartServerAsync(variables,
-            services => services.AddSingleton(new Auth.AuthFailureOptions { FreeFailures = 20, FirstLockout = TimeSpan.FromSeconds(30) }));
+            services => services.AddSingleton(new Tokens.AuthFailureOptions { FreeFailures = 20, FirstLockout = TimeSpan.FromSeconds(30) }));
 
         ViewerToken = (await Tokens.CreateAsync("ci-viewer", ApiRole.Viewer, "test")).Token;
         OperatorToken = (await Tokens.CreateAsync("ci-operator", ApiRole.Operator, "test")).Token;

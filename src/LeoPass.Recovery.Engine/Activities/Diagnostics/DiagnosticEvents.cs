@@ -1,4 +1,4 @@
-using LeoPass.Recovery.Engine.Persistence;
+using LeoPass.Recovery.Engine.Journal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

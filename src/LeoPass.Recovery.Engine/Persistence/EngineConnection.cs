@@ -1,4 +1,0 @@
-namespace LeoPass.Recovery.Engine.Persistence;
-
-/// <summary>The Npgsql connection string of the recovery database (RECOVERY_DATABASE_URL).</summary>
-public sealed record EngineConnection(string ConnectionString);

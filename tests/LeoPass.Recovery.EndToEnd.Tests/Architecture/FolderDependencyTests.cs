@@ -1,0 +1,81 @@
+using System.Text.RegularExpressions;
+using LeoPass.Recovery.TestSupport;
+
+namespace LeoPass.Recovery.EndToEnd.Tests.Architecture;
+
+/// <summary>
+/// Inside each project, folders are concepts (runs, journal, gates, tokens, …) and depend on each
+/// other one way only: no folder imports another that imports it back, directly or around a loop.
+/// A folder's namespace is its path, so its dependencies are the namespaces its files import or name.
+/// </summary>
+public partial class FolderDependencyTests
+{
+    public static TheoryData<string> Projects => new() { "Engine", "Server", "Runbook", "Backup", "Storage", "Core", "Cli" };
+
+    [Theory]
+    [MemberData(nameof(Projects))]
+    public void Folders_of_a_project_depend_on_each_other_without_a_cycle(string project)
+    {
+        var graph = FolderGraph(project);
+        Assert.True(graph.Count > 0, $"no folders found in LeoPass.Recovery.{project}");
+        var cycle = FindCycle(graph);
+        Assert.True(cycle is null, $"LeoPass.Recovery.{project} has a folder cycle: {string.Join(" → ", cycle ?? [])}");
+    }
+
+    [Fact]
+    public void A_cycle_is_found_when_there_is_one()
+    {
+        var graph = new Dictionary<string, HashSet<string>> { ["Runs"] = ["Journal"], ["Journal"] = ["Gates"], ["Gates"] = ["Runs"], ["Steps"] = [] };
+        Assert.Equal(["Runs", "Journal", "Gates", "Runs"], FindCycle(graph));
+        Assert.Null(FindCycle(new Dictionary<string, HashSet<string>> { ["Runs"] = [], ["Journal"] = ["Runs"] }));
+    }
+
+    /// <summary>Folder → folders its files import (using) or name by namespace, within one project.</summary>
+    private static Dictionary<string, HashSet<string>> FolderGraph(string project)
+    {
+        var root = Path.Combine(RepositoryRoot.Path, "src", $"LeoPass.Recovery.{project}");
+        var prefix = $"LeoPass.Recovery.{project}.";
+        var graph = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(root, file).Split(Path.DirectorySeparatorChar);
+            if (relative[0] is "bin" or "obj") continue;
+            var folder = relative.Length == 1 ? "(root)" : relative[0];
+            if (!graph.TryGetValue(folder, out var uses)) graph[folder] = uses = [];
+            foreach (Match m in NamespaceReference().Matches(File.ReadAllText(file)))
+            {
+                if (!m.Value.StartsWith(prefix, StringComparison.Ordinal)) continue;
+                var used = m.Value[prefix.Length..].Split('.')[0];
+                if (used != folder && used != "Tests" && Directory.Exists(Path.Combine(root, used))) uses.Add(used);
+            }
+        }
+        return graph;
+    }
+
+    private static List<string>? FindCycle(IReadOnlyDictionary<string, HashSet<string>> graph)
+    {
+        var state = new Dictionary<string, int>(); // 1: on the current path, 2: done
+        var path = new List<string>();
+        List<string>? Visit(string node)
+        {
+            state[node] = 1;
+            path.Add(node);
+            foreach (var next in graph.GetValueOrDefault(node, []).Order(StringComparer.Ordinal))
+            {
+                if (state.GetValueOrDefault(next) == 1) return [.. path.Skip(path.IndexOf(next)), next];
+                if (state.GetValueOrDefault(next) == 0 && Visit(next) is { } found) return found;
+            }
+            path.RemoveAt(path.Count - 1);
+            state[node] = 2;
+            return null;
+        }
+        foreach (var node in graph.Keys.Order(StringComparer.Ordinal))
+        {
+            if (state.GetValueOrDefault(node) == 0 && Visit(node) is { } cycle) return cycle;
+        }
+        return null;
+    }
+
+    [GeneratedRegex(@"LeoPass\.Recovery\.\w+\.\w+")]
+    private static partial Regex NamespaceReference();
+}
