@@ -70,7 +70,7 @@ public sealed class AccessibilityTests(ConsoleTestBed bed)
         await page.Locator("#failed-step").GetByRole(AriaRole.Button, new() { Name = "Retry failed step" }).FocusAsync();
         await page.Keyboard.PressAsync("Enter");
         var dialog = page.GetByRole(AriaRole.Dialog);
-        await Expect(dialog).ToContainTextAsync("Runs step 'Run migrations' again");
+        await Expect(dialog).ToContainTextAsync("Runs step '5. Run migrations' again as attempt 2");
         Assert.Empty(await UnnamedControlsAsync(page));
         await page.Keyboard.PressAsync("Escape");
         await Expect(dialog).ToHaveCountAsync(0);

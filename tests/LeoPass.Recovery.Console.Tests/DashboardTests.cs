@@ -43,4 +43,20 @@ public sealed class DashboardTests : BunitContext
         Assert.Equal(title, inbox.Find("h2").TextContent);
         Assert.Equal(states.Length, inbox.FindAll("li.inbox-item").Count);
     }
+
+    [Fact]
+    public void Last_drill_chart_counts_each_second_once_a_halt_at_a_step_is_its_own_row_not_that_steps_work()
+    {
+        // Step 5 worked 2 s over two attempts, and the run sat halted at it for 30 s in between.
+        var breakdown = new DrillBreakdown(12, "restore-drill", 40, 7200,
+            [new("restore", "4. pg_restore into the target", 6), new("migrate", "5. Run migrations", 2)],
+            WaitingSeconds: 0, HaltedSeconds: 30, LostSeconds: 0, OverheadSeconds: 2);
+
+        var chart = Render<StepShareChart>(p => p.Add(c => c.Breakdown, breakdown));
+
+        var rows = chart.FindAll(".hbar-row").ToDictionary(r => r.QuerySelector(".hbar-label")!.TextContent, r => r.QuerySelector(".hbar-value")!.TextContent);
+        Assert.Equal(["4. pg_restore into the target", "5. Run migrations", "Halted, waiting for a responder", "Engine overhead between steps"], rows.Keys);
+        Assert.Equal("2.0 s · 5 %", rows["5. Run migrations"]);
+        Assert.Equal("30.0 s · 75 %", rows["Halted, waiting for a responder"]);
+    }
 }
