@@ -20,6 +20,7 @@ public static class RunbookServiceCollectionExtensions
     public static IServiceCollection AddRunbookActivities(this IServiceCollection services)
     {
         services.AddHostedService<CatalogueMigration>();
+        services.AddSingleton<RunLinks>();
         services.AddSingleton<BackupAlerts>();
         services.AddSingleton<IRunObserver, BackupRunAlerts>();
         services.AddActivity<DumpAndUploadActivity>();

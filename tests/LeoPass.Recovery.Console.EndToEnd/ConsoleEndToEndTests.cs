@@ -18,9 +18,6 @@ namespace LeoPass.Recovery.Console.EndToEnd;
 [Collection(ConsoleCollection.Name)]
 public sealed partial class ConsoleEndToEndTests(ConsoleTestBed bed)
 {
-    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(3);
-    private static readonly string Screenshots = Path.Combine(RepositoryRoot.Path, "artifacts", "screenshots");
-
     [Fact]
     public async Task Responder_sees_the_backup_age_then_starts_a_drill_from_the_backup_and_watches_it_complete_without_a_reload()
     {
@@ -33,8 +30,12 @@ public sealed partial class ConsoleEndToEndTests(ConsoleTestBed bed)
         await Expect(rpo).ToContainTextAsync(AgeText());
         await Expect(rpo).ToContainTextAsync(bed.BackupKey);
         await Expect(page).ToHaveTitleAsync("Dashboard — LeoPass.Recovery");
-        await ScreenshotAsync(page, "dashboard.png");
+        await Screenshots.TakeAsync(page, "dashboard.png");
         await browser.WatchAsync(page);
+        var phone = await browser.SignInAsync(bed.OperatorToken, "/", width: 390, height: 844);
+        await Expect(phone.Locator("section.badge[data-rpo-level]")).ToHaveAttributeAsync("data-rpo-level", "Safe");
+        await Screenshots.TakeAsync(phone, "dashboard-phone.png", fullPage: false);
+        await browser.WatchAsync(phone);
 
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Backups" }).ClickAsync();
         var card = page.Locator("article.backup", new() { HasText = bed.BackupKey });
@@ -50,7 +51,7 @@ public sealed partial class ConsoleEndToEndTests(ConsoleTestBed bed)
         Assert.True(await page.EvaluateAsync<bool>("() => window.sameDocument === true"), "the page was reloaded while the drill ran");
         await Expect(page.Locator(".figures")).ToContainTextAsync($"restore point {bed.BackupKey}");
         await Expect(page.Locator(".gantt-row[data-step=restore] .bar-work.tone-succeeded")).ToHaveCountAsync(1);
-        await ScreenshotAsync(page, "run-completed.png");
+        await Screenshots.TakeAsync(page, "run-completed.png");
         await browser.WatchAsync(page);
 
         // The backup's own page (a deep link) shows its manifest.
@@ -64,8 +65,7 @@ public sealed partial class ConsoleEndToEndTests(ConsoleTestBed bed)
     [Fact]
     public async Task Halted_restore_shows_the_failed_step_and_its_error_first_and_completes_after_the_fix_and_a_retry_from_the_page()
     {
-        await bed.WriteMigrationAsync(succeeds: false);
-        var id = await StartHaltedDrillAsync();
+        var id = await bed.StartHaltedDrillAsync();
 
         await using var browser = await BrowserSession.StartAsync(bed.BaseAddress);
         var page = await browser.SignInAsync(bed.OperatorToken, $"/runs/{id}");
@@ -78,12 +78,13 @@ public sealed partial class ConsoleEndToEndTests(ConsoleTestBed bed)
         var timeline = (await page.Locator("section.timeline").BoundingBoxAsync())!;
         Assert.True(panel.Y < 200 && panel.Y < timeline.Y, $"failed step panel at y={panel.Y}, timeline at y={timeline.Y}");
         await Expect(page).ToHaveTitleAsync($"Run {id} · Halted — LeoPass.Recovery");
-        await ScreenshotAsync(page, "run-halted.png");
+        await Screenshots.TakeAsync(page, "run-halted.png");
         await browser.WatchAsync(page);
 
         var phone = await browser.SignInAsync(bed.OperatorToken, $"/runs/{id}", width: 390, height: 844);
         await Expect(phone.Locator("#failed-step .error-text").First).ToBeInViewportAsync();
-        await ScreenshotAsync(phone, "run-halted-phone.png", fullPage: false);
+        await Expect(phone.Locator("#failed-step").GetByRole(AriaRole.Button, new() { Name = "Retry failed step" })).ToBeInViewportAsync();
+        await Screenshots.TakeAsync(phone, "run-halted-phone.png", fullPage: false);
         await browser.WatchAsync(phone);
 
         // A deep link to the step survives a reload: still signed in (the tab's session), the step open and marked.
@@ -119,8 +120,7 @@ public sealed partial class ConsoleEndToEndTests(ConsoleTestBed bed)
         await Expect(operatorPage.GetByRole(AriaRole.Button, new() { Name = "Start DR rehearsal" })).ToHaveCountAsync(0);
         await browser.WatchAsync(operatorPage);
 
-        await bed.WriteMigrationAsync(succeeds: false);
-        var id = await StartHaltedDrillAsync();
+        var id = await bed.StartHaltedDrillAsync();
         await bed.WriteMigrationAsync(succeeds: true);
 
         var viewer = await browser.SignInAsync(bed.ViewerToken, $"/runs/{id}");
@@ -182,39 +182,11 @@ public sealed partial class ConsoleEndToEndTests(ConsoleTestBed bed)
     private async Task WaitUntilFinishedAsync(IPage page, string expected)
     {
         var finished = page.Locator(".run-header .state-chip[data-state=Succeeded], .run-header .state-chip[data-state=Halted], .run-header .state-chip[data-state=Aborted]");
-        await finished.WaitForAsync(new() { Timeout = (float)RunTimeout.TotalMilliseconds });
+        await finished.WaitForAsync(new() { Timeout = (float)ConsoleTestBed.RunTimeout.TotalMilliseconds });
         var state = await finished.GetAttributeAsync("data-state");
         var failed = await page.Locator("#failed-step").CountAsync() > 0 ? await page.Locator("#failed-step").InnerTextAsync() : "";
         var log = string.Join('\n', bed.ServerOutput.Split('\n').TakeLast(60));
         Assert.True(state == expected, $"the run ended {state}, not {expected}: {failed}\n--- server log ---\n{log}");
-    }
-
-    /// <summary>Starts a restore drill over the API (as an operator) and waits until it halts.</summary>
-    private async Task<long> StartHaltedDrillAsync()
-    {
-        using var api = bed.Api(bed.OperatorToken);
-        using var started = await api.PostAsJsonAsync("api/runs", new { definition = "restore-drill" });
-        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
-        var id = (await started.Content.ReadFromJsonAsync<JsonNode>())!["run"]!["id"]!.GetValue<long>();
-        var deadline = DateTime.UtcNow + RunTimeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            var state = (await api.GetFromJsonAsync<JsonNode>($"api/runs/{id}"))!["run"]!["state"]!.GetValue<string>();
-            if (state == "Halted") return id;
-            Assert.NotEqual("Succeeded", state);
-            await Task.Delay(250);
-        }
-        throw new TimeoutException($"run {id} did not halt:\n{bed.ServerOutput}");
-    }
-
-    private static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true)
-    {
-        Directory.CreateDirectory(Screenshots);
-        // Fonts and charts settle: the picture is for people, so let it be the finished page. (Never
-        // "network idle": the event stream stays open for as long as the page lives.)
-        await page.EvaluateAsync("() => document.fonts.ready");
-        await page.WaitForTimeoutAsync(400);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name), FullPage = fullPage });
     }
 
     [GeneratedRegex(@"Newest verified backup is \d+ (s|min|h) old")]

@@ -15,9 +15,10 @@ public sealed class DrillEndToEndTests
     }
 
     [Fact]
-    public async Task Backup_then_drill_restores_identical_data_runs_migration_and_smoke_test_and_writes_ship_notes_with_rto_and_rpo()
+    public async Task Backup_then_drill_restores_identical_data_runs_migration_and_smoke_test_and_writes_ship_notes_with_rto_rpo_and_the_runs_page()
     {
         await using var bed = await RunbookTestBed.CreateAsync();
+        bed.Variables["LEOPASS_PUBLIC_URL"] = "https://recovery.ops.example.test";
         Task<CliResult> Cli(params string[] args) => CliRunner.RunAsync(bed.Variables, TimeSpan.FromMinutes(4), args);
 
         var key = Json(await Cli("backup", "run", "--json")).GetProperty("key").GetString()!;
@@ -61,6 +62,14 @@ public sealed class DrillEndToEndTests
         Assert.Contains("**RPO:**", notes, StringComparison.Ordinal);
         Assert.Contains("until validation passed (target 2 h 00 min) — met", notes, StringComparison.Ordinal);
         Assert.Contains("monthly drill, run by the test", notes, StringComparison.Ordinal);
+        // The post-mortem links to the run's page in the console, in SHIP_NOTES and for the incident tracker.
+        var runPage = $"https://recovery.ops.example.test/runs/{runId}";
+        Assert.Contains($"- **Run page:** {runPage}\n", notes, StringComparison.Ordinal);
+        using (var incident = JsonDocument.Parse(Assert.Single(bed.Http.RequestsTo("/incidents")).Body))
+        {
+            Assert.Equal(runPage, incident.RootElement.GetProperty("runUrl").GetString());
+            Assert.Contains($"- **Run page:** {runPage}", incident.RootElement.GetProperty("markdown").GetString(), StringComparison.Ordinal);
+        }
 
         // The report: step totals plus engine overhead are the RTO; overhead is small.
         var report = Json(await Cli("run", "report", runId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json"));

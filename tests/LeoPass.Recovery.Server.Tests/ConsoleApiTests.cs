@@ -141,7 +141,14 @@ public sealed class ConsoleApiTests(ApiHost host)
         Assert.Equal(7, history!["days"]!.GetValue<int>());
         var drill = history["drills"]!.AsArray().Single(d => d!["runId"]!.GetValue<long>() == id)!;
         Assert.Equal(7200, drill["rtoTargetSeconds"]!.GetValue<double>());
-        Assert.NotNull(history["lastDrill"]);
+        // Where the run's time went counts each second once: the steps' work and the run's waiting,
+        // halted, lost and overhead time never add up to more than the run lasted by the wall clock.
+        var last = history["lastDrill"]!;
+        Assert.Equal(id, last["runId"]!.GetValue<long>());
+        var parts = last["steps"]!.AsArray().Sum(s => s!["workSeconds"]!.GetValue<double>())
+            + new[] { "waitingSeconds", "haltedSeconds", "lostSeconds", "overheadSeconds" }.Sum(name => last[name]!.GetValue<double>());
+        var wall = (drill["endedAt"]!.GetValue<DateTimeOffset>() - drill["startedAt"]!.GetValue<DateTimeOffset>()).TotalSeconds;
+        Assert.True(parts <= wall + 0.01, $"the parts add up to {parts} s, the run lasted {wall} s"); // each part is rounded to the millisecond
         Assert.Empty(history["backups"]!.AsArray());
 
         var (bad, problem) = await host.Viewer.GetJsonAsync("/api/status/history?days=0");

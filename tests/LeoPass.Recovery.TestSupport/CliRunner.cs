@@ -72,6 +72,13 @@ public sealed class CliProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>What the process printed on stdout so far: a test waits on a long-running command (`demo`, `server`) through it.</summary>
+    public string StandardOutputSoFar { get { lock (_stdout) return _stdout.ToString(); } }
+
+    public string StandardErrorSoFar { get { lock (_stderr) return _stderr.ToString(); } }
+
     /// <summary>SIGKILL: the process gets no chance to clean up, as when a node dies.</summary>
     public void KillHard() => _process.Kill(entireProcessTree: false);
 

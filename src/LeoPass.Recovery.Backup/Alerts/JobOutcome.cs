@@ -38,6 +38,12 @@ public sealed record JobOutcome
 
     public IReadOnlyList<StageBreadcrumb> Breadcrumbs { get; init; } = [];
 
+    /// <summary>
+    /// The run's page in the responder console (LEOPASS_PUBLIC_URL/runs/{id}), when the public URL
+    /// is set: every channel carries it, so the alert is one click from the failed step's retry.
+    /// </summary>
+    public Uri? Link { get; init; }
+
     /// <summary>The stage to blame: the recorded failed stage, else where the pipeline last was.</summary>
     public string? StageThatFailed =>
         Succeeded ? null : FailedStage ?? (Breadcrumbs.Count > 0 ? Breadcrumbs[^1].Stage : null);

@@ -5,8 +5,9 @@ namespace LeoPass.Recovery.Backup.Alerts;
 
 /// <summary>
 /// The JSON the Ops webhook receives. Keys are snake_case:
-/// <c>{ id, job, status, summary, error, failed_stage, duration_ms, host, details, occurred_at }</c>;
-/// <c>status</c> is "succeeded" or "failed"; <c>id</c> lets a receiver drop a retried duplicate.
+/// <c>{ id, job, status, summary, error, failed_stage, duration_ms, host, details, occurred_at, run_url }</c>;
+/// <c>status</c> is "succeeded" or "failed"; <c>id</c> lets a receiver drop a retried duplicate;
+/// <c>run_url</c> is the run's page in the console (null unless LEOPASS_PUBLIC_URL is set).
 /// </summary>
 public sealed record OpsWebhookPayload(
     string Id,
@@ -18,7 +19,8 @@ public sealed record OpsWebhookPayload(
     long DurationMs,
     string Host,
     IReadOnlyDictionary<string, string> Details,
-    DateTimeOffset OccurredAt)
+    DateTimeOffset OccurredAt,
+    string? RunUrl = null)
 {
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -37,7 +39,8 @@ public sealed record OpsWebhookPayload(
         (long)outcome.Duration.TotalMilliseconds,
         redactor.Redact(host),
         outcome.Details.ToDictionary(d => redactor.Redact(d.Key), d => redactor.Redact(d.Value)),
-        outcome.FinishedAt.ToUniversalTime());
+        outcome.FinishedAt.ToUniversalTime(),
+        outcome.Link is null ? null : redactor.Redact(outcome.Link.AbsoluteUri));
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 }

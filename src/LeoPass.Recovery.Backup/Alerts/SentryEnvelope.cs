@@ -38,6 +38,7 @@ public static class SentryEnvelope
         foreach (var (key, value) in outcome.Details) extra[R(key)] = R(value);
         extra["duration_ms"] = (long)outcome.Duration.TotalMilliseconds;
         extra["summary"] = R(outcome.Summary);
+        if (outcome.Link is { } link) extra["run_url"] = R(link.AbsoluteUri);
 
         return new JsonObject
         {
@@ -47,7 +48,7 @@ public static class SentryEnvelope
             ["level"] = "error",
             ["logger"] = Logger,
             ["server_name"] = R(host),
-            ["message"] = new JsonObject { ["formatted"] = R($"{outcome.JobName} failed at {stage}: {AlertText.OneLine(error, 500)}") },
+            ["message"] = new JsonObject { ["formatted"] = R($"{outcome.JobName} failed at {stage}: {AlertText.OneLine(error, 500)}{(outcome.Link is { } page ? $" — {page.AbsoluteUri}" : "")}") },
             ["exception"] = new JsonObject
             {
                 ["values"] = new JsonArray(new JsonObject

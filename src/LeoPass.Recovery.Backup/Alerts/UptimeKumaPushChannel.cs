@@ -38,13 +38,19 @@ public sealed class UptimeKumaPushChannel : IAlertChannel
         await EnsureKumaAcceptedAsync(response, cancellationToken);
     }
 
-    /// <summary>"nightly-backup: &lt;summary&gt;" on success; on failure the stage and error too, redacted, one line.</summary>
+    /// <summary>
+    /// "nightly-backup: &lt;summary&gt;" on success; on failure the stage and error too, redacted, one
+    /// line; the run's link last. The text is cut to leave the link whole: a cut link leads nowhere.
+    /// </summary>
     public string MessageFor(JobOutcome outcome)
     {
         var text = outcome.Succeeded
             ? $"{outcome.JobName}: {outcome.Summary}"
             : $"{outcome.JobName} FAILED{(outcome.StageThatFailed is { } stage ? " at " + stage : "")}: {outcome.Error ?? outcome.Summary}";
-        return AlertText.OneLine(_redactor.Redact(text), _maxMessageLength);
+        var link = outcome.Link is null ? null : " " + _redactor.Redact(outcome.Link.AbsoluteUri);
+        // A link that would leave less than half the message for the text is left out: the text says what broke.
+        if (link is null || link.Length > _maxMessageLength / 2) return AlertText.OneLine(_redactor.Redact(text), _maxMessageLength);
+        return AlertText.OneLine(_redactor.Redact(text), _maxMessageLength - link.Length) + link;
     }
 
     /// <summary>

@@ -11,7 +11,8 @@ namespace LeoPass.Recovery.Cli.Demo;
 /// <summary>
 /// `demo`: the product working end to end on a fresh machine with nothing configured — a
 /// private PostgreSQL cluster, a LeoPass-shaped sample database, a key pair, the filesystem
-/// store, a backup, a restore drill and its report — then the server. Everything lives under
+/// store, a backup, a restore drill and its report — then the server, with the console's address
+/// and a token that signs in (<see cref="DemoToken"/>). Everything lives under
 /// one directory and is reused by the next run. Each step runs this same CLI as a child
 /// process with the demo's environment, exactly as an operator would type it.
 /// </summary>
@@ -65,9 +66,60 @@ internal static class DemoCommand
 
         Say($"demo state is in {directory}; run it again to reuse it. The environment it used is in {Path.Combine(directory, "demo.env")}");
         if (noServe) return CommandRunner.Success;
-        Say($"starting the server: API at {environment["LEOPASS_LISTEN_URL"]}, reference at {environment["LEOPASS_LISTEN_URL"]}/docs; Ctrl+C stops it");
-        Say($"a token for the API: source {Path.Combine(directory, "demo.env")} && ./leopass-recovery token create --name me --role operator");
-        return await SelfAsync(environment, cancellationToken, "server");
+        var (token, created) = await DemoToken.EnsureAsync(directory, environment["RECOVERY_DATABASE_URL"]!, cancellationToken);
+        Say("starting the server (scheduler, HTTP API and the responder console); Ctrl+C stops it");
+        return await ServeAsync(environment, runId, token, created, directory, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the server and, once it says where it listens, where to look: the console, the drill
+    /// just run, and the token that signs in. Printed from the server's own announcement, so the
+    /// address is the one that answers (LEOPASS_LISTEN_URL may ask for port 0).
+    /// </summary>
+    private static async Task<int> ServeAsync(IReadOnlyDictionary<string, string?> environment, long runId, string token, bool created, string directory, CancellationToken cancellationToken)
+    {
+        var announced = 0;
+        void OnServerLine(string line)
+        {
+            if (ListeningAddress(line) is not { } console || Interlocked.Exchange(ref announced, 1) == 1) return;
+            Say($"the console: {console}/ — the drill you just ran: {console}/runs/{runId}");
+            Say($"sign in with this operator token ({(created ? "created now" : "the one created before, still valid")}; kept in {Path.Combine(directory, DemoToken.FileName)}; " +
+                $"`./leopass-recovery token revoke {DemoToken.Name}` ends it):");
+            Console.WriteLine(token);
+            Say($"the API's reference: {console}/docs");
+        }
+        var result = await Self(environment, ["server"])
+            .WithStandardOutputPipe(PipeTarget.ToStream(Console.OpenStandardOutput()))
+            .WithStandardErrorPipe(PipeTarget.Merge(PipeTarget.ToStream(Console.OpenStandardError()), PipeTarget.ToDelegate(OnServerLine)))
+            .ExecuteAsync(cancellationToken);
+        return result.ExitCode;
+    }
+
+    /// <summary>
+    /// The first address of the server's "… API on http://127.0.0.1:8080, …. Ctrl+C stops it." line
+    /// (ServerCommand), as a browser can open it: a wildcard host (0.0.0.0, [::]) is this machine.
+    /// </summary>
+    internal static string? ListeningAddress(string line)
+    {
+        const string marker = "API on ";
+        var at = line.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0 || !line.Contains("is up", StringComparison.Ordinal)) return null;
+        var first = line[(at + marker.Length)..].Split([", ", " "], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.TrimEnd('.', ',');
+        if (first is null || !Uri.TryCreate(first, UriKind.Absolute, out var address)) return null;
+        var host = address.Host is "0.0.0.0" or "[::]" or "::" ? "127.0.0.1" : address.Host;
+        return new UriBuilder(address) { Host = host, Path = "" }.Uri.GetLeftPart(UriPartial.Authority);
+    }
+
+    /// <summary>
+    /// LEOPASS_PUBLIC_URL for the demo's own runs (their SHIP_NOTES entries link to the run's page):
+    /// the one configured, else the listen address when it names one (not port 0, not a wildcard host).
+    /// </summary>
+    private static string? PublicUrl(string listenUrl)
+    {
+        if (CliConfiguration.Text("LEOPASS_PUBLIC_URL") is { } configured) return configured;
+        return Uri.TryCreate(listenUrl, UriKind.Absolute, out var listen) && listen.Port != 0 && listen.Host is not ("0.0.0.0" or "[::]" or "*" or "+")
+            ? listen.GetLeftPart(UriPartial.Authority)
+            : null;
     }
 
     /// <summary>The cluster, databases, keys and environment, created on the first run and reused afterwards.</summary>
@@ -93,6 +145,7 @@ internal static class DemoCommand
             Say("generating an OpenPGP key pair for the demo's backups");
             Backup.Encryption.OpenPgpKeyPairGenerator.Generate(keys, new Backup.Encryption.KeyPairGenerationOptions());
         }
+        var listenUrl = CliConfiguration.Text("LEOPASS_LISTEN_URL") is { } listen ? listen : NodeSettings.DefaultListenUrl;
         var environment = new Dictionary<string, string?>
         {
             ["DATABASE_URL"] = source,
@@ -105,11 +158,12 @@ internal static class DemoCommand
             // Stand-ins for `npx prisma migrate deploy` and the npm smoke tests, which need the LeoPass app.
             ["MIGRATIONS_COMMAND"] = "psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -qc 'ALTER TABLE scans ADD COLUMN IF NOT EXISTS device text'",
             ["SMOKE_TEST_COMMANDS"] = "psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -qc 'SELECT count(*) FROM tickets JOIN events ON events.id = tickets.event_id'",
-            ["LEOPASS_LISTEN_URL"] = CliConfiguration.Text("LEOPASS_LISTEN_URL") is { } listen ? listen : "http://127.0.0.1:8080",
+            ["LEOPASS_LISTEN_URL"] = listenUrl,
+            ["LEOPASS_PUBLIC_URL"] = PublicUrl(listenUrl),
             ["LEOPASS_SCHEDULER_NAME"] = "leopass-demo",
         };
         await File.WriteAllLinesAsync(Path.Combine(directory, "demo.env"),
-            environment.Select(kv => $"export {kv.Key}='{kv.Value?.Replace("'", "'\\''", StringComparison.Ordinal)}'"), cancellationToken);
+            environment.Where(kv => kv.Value is not null).Select(kv => $"export {kv.Key}='{kv.Value?.Replace("'", "'\\''", StringComparison.Ordinal)}'"), cancellationToken);
         File.SetUnixFileMode(Path.Combine(directory, "demo.env"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         return environment;
     }

@@ -20,6 +20,7 @@ public sealed record BackupPoint(string Key, DateTimeOffset SnapshotStartedAt, l
 
 public sealed record DrillPoint(long RunId, string Definition, DateTimeOffset? StartedAt, DateTimeOffset? EndedAt, double? RtoSeconds, double RtoTargetSeconds, bool? RtoMet);
 
-public sealed record DrillBreakdown(long RunId, string Definition, double? RtoSeconds, double RtoTargetSeconds, double? OverheadSeconds, IReadOnlyList<StepShare> Steps);
+public sealed record DrillBreakdown(long RunId, string Definition, double? RtoSeconds, double RtoTargetSeconds,
+    IReadOnlyList<StepShare> Steps, double WaitingSeconds, double HaltedSeconds, double LostSeconds, double OverheadSeconds);
 
-public sealed record StepShare(string Id, string Title, double Seconds);
+public sealed record StepShare(string Id, string Title, double WorkSeconds);

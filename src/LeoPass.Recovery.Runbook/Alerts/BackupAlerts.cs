@@ -2,6 +2,7 @@ using System.Globalization;
 using LeoPass.Recovery.Backup.Alerts;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Runs;
+using LeoPass.Recovery.Runbook.Reporting;
 using Microsoft.Extensions.Logging;
 
 namespace LeoPass.Recovery.Runbook.Alerts;
@@ -10,9 +11,10 @@ namespace LeoPass.Recovery.Runbook.Alerts;
 /// The one place a backup run's outcome is turned into alerts: the Uptime Kuma push (up or down),
 /// the Sentry event (failures, with the pipeline's stages as breadcrumbs) and the Ops webhook. The
 /// success comes from the run's own notify step; the failure from <see cref="BackupRunAlerts"/>
-/// when the run halts, so every failure is reported once, whichever step it hit.
+/// when the run halts, so every failure is reported once, whichever step it hit. Each carries the
+/// run's page in the console when LEOPASS_PUBLIC_URL is set (<see cref="RunLinks"/>).
 /// </summary>
-public sealed class BackupAlerts(AlertDispatcher alerts, RunQueries queries, TimeProvider clock, ILogger<BackupAlerts> logger)
+public sealed class BackupAlerts(AlertDispatcher alerts, RunQueries queries, RunLinks links, TimeProvider clock, ILogger<BackupAlerts> logger)
 {
     /// <summary>Reports a run that reached its notify step; returns what each channel did.</summary>
     public async Task<IReadOnlyList<AlertDelivery>> SucceededAsync(long runId, string definitionId, string key, TimeSpan backupDuration, CancellationToken cancellationToken)
@@ -25,6 +27,7 @@ public sealed class BackupAlerts(AlertDispatcher alerts, RunQueries queries, Tim
             FinishedAt = clock.GetUtcNow(),
             Summary = $"{definitionId} run {runId} OK: {key}",
             Details = new Dictionary<string, string> { ["key"] = key, ["run"] = runId.ToString(CultureInfo.InvariantCulture) },
+            Link = links.Run(runId),
         };
         return await DispatchAsync(outcome, cancellationToken);
     }
@@ -57,6 +60,7 @@ public sealed class BackupAlerts(AlertDispatcher alerts, RunQueries queries, Tim
                 ["node"] = lastAttempt?.Node ?? run.HolderNode ?? "",
             },
             Breadcrumbs = breadcrumbs,
+            Link = links.Run(run.Id),
         };
         return await DispatchAsync(outcome, cancellationToken);
     }

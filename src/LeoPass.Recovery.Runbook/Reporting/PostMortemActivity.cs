@@ -40,6 +40,7 @@ public sealed class PostMortemActivity(RunReportBuilder reports, RecoverySetting
             {
                 title = $"{report.DefinitionId} run {report.RunId}: {report.Outcome}",
                 runId = report.RunId,
+                runUrl = report.RunUrl,
                 definition = report.DefinitionId,
                 outcome = report.Outcome,
                 rpoSeconds = report.RpoSeconds,

@@ -3,7 +3,8 @@ namespace LeoPass.Recovery.Runbook.Reporting;
 /// <summary>
 /// A run's recovery report: the restore point, RPO and RTO against the targets, and every step
 /// with its attempts. The same object is written to SHIP_NOTES, posted to the incident tracker,
-/// printed by `run report` and served by the API. Durations are in seconds.
+/// printed by `run report` and served by the API. Durations are in seconds. <paramref name="RunUrl"/>
+/// is the run's page in the console, when LEOPASS_PUBLIC_URL is set.
 /// </summary>
 public sealed record RunReport(
     long RunId,
@@ -30,7 +31,8 @@ public sealed record RunReport(
     IReadOnlyList<string> OperatorNotes,
     IReadOnlyList<string> FollowUps,
     RtoBreakdown? RtoBreakdown = null,
-    double? WallSeconds = null);
+    double? WallSeconds = null,
+    string? RunUrl = null);
 
 /// <summary>
 /// Where the RTO went, in seconds: work + waiting for a person at a gate + halted (waiting for a

@@ -13,7 +13,7 @@ namespace LeoPass.Recovery.Runbook.Reporting;
 /// time; it is split into work, waiting at gates, halted, lost to interrupted nodes and engine
 /// overhead (<see cref="RunTimeBuckets"/>). RPO = run start minus the restore point's snapshot start.
 /// </summary>
-public sealed class RunReportBuilder(RunQueries queries, TimeProvider time)
+public sealed class RunReportBuilder(RunQueries queries, RunLinks links, TimeProvider time)
 {
     public const string ReopenActivity = "runbook.reopen-traffic";
     public const string ValidateActivity = "runbook.validate";
@@ -125,7 +125,7 @@ public sealed class RunReportBuilder(RunQueries queries, TimeProvider time)
             rpo is { } p ? Round(p.TotalSeconds) : null, rpoTarget.TotalSeconds, rpo is null ? null : rpo <= rpoTarget,
             rto is { } t ? Round(t.TotalSeconds) : null, rtoTarget.TotalSeconds, rto is null ? null : rto <= rtoTarget,
             measuredUntil, overhead, run.HaltReason, steps, notes, followUps, breakdown,
-            run.StartedAt is null ? null : Round((wallEnd - start).TotalSeconds));
+            run.StartedAt is null ? null : Round((wallEnd - start).TotalSeconds), links.Run(run.Id)?.AbsoluteUri);
     }
 
     /// <summary>

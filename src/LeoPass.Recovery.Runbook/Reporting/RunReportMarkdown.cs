@@ -3,7 +3,7 @@ using System.Text;
 
 namespace LeoPass.Recovery.Runbook.Reporting;
 
-/// <summary>The report as a SHIP_NOTES entry: date, definition, restore point, RPO, RTO against the targets, the step table, outcome, notes, follow-ups.</summary>
+/// <summary>The report as a SHIP_NOTES entry: the run's page in the console (when LEOPASS_PUBLIC_URL is set), date, definition, restore point, RPO, RTO against the targets, the step table, outcome, notes, follow-ups.</summary>
 public static class RunReportMarkdown
 {
     public static string BeginMarker(long runId) => $"<!-- leopass-recovery run {runId} -->";
@@ -17,6 +17,7 @@ public static class RunReportMarkdown
         sb.AppendLine(BeginMarker(r.RunId));
         sb.AppendLine(c, $"## {date:yyyy-MM-dd} — {r.DefinitionId} (run {r.RunId}): {r.Outcome}");
         sb.AppendLine();
+        if (r.RunUrl is { } url) sb.AppendLine(c, $"- **Run page:** {url}");
         sb.AppendLine(c, $"- **Date:** started {Stamp(r.StartedAt)}{(r.EndedAt is null ? "" : $", ended {Stamp(r.EndedAt)}")}");
         sb.AppendLine(c, $"- **Definition:** {r.DefinitionId} v{r.DefinitionVersion}, {r.Trigger} start by {r.StartedBy}");
         sb.AppendLine(c, $"- **Restore point:** {(r.RestorePoint is null ? "none (not downloaded)" : $"`{r.RestorePoint}`, snapshot {Stamp(r.SnapshotStartedAt)}")}");

@@ -20,10 +20,16 @@ public sealed record BackupPoint(string Key, DateTimeOffset SnapshotStartedAt, l
 /// <summary>A successful restore run (drill, rehearsal or incident restore) and its RTO against its target.</summary>
 public sealed record DrillPoint(long RunId, string Definition, DateTimeOffset? StartedAt, DateTimeOffset? EndedAt, double? RtoSeconds, double RtoTargetSeconds, bool? RtoMet);
 
-/// <summary>Where the last drill's RTO went: each step counting toward it, and the engine's own overhead.</summary>
-public sealed record DrillBreakdown(long RunId, string Definition, double? RtoSeconds, double RtoTargetSeconds, double? OverheadSeconds, IReadOnlyList<StepShare> Steps);
+/// <summary>
+/// Where the last drill's RTO went, each second counted once: the work of each step counting toward
+/// it, then the run's waiting for a person at gates, halted time, time lost to interrupted nodes and
+/// engine overhead. The parts add up to the RTO (the run report's breakdown).
+/// </summary>
+public sealed record DrillBreakdown(long RunId, string Definition, double? RtoSeconds, double RtoTargetSeconds,
+    IReadOnlyList<StepShare> Steps, double WaitingSeconds, double HaltedSeconds, double LostSeconds, double OverheadSeconds);
 
-public sealed record StepShare(string Id, string Title, double Seconds);
+/// <param name="WorkSeconds">The step's attempts that ran to an end; waiting and halted time are not in it.</param>
+public sealed record StepShare(string Id, string Title, double WorkSeconds);
 
 /// <summary>/api/status/history?days=30: backups (size, duration) and drills (RTO) over the last days, and the last drill's RTO by step.</summary>
 public static class StatusHistoryApi
@@ -59,8 +65,10 @@ public static class StatusHistoryApi
         }
         drills.Reverse();
 
-        var breakdown = last is null ? null : new DrillBreakdown(last.RunId, last.DefinitionId, last.RtoSeconds, last.RtoTargetSeconds, last.OverheadSeconds,
-            last.Steps.Where(s => s.CountsTowardRto && !s.Disabled).Select(s => new StepShare(s.Id, s.Title, s.TotalSeconds)).ToList());
+        var breakdown = last is null ? null : new DrillBreakdown(last.RunId, last.DefinitionId, last.RtoSeconds, last.RtoTargetSeconds,
+            last.Steps.Where(s => s.CountsTowardRto && !s.Disabled).Select(s => new StepShare(s.Id, s.Title, s.WorkSeconds)).ToList(),
+            last.RtoBreakdown?.WaitingSeconds ?? 0, last.RtoBreakdown?.HaltedSeconds ?? 0, last.RtoBreakdown?.LostSeconds ?? 0,
+            last.RtoBreakdown?.OverheadSeconds ?? last.OverheadSeconds ?? 0);
         return TypedResults.Ok(new StatusHistory(span, since, backups, drills, breakdown));
     }
 }

@@ -40,6 +40,21 @@ public sealed class UptimeKumaPushTests
     }
 
     [Fact]
+    public async Task Kuma_push_ends_with_the_runs_page_kept_whole_when_a_long_error_is_cut()
+    {
+        await using var server = new RecordingHttpServer();
+        using var http = AlertTestKit.NewHttpClient();
+        var link = new Uri("https://recovery.ops.example.test/runs/4711");
+
+        await AlertTestKit.Dispatcher(server, http).DispatchAsync(AlertTestKit.Failure("pg_dump: error: " + new string('x', 400)) with { Link = link });
+
+        var message = Assert.Single(server.RequestsTo(AlertTestKit.KumaPath)).Query("msg")!;
+        Assert.EndsWith("… " + link.AbsoluteUri, message, StringComparison.Ordinal);
+        Assert.StartsWith("nightly-backup FAILED at upload: pg_dump: error: xxx", message, StringComparison.Ordinal);
+        Assert.Equal(250, message.Length);
+    }
+
+    [Fact]
     public async Task Kuma_push_replaces_the_placeholder_query_and_keeps_other_parameters()
     {
         await using var server = new RecordingHttpServer();

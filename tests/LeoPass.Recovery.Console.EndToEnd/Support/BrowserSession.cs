@@ -11,6 +11,9 @@ public sealed class BrowserSession : IAsyncDisposable
 {
     public const string Chromium = "/usr/bin/chromium";
 
+    /// <summary>How long any one condition (an element shown, a state reached, a page loaded) may take before the test fails.</summary>
+    public static readonly TimeSpan ConditionTimeout = TimeSpan.FromSeconds(60);
+
     private static readonly string[] Arguments =
     [
         "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -37,6 +40,9 @@ public sealed class BrowserSession : IAsyncDisposable
     public static async Task<BrowserSession> StartAsync(Uri baseAddress)
     {
         if (!File.Exists(Chromium)) throw new InvalidOperationException($"{Chromium} is missing: scripts/install-deps.sh installs Debian's chromium");
+        // Waits are on conditions, never on the clock; these only bound how long a condition may take on a
+        // loaded 2-core CI machine (a WebAssembly start can take several seconds there) before the test fails.
+        Assertions.SetDefaultExpectTimeout((float)ConditionTimeout.TotalMilliseconds);
         var playwright = await Playwright.CreateAsync();
         var profile = Directory.CreateTempSubdirectory("leopass-chromium-").FullName;
         var context = await playwright.Chromium.LaunchPersistentContextAsync(profile, new BrowserTypeLaunchPersistentContextOptions
@@ -47,6 +53,8 @@ public sealed class BrowserSession : IAsyncDisposable
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
             BaseURL = baseAddress.ToString(),
         });
+        context.SetDefaultTimeout((float)ConditionTimeout.TotalMilliseconds);
+        context.SetDefaultNavigationTimeout((float)ConditionTimeout.TotalMilliseconds);
         return new BrowserSession(playwright, context, profile) { BaseAddress = baseAddress };
     }
 
@@ -69,7 +77,7 @@ public sealed class BrowserSession : IAsyncDisposable
         await page.GotoAsync(path);
         await page.GetByLabel("API token").FillAsync(token);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.Locator("header.topbar").WaitForAsync(new() { Timeout = 60_000 });
+        await page.Locator("header.topbar").WaitForAsync();
         await WatchAsync(page);
         return page;
     }

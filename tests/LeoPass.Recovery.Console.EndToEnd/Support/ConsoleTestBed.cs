@@ -1,4 +1,6 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.TestSupport;
 
@@ -81,6 +83,28 @@ public sealed class ConsoleTestBed : IAsyncLifetime
           echo "Error: P3009 migrate found failed migrations in the target database" >&2
           exit 3
           """);
+
+    /// <summary>How long a run may take to halt or finish on a loaded CI machine before a test fails.</summary>
+    public static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(3);
+
+    /// <summary>Starts a restore drill over the API (as an operator) whose migration fails, and waits until it halts.</summary>
+    public async Task<long> StartHaltedDrillAsync()
+    {
+        await WriteMigrationAsync(succeeds: false);
+        using var api = Api(OperatorToken);
+        using var started = await api.PostAsJsonAsync("api/runs", new { definition = "restore-drill" });
+        if (started.StatusCode != System.Net.HttpStatusCode.Created) throw new InvalidOperationException($"starting a drill answered {(int)started.StatusCode}: {await started.Content.ReadAsStringAsync()}");
+        var id = (await started.Content.ReadFromJsonAsync<JsonNode>())!["run"]!["id"]!.GetValue<long>();
+        var deadline = DateTime.UtcNow + RunTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var state = (await api.GetFromJsonAsync<JsonNode>($"api/runs/{id}"))!["run"]!["state"]!.GetValue<string>();
+            if (state == "Halted") return id;
+            if (state is "Succeeded" or "Aborted") throw new InvalidOperationException($"run {id} ended {state} instead of halting at its failing migration:\n{ServerOutput}");
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"run {id} did not halt within {RunTimeout}:\n{ServerOutput}");
+    }
 
     public HttpClient Api(string token)
     {

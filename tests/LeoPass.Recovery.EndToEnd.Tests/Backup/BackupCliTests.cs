@@ -55,6 +55,8 @@ public class BackupCliTests
         {
             Assert.Equal("failed", body.RootElement.GetProperty("status").GetString());
             Assert.Equal("nightly-backup", body.RootElement.GetProperty("job").GetString());
+            // No LEOPASS_PUBLIC_URL, no link: the console's address is never guessed.
+            Assert.Equal(JsonValueKind.Null, body.RootElement.GetProperty("run_url").ValueKind);
         }
         var sentry = Assert.Single(await env.Alerts.WaitForAsync(r => r.Path.StartsWith("/api/17/envelope", StringComparison.Ordinal)));
         Assert.Contains("snapshot", sentry.Body, StringComparison.Ordinal);

@@ -7,13 +7,18 @@ namespace LeoPass.Recovery.EndToEnd.Tests.Backup;
 /// <summary>The nightly backup as a workflow run on the engine, the way the scheduler fires it.</summary>
 public class NightlyBackupRunTests
 {
+    /// <summary>Where responders reach the console (LEOPASS_PUBLIC_URL): alerts link to the run's page under it.</summary>
+    private const string PublicUrl = "https://recovery.ops.example.test";
+
     [Fact]
-    public async Task Nightly_backup_run_dumps_verifies_prunes_and_pushes_kuma_up_once()
+    public async Task Nightly_backup_run_dumps_verifies_prunes_and_pushes_kuma_up_once_with_the_runs_page()
     {
         await using var env = await CliBackupEnvironment.CreateAsync(useS3: true, rows: 2_000);
+        env.Variables["LEOPASS_PUBLIC_URL"] = PublicUrl + "/";
         var result = await env.RunAsync("run", "start", "nightly-backup", "--wait", "--json");
         Assert.True(result.ExitCode == 0, result.ToString());
         using var run = JsonDocument.Parse(result.StandardOutput);
+        var runPage = $"{PublicUrl}/runs/{run.RootElement.GetProperty("id").GetInt64()}";
         Assert.Equal("Succeeded", run.RootElement.GetProperty("state").GetString());
         var steps = run.RootElement.GetProperty("steps").EnumerateArray().ToList();
         Assert.Equal(["dump-upload", "verify", "prune", "notify"], steps.Select(s => s.GetProperty("stepId").GetString()));
@@ -27,10 +32,11 @@ public class NightlyBackupRunTests
         var push = Assert.Single(pushes);
         Assert.Equal("up", push.Query("status"));
         Assert.Contains(dump["key"]!.GetValue<string>(), push.Query("msg"), StringComparison.Ordinal);
+        Assert.EndsWith(" " + runPage, push.Query("msg"), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Nightly_backup_run_that_cannot_dump_halts_and_alerts_down()
+    public async Task Nightly_backup_run_that_cannot_dump_halts_and_alerts_down_in_every_channel_with_the_runs_page()
     {
         await using var env = await CliBackupEnvironment.CreateAsync(useS3: false, rows: 10);
         // A copy of the definition whose retry does not wait five minutes.
@@ -41,17 +47,26 @@ public class NightlyBackupRunTests
         File.Copy(Path.Combine(RepositoryRoot.Path, "workflows", "schema.json"), Path.Combine(workflows, "schema.json"));
         env.Variables["LEOPASS_WORKFLOWS_DIR"] = workflows;
         env.Variables["DATABASE_URL"] = $"postgresql://app:{CliBackupEnvironment.DatabasePassword}@127.0.0.1:{FreePort.Next()}/leopass";
+        env.Variables["LEOPASS_PUBLIC_URL"] = PublicUrl;
 
         var result = await env.RunAsync("run", "start", "nightly-backup", "--wait", "--json");
         Assert.Equal(1, result.ExitCode);
         using var run = JsonDocument.Parse(result.StandardOutput);
+        var runPage = $"{PublicUrl}/runs/{run.RootElement.GetProperty("id").GetInt64()}";
         Assert.Equal("Halted", run.RootElement.GetProperty("state").GetString());
         var dumpStep = run.RootElement.GetProperty("steps")[0];
         Assert.Equal("Failed", dumpStep.GetProperty("state").GetString());
         Assert.Contains("cannot connect to the source database", dumpStep.GetProperty("error").GetString(), StringComparison.Ordinal);
         var push = Assert.Single(await env.Alerts.WaitForAsync(r => r.Path == "/api/push/kumatoken77"));
         Assert.Equal("down", push.Query("status"));
-        Assert.Single(await env.Alerts.WaitForAsync(r => r.Path == "/ops-hook"));
+        Assert.EndsWith(" " + runPage, push.Query("msg"), StringComparison.Ordinal);
+        Assert.StartsWith("nightly-backup FAILED", push.Query("msg"), StringComparison.Ordinal);
+        var webhook = Assert.Single(await env.Alerts.WaitForAsync(r => r.Path == "/ops-hook"));
+        using (var body = JsonDocument.Parse(webhook.Body)) Assert.Equal(runPage, body.RootElement.GetProperty("run_url").GetString());
+        var sentry = Assert.Single(await env.Alerts.WaitForAsync(r => r.Path.StartsWith("/api/17/envelope", StringComparison.Ordinal)));
+        var sentryEvent = JsonNode.Parse(sentry.Body.Split('\n')[2])!;
+        Assert.Equal(runPage, sentryEvent["extra"]!["run_url"]!.GetValue<string>());
+        Assert.EndsWith(" — " + runPage, sentryEvent["message"]!["formatted"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.DoesNotContain(CliBackupEnvironment.DatabasePassword, result.AllOutput, StringComparison.Ordinal);
     }
 

@@ -1,43 +1,128 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using LeoPass.Recovery.TestSupport;
 
 namespace LeoPass.Recovery.EndToEnd.Tests.Demo;
 
 /// <summary>The newcomer's first command, run as they would run it: nothing configured.</summary>
-public class DemoTests
+public partial class DemoTests
 {
+    private static readonly TimeSpan DemoTimeout = TimeSpan.FromMinutes(6);
+
     [Fact]
-    public async Task Demo_without_configuration_backs_up_drills_and_reports_then_reuses_its_state()
+    public async Task Demo_without_configuration_backs_up_drills_reports_and_serves_the_console_with_a_token_that_signs_in_then_reuses_its_state()
     {
         var parent = Directory.CreateTempSubdirectory("leopass-e2e-demo-");
         // As root the demo's cluster runs as the postgres user, who must be able to reach it.
         parent.UnixFileMode |= UnixFileMode.OtherExecute | UnixFileMode.GroupExecute;
         var dataDir = Path.Combine(parent.FullName, "demo");
+        var console = $"http://127.0.0.1:{FreePort.Next()}";
+        var environment = new Dictionary<string, string?> { ["LEOPASS_LISTEN_URL"] = console };
         try
         {
-            var first = await CliRunner.RunAsync(new Dictionary<string, string?>(), TimeSpan.FromMinutes(6), "demo", "--no-serve", "--data-dir", dataDir);
-            Assert.True(first.ExitCode == 0, first.ToString());
-            Assert.Contains("creating a private PostgreSQL cluster", first.StandardOutput, StringComparison.Ordinal);
-            Assert.Matches(@"key\s+leopass-\d{4}-\d{2}-\d{2}T\d{6}Z-[0-9a-f]{8}\.dump\.zst\.pgp", first.StandardOutput);
-            Assert.Matches(@"drill run \d+ succeeded", first.StandardOutput);
-            Assert.Matches(@"\*\*RPO:\*\* .+ \(target 24 h 00 min\) — met", first.StandardOutput);
-            Assert.Matches(@"\*\*RTO:\*\* .+ \(target 2 h 00 min\) — met", first.StandardOutput);
+            // First run: everything made anew, then the server, the console's address and a token.
+            var first = await ServeAsync(environment, dataDir);
+            Assert.Contains("creating a private PostgreSQL cluster", first.Output, StringComparison.Ordinal);
+            Assert.Matches(@"key\s+leopass-\d{4}-\d{2}-\d{2}T\d{6}Z-[0-9a-f]{8}\.dump\.zst\.pgp", first.Output);
+            Assert.Matches(@"\*\*RPO:\*\* .+ \(target 24 h 00 min\) — met", first.Output);
+            Assert.Matches(@"\*\*RTO:\*\* .+ \(target 2 h 00 min\) — met", first.Output);
+            Assert.Contains($"the console: {console}/ — the drill you just ran: {console}/runs/{first.RunId}", first.Output, StringComparison.Ordinal);
+            Assert.Contains("created now", first.Output, StringComparison.Ordinal);
+            // The token is the demo's to show again: owner-only, beside its other state.
+            Assert.Equal(first.Token, (await File.ReadAllTextAsync(Path.Combine(dataDir, "console-token"))).Trim());
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(dataDir, "console-token")));
             Assert.Single(Directory.GetFiles(Path.Combine(dataDir, "backups"), "*.manifest.json"));
             var shipNotes = await File.ReadAllTextAsync(Path.Combine(dataDir, "SHIP_NOTES.md"));
             Assert.Contains("restore-drill", shipNotes, StringComparison.Ordinal);
+            // The demo's public address is where it listens: its post-mortems link to the run's page.
+            Assert.Contains($"- **Run page:** {console}/runs/{first.RunId}", shipNotes, StringComparison.Ordinal);
 
-            var second = await CliRunner.RunAsync(new Dictionary<string, string?>(), TimeSpan.FromMinutes(6), "demo", "--no-serve", "--data-dir", dataDir);
-            Assert.True(second.ExitCode == 0, second.ToString());
-            Assert.DoesNotContain("creating a private PostgreSQL cluster", second.StandardOutput, StringComparison.Ordinal);
-            Assert.DoesNotContain("created the sample database", second.StandardOutput, StringComparison.Ordinal);
+            // Second run: the cluster, the sample database and the still valid token are reused.
+            var second = await ServeAsync(environment, dataDir);
+            Assert.DoesNotContain("creating a private PostgreSQL cluster", second.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("created the sample database", second.Output, StringComparison.Ordinal);
             Assert.Equal(2, Directory.GetFiles(Path.Combine(dataDir, "backups"), "*.manifest.json").Length);
             Assert.Equal(2, Regex.Matches(await File.ReadAllTextAsync(Path.Combine(dataDir, "SHIP_NOTES.md")), "<!-- leopass-recovery run").Count);
+            Assert.Equal(first.Token, second.Token);
+            Assert.Contains("still valid", second.Output, StringComparison.Ordinal);
+
+            // Revoked, the kept token is never shown again: the next run makes a new one, which signs in.
+            var revoke = await CliRunner.RunAsync(DemoEnvironment(dataDir), TimeSpan.FromMinutes(2), "token", "revoke", "demo-operator");
+            Assert.True(revoke.ExitCode == 0, revoke.ToString());
+            var third = await ServeAsync(environment, dataDir, whileServing: async () =>
+            {
+                using var old = Api(console, first.Token);
+                using var refused = await old.GetAsync("api/me");
+                Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            });
+            Assert.NotEqual(first.Token, third.Token);
+            Assert.Contains("created now", third.Output, StringComparison.Ordinal);
         }
         finally
         {
             await StopClusterAsync(Path.Combine(dataDir, "postgres", "data"));
         }
     }
+
+    private sealed record Served(string Output, long RunId, string Token);
+
+    /// <summary>
+    /// Runs `demo` (serving) until it prints the token, proves the token signs in as an operator and
+    /// the printed link opens the console on the drill it just ran, then stops the demo and its server.
+    /// </summary>
+    private static async Task<Served> ServeAsync(Dictionary<string, string?> environment, string dataDir, Func<Task>? whileServing = null)
+    {
+        await using var demo = CliRunner.Start(environment, "demo", "--data-dir", dataDir);
+        var deadline = DateTime.UtcNow + DemoTimeout;
+        Match token;
+        while (!(token = TokenLine().Match(demo.StandardOutputSoFar)).Success)
+        {
+            Assert.False(demo.HasExited, $"demo exited before printing a token:\n{demo.StandardOutputSoFar}\n{demo.StandardErrorSoFar}");
+            Assert.True(DateTime.UtcNow < deadline, $"demo printed no token within {DemoTimeout}:\n{demo.StandardOutputSoFar}\n{demo.StandardErrorSoFar}");
+            await Task.Delay(200);
+        }
+        var output = demo.StandardOutputSoFar;
+        var runId = long.Parse(DrillLine().Match(output).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var console = environment["LEOPASS_LISTEN_URL"]!;
+
+        using var api = Api(console, token.Groups[1].Value);
+        var me = (await api.GetFromJsonAsync<JsonNode>("api/me"))!;
+        Assert.Equal("demo-operator", me["name"]!.GetValue<string>());
+        Assert.Equal("operator", me["role"]!.GetValue<string>());
+        var run = (await api.GetFromJsonAsync<JsonNode>($"api/runs/{runId}"))!;
+        Assert.Equal("restore-drill", run["run"]!["definitionId"]!.GetValue<string>());
+        Assert.Equal("Succeeded", run["run"]!["state"]!.GetValue<string>());
+        using var page = await api.GetAsync($"runs/{runId}");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("_framework/blazor.webassembly", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        if (whileServing is not null) await whileServing();
+        // Disposing kills the demo and the server under it.
+        return new Served(output, runId, token.Groups[1].Value);
+    }
+
+    private static HttpClient Api(string baseAddress, string token)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(baseAddress), Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>The variables of .demo/demo.env (`export NAME='value'` lines), as `source .demo/demo.env` sets them.</summary>
+    private static Dictionary<string, string?> DemoEnvironment(string dataDir) =>
+        File.ReadAllLines(Path.Combine(dataDir, "demo.env")).Select(l => EnvLine().Match(l)).Where(m => m.Success)
+            .ToDictionary(m => m.Groups[1].Value, m => (string?)m.Groups[2].Value.Replace("'\\''", "'", StringComparison.Ordinal));
+
+    [GeneratedRegex(@"(?m)^(lpr_[A-Za-z0-9_\-]{20,})\r?$")]
+    private static partial Regex TokenLine();
+
+    [GeneratedRegex(@"drill run (\d+) succeeded")]
+    private static partial Regex DrillLine();
+
+    [GeneratedRegex(@"^export ([A-Z_]+)='(.*)'$")]
+    private static partial Regex EnvLine();
 
     private static async Task StopClusterAsync(string dataDirectory)
     {
