@@ -135,7 +135,7 @@ public partial class ReadmeTruthTests
         Assert.NotNull(limiter.RetryAfter(address));
 
         // The limiter's own comment says the same number.
-        var comment = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", "LeoPass.Recovery.Server", "Auth", "AuthFailureLimiter.cs"));
+        var comment = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", "LeoPass.Recovery.Server", "Tokens", "AuthFailureLimiter.cs"));
         Assert.Contains($"({failures} by default)", comment, StringComparison.Ordinal);
         Assert.Contains($"after {failures} failures the {failures + 1}th request is refused", comment, StringComparison.Ordinal);
     }
