@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using LeoPass.Recovery.Engine.Journal;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace LeoPass.Recovery.Engine.Definitions;
 
@@ -21,41 +20,47 @@ public sealed class DefinitionCatalog(IDbContextFactory<EngineDbContext> dbFacto
     public async Task<DefinitionVersionRecord> PublishAsync(LoadedDefinition loaded, string who, CancellationToken cancellationToken = default)
     {
         var definition = loaded.Definition;
-        for (var attempt = 0; ; attempt++)
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Nodes starting together publish the same files at the same moment: one waits for the other
+        // here and then finds its version, instead of losing a unique-key race (and logging an error for it).
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({PublishLockKey}, {StableHash(definition.Id)})", cancellationToken);
+        var existing = await db.DefinitionVersions.AsNoTracking()
+            .SingleOrDefaultAsync(d => d.DefinitionId == definition.Id && d.Version == definition.Version, cancellationToken);
+        if (existing is not null)
         {
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var existing = await db.DefinitionVersions.AsNoTracking()
-                .SingleOrDefaultAsync(d => d.DefinitionId == definition.Id && d.Version == definition.Version, cancellationToken);
-            if (existing is not null)
-            {
-                // Versions published before hashes were canonical carry a hash of their text as first
-                // written: the stored content, hashed again canonically, is the comparison that holds for both.
-                if (existing.ContentHash == loaded.ContentHash || CanonicalJson.Hash(existing.Content) == loaded.ContentHash) return existing;
-                throw new DefinitionVersionConflictException(loaded.Source, definition.Id, definition.Version, existing.Source);
-            }
-            var record = new DefinitionVersionRecord
-            {
-                DefinitionId = definition.Id,
-                Version = definition.Version,
-                Title = definition.Title,
-                ContentHash = loaded.ContentHash,
-                Content = loaded.Content,
-                Source = loaded.Source,
-                PublishedAt = time.GetUtcNow(),
-                PublishedBy = who,
-            };
-            db.DefinitionVersions.Add(record);
-            db.Audit.Add(new AuditRecord { At = record.PublishedAt, Who = who, Action = "definition.publish", Details = $"{definition.Id} v{definition.Version} from {loaded.Source} ({loaded.ContentHash[..12]})" });
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                return record;
-            }
-            catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && attempt == 0)
-            {
-                // Another node published the same version at the same moment: read theirs and compare.
-            }
+            // Versions published before hashes were canonical carry a hash of their text as first
+            // written: the stored content, hashed again canonically, is the comparison that holds for both.
+            if (existing.ContentHash == loaded.ContentHash || CanonicalJson.Hash(existing.Content) == loaded.ContentHash) return existing;
+            throw new DefinitionVersionConflictException(loaded.Source, definition.Id, definition.Version, existing.Source);
         }
+        var record = new DefinitionVersionRecord
+        {
+            DefinitionId = definition.Id,
+            Version = definition.Version,
+            Title = definition.Title,
+            ContentHash = loaded.ContentHash,
+            Content = loaded.Content,
+            Source = loaded.Source,
+            PublishedAt = time.GetUtcNow(),
+            PublishedBy = who,
+        };
+        db.DefinitionVersions.Add(record);
+        db.Audit.Add(new AuditRecord { At = record.PublishedAt, Who = who, Action = "definition.publish", Details = $"{definition.Id} v{definition.Version} from {loaded.Source} ({loaded.ContentHash[..12]})" });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return record;
+    }
+
+    /// <summary>First key of the publish lock (pg_advisory_xact_lock(int, int)): "LPdf", apart from the engine's other locks.</summary>
+    private const int PublishLockKey = 0x4C506466;
+
+    /// <summary>A hash of the definition id that every node computes alike (string.GetHashCode differs per process).</summary>
+    private static int StableHash(string text)
+    {
+        var hash = 2166136261u;
+        foreach (var c in text) hash = (hash ^ c) * 16777619u;
+        return unchecked((int)hash);
     }
 
     /// <summary>The newest published version of a definition, or null.</summary>

@@ -1,7 +1,10 @@
 using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
 using LeoPass.Recovery.Engine.Definitions;
+using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Engine.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LeoPass.Recovery.Engine.Tests.Definitions;
 
@@ -36,5 +39,26 @@ public sealed class DefinitionCatalogTests
         Assert.Equal(["gate", "v1-only"], run.Steps.Select(s => s.StepId));
         var newer = await engine.WaitForAsync(await engine.StartRunAsync("evolving"), RunState.Succeeded);
         Assert.Equal(2, newer.DefinitionVersion);
+    }
+
+    [Fact]
+    public async Task Nodes_publishing_the_same_version_at_once_store_it_once_and_all_get_that_version()
+    {
+        await using var engine = await EngineHarness.StartAsync();
+        var json = Definition("raced", 1, Noop("a"));
+
+        // Eight publishers released together, as nodes starting at the same moment with the same files.
+        using var start = new ManualResetEventSlim();
+        var publishers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () => { start.Wait(); return await engine.PublishAsync(json); })).ToList();
+        start.Set();
+        var records = await Task.WhenAll(publishers);
+
+        Assert.Single(records.Select(r => r.Id).Distinct());
+        var db = await engine.Services.GetRequiredService<IDbContextFactory<EngineDbContext>>().CreateDbContextAsync();
+        await using (db)
+        {
+            Assert.Equal(1, await db.DefinitionVersions.CountAsync(d => d.DefinitionId == "raced"));
+            Assert.Equal(1, await db.Audit.CountAsync(a => a.Action == "definition.publish" && a.Details!.StartsWith("raced v1")));
+        }
     }
 }
