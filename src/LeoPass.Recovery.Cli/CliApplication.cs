@@ -15,6 +15,10 @@ public static class CliApplication
         {
             root.Subcommands.Add(command);
         }
-        return await root.Parse(args).InvokeAsync();
+        var parse = root.Parse(args);
+        var code = await parse.InvokeAsync();
+        // A command line that does not parse (unknown option, missing argument) is a refusal, 2 as the
+        // README's exit codes say, not System.CommandLine's default 1, which means "the work failed".
+        return parse.Errors.Count > 0 ? CliErrors.Refused : code;
     }
 }

@@ -31,23 +31,32 @@ public sealed class PreflightTests
         Assert.Empty(bed.Http.Requests);
         Assert.False(await PostgresServer.DatabaseExistsAsync(bed.TargetName));
 
-        // Wrong private key, target equal to the source: through the CLI, as a responder meets them.
+        // Through the CLI, as a responder meets them: each is a refusal (exit 2, README), with one `error:` line.
+        static void RefusedWith(CliResult result, string expected)
+        {
+            Assert.True(result.ExitCode == 2, result.ToString());
+            var error = Assert.Single(result.StandardError.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+            Assert.Contains(expected, error, StringComparison.Ordinal);
+        }
         var wrongKey = new Dictionary<string, string?>(bed.Variables) { ["BACKUP_DECRYPTION_PRIVATE_KEY"] = RunbookTestBed.OtherKeyPair.PrivateKeyPath };
-        var result = await CliRunner.RunAsync(wrongKey, TimeSpan.FromMinutes(3), "drill", "start", "--definition", "incident-restore", "--confirm", bed.TargetName);
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("BACKUP_DECRYPTION_PRIVATE_KEY holds key", result.StandardError, StringComparison.Ordinal);
+        RefusedWith(await CliRunner.RunAsync(wrongKey, TimeSpan.FromMinutes(3), "drill", "start", "--definition", "incident-restore", "--confirm", bed.TargetName),
+            "BACKUP_DECRYPTION_PRIVATE_KEY holds key");
 
         var intoSource = new Dictionary<string, string?>(bed.Variables) { ["TARGET_DATABASE_URL"] = bed.Variables["DATABASE_URL"] };
-        result = await CliRunner.RunAsync(intoSource, TimeSpan.FromMinutes(3), "drill", "start", "--definition", "incident-restore", "--confirm", bed.Source.Name);
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("is the source database named by DATABASE_URL", result.StandardError, StringComparison.Ordinal);
+        RefusedWith(await CliRunner.RunAsync(intoSource, TimeSpan.FromMinutes(3), "drill", "start", "--definition", "incident-restore", "--confirm", bed.Source.Name),
+            "is the source database named by DATABASE_URL");
+        var sourceSpelledLocalhost = bed.Variables["DATABASE_URL"]!.Replace("@127.0.0.1:", "@localhost:", StringComparison.Ordinal);
+        Assert.NotEqual(bed.Variables["DATABASE_URL"], sourceSpelledLocalhost);
+        var intoSourceByName = new Dictionary<string, string?>(bed.Variables) { ["TARGET_DATABASE_URL"] = sourceSpelledLocalhost };
+        RefusedWith(await CliRunner.RunAsync(intoSourceByName, TimeSpan.FromMinutes(3), "drill", "start", "--definition", "incident-restore", "--confirm", bed.Source.Name),
+            "is the source database named by DATABASE_URL");
 
-        result = await CliRunner.RunAsync(bed.Variables, TimeSpan.FromMinutes(3), "drill", "start", "--definition", "incident-restore");
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("--confirm <target database name>", result.StandardError, StringComparison.Ordinal);
-        result = await CliRunner.RunAsync(bed.Variables, TimeSpan.FromMinutes(3), "run", "start", "incident-restore");
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("requires parameter 'confirm'", result.StandardError, StringComparison.Ordinal);
+        RefusedWith(await CliRunner.RunAsync(bed.Variables, TimeSpan.FromMinutes(3), "drill", "start", "--definition", "incident-restore"),
+            "--confirm <target database name>");
+        RefusedWith(await CliRunner.RunAsync(bed.Variables, TimeSpan.FromMinutes(3), "drill", "start", "--definition", "incident-restore", "--confirm", "leopass"),
+            $"--confirm 'leopass' does not name the restore target '{bed.TargetName}'");
+        RefusedWith(await CliRunner.RunAsync(bed.Variables, TimeSpan.FromMinutes(3), "run", "start", "incident-restore"),
+            "requires parameter 'confirm'");
 
         Assert.Empty(await node.Queries.ListAsync());
         Assert.Empty(bed.Http.Requests);
@@ -66,11 +75,61 @@ public sealed class PreflightTests
 
         var result = await CliRunner.RunAsync(trusting, TimeSpan.FromMinutes(3), "drill", "start", "--backup", planted);
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.True(result.ExitCode == 2, result.ToString());
         var error = Assert.Single(result.StandardError.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
         Assert.Contains("refused before any step ran", error, StringComparison.Ordinal);
         Assert.Contains($"backup {planted} is not signed", error, StringComparison.Ordinal);
         Assert.Contains(signer.Fingerprint, error, StringComparison.Ordinal);
+        Assert.Empty(bed.Http.Requests);
+        Assert.False(await PostgresServer.DatabaseExistsAsync(bed.TargetName));
+    }
+
+    [Fact]
+    public async Task A_start_with_several_settings_missing_names_them_all_at_once_and_touches_nothing()
+    {
+        await using var bed = await RunbookTestBed.CreateAsync(rows: 200);
+        await bed.BackupAsync();
+        // No traffic switch, no way to reach the services, no restore target, no private key; a rotation without the role.
+        var missing = new Dictionary<string, string?>(bed.Variables) { ["TARGET_DATABASE_URL"] = null, ["BACKUP_DECRYPTION_PRIVATE_KEY"] = null };
+        string[] expected =
+        [
+            "CLOUDFLARE_API_TOKEN and CLOUDFLARE_ZONE_ID, or WORKER_HOOK_URL or WORKER_PAUSE_COMMAND",
+            "TARGET_DATABASE_URL", "BACKUP_DECRYPTION_PRIVATE_KEY",
+            "SERVICES_ENV_FILE, SERVICES_RECONFIGURE_COMMAND or SERVICES_HOOK_URL", "APP_DATABASE_ROLE",
+        ];
+
+        var cli = await CliRunner.RunAsync(missing, TimeSpan.FromMinutes(3), "drill", "start", "--definition", "dr-rehearsal", "--rotate-credentials");
+        Assert.True(cli.ExitCode == 2, cli.ToString());
+        var error = Assert.Single(cli.StandardError.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains("dr-rehearsal: refused before any step ran: 5 setting(s) missing or invalid", error, StringComparison.Ordinal);
+        foreach (var name in expected) Assert.Contains(name, error, StringComparison.Ordinal);
+        // A setting several steps need is named once, with the steps that need it.
+        Assert.Contains("TARGET_DATABASE_URL (the server and database restores go to; step provision, restore, migrate, reconfigure, validate)", error, StringComparison.Ordinal);
+
+        // The same start through the HTTP API of a real server: 400 problem details with the same list, no values.
+        var variables = new Dictionary<string, string?>(missing)
+        {
+            ["LEOPASS_SCHEDULER_NAME"] = "rb-" + Guid.NewGuid().ToString("N")[..8],
+            ["LEOPASS_WORKFLOWS_DIR"] = Path.Combine(RepositoryRoot.Path, "workflows"),
+        };
+        await using (var server = await ProductHost.StartServerAsync(variables))
+        {
+            var token = (await server.Get<LeoPass.Recovery.Server.Tokens.TokenStore>().CreateAsync("preflight-admin", LeoPass.Recovery.Server.Roles.ApiRole.Admin, "test")).Token;
+            using var http = new HttpClient { BaseAddress = server.BaseAddress };
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            using var response = await http.PostAsync("/api/runs", new StringContent(
+                """{"definition":"incident-restore","parameters":{"confirm":"anything","rotateCredentials":"true"}}""", System.Text.Encoding.UTF8, "application/json"));
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == System.Net.HttpStatusCode.BadRequest, body);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var problem = System.Text.Json.Nodes.JsonNode.Parse(body)!["errors"]!["settings"]![0]!.GetValue<string>();
+            Assert.Contains("incident-restore: refused before any step ran: 5 setting(s) missing or invalid", problem, StringComparison.Ordinal);
+            foreach (var name in expected) Assert.Contains(name, problem, StringComparison.Ordinal);
+            foreach (var value in new[] { bed.Recovery.Url, bed.Source.Url }) Assert.DoesNotContain(value, body, StringComparison.Ordinal);
+        }
+
+        var node = await bed.StartEngineAsync(executesRuns: false);
+        Assert.Empty(await node.Queries.ListAsync());
         Assert.Empty(bed.Http.Requests);
         Assert.False(await PostgresServer.DatabaseExistsAsync(bed.TargetName));
     }

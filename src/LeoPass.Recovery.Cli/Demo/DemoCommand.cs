@@ -22,12 +22,15 @@ internal static class DemoCommand
     {
         var noServe = new Option<bool>("--no-serve") { Description = "Exit after the drill instead of keeping the server running" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Where the demo keeps its cluster, keys, backups and SHIP_NOTES (default: .demo in the repository)" };
-        var command = new System.CommandLine.Command("demo", "Set up everything locally, take a backup, run a restore drill, print its RTO/RPO report, then serve") { noServe, dataDir };
+        var stop = new Option<bool>("--stop") { Description = "Stop what the demo left running (its PostgreSQL cluster) and exit; the next `demo` starts it again with its data" };
+        var command = new System.CommandLine.Command("demo", "Set up everything locally, take a backup, run a restore drill, print its RTO/RPO report, then serve") { noServe, dataDir, stop };
         command.SetAction(async (parse, cancellationToken) =>
         {
             try
             {
-                return await RunAsync(parse.GetValue(dataDir) ?? DefaultDirectory(), parse.GetValue(noServe), cancellationToken);
+                var directory = Path.GetFullPath(parse.GetValue(dataDir) ?? DefaultDirectory());
+                if (parse.GetValue(stop)) return await StopAsync(directory, cancellationToken);
+                return await RunAsync(directory, parse.GetValue(noServe), cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -42,9 +45,21 @@ internal static class DemoCommand
 
     private static void Say(string text) => Console.WriteLine($"==> {text}");
 
+    /// <summary>
+    /// `demo --stop`: the server runs in the demo's foreground (Ctrl+C ends it), so what outlives
+    /// `demo` is the PostgreSQL cluster; stopping it keeps its data for the next `demo`.
+    /// </summary>
+    private static async Task<int> StopAsync(string directory, CancellationToken cancellationToken)
+    {
+        var cluster = new PrivateCluster(Path.Combine(directory, "postgres"));
+        Say(await cluster.StopAsync(cancellationToken)
+            ? $"stopped the demo's PostgreSQL ({directory}); `demo` starts it again with its data"
+            : $"the demo's PostgreSQL in {directory} is not running; nothing to stop");
+        return CommandRunner.Success;
+    }
+
     private static async Task<int> RunAsync(string directory, bool noServe, CancellationToken cancellationToken)
     {
-        directory = Path.GetFullPath(directory);
         Directory.CreateDirectory(directory);
         var environment = await PrepareAsync(directory, cancellationToken);
 
@@ -65,6 +80,7 @@ internal static class DemoCommand
         await SelfAsync(environment, cancellationToken, "run", "report", runId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         Say($"demo state is in {directory}; run it again to reuse it. The environment it used is in {Path.Combine(directory, "demo.env")}");
+        Say("the demo's PostgreSQL keeps running for the next command; `leopass-recovery demo --stop` stops it");
         if (noServe) return CommandRunner.Success;
         var (token, created) = await DemoToken.EnsureAsync(directory, environment["RECOVERY_DATABASE_URL"]!, cancellationToken);
         Say("starting the server (scheduler, HTTP API and the responder console); Ctrl+C stops it");
@@ -158,6 +174,13 @@ internal static class DemoCommand
             // Stand-ins for `npx prisma migrate deploy` and the npm smoke tests, which need the LeoPass app.
             ["MIGRATIONS_COMMAND"] = "psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -qc 'ALTER TABLE scans ADD COLUMN IF NOT EXISTS device text'",
             ["SMOKE_TEST_COMMANDS"] = "psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -qc 'SELECT count(*) FROM tickets JOIN events ON events.id = tickets.event_id'",
+            // Stand-ins for production's traffic switches and services, owned by the demo, so that
+            // incident-restore and dr-rehearsal run all nine steps here too: the quarantine "pauses
+            // the workers" by writing a line to workers.log (no Cloudflare zone: the demo has none),
+            // and step 6 "repoints the services" by writing DATABASE_URL into services.env.
+            ["WORKER_PAUSE_COMMAND"] = $"echo \"pause (run $LEOPASS_RUN_ID)\" >> {ShellQuote(Path.Combine(directory, "workers.log"))}",
+            ["WORKER_RESUME_COMMAND"] = $"echo \"resume (run $LEOPASS_RUN_ID)\" >> {ShellQuote(Path.Combine(directory, "workers.log"))}",
+            ["SERVICES_ENV_FILE"] = Path.Combine(directory, "services.env"),
             ["LEOPASS_LISTEN_URL"] = listenUrl,
             ["LEOPASS_PUBLIC_URL"] = PublicUrl(listenUrl),
             ["LEOPASS_SCHEDULER_NAME"] = "leopass-demo",
@@ -167,6 +190,8 @@ internal static class DemoCommand
         File.SetUnixFileMode(Path.Combine(directory, "demo.env"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         return environment;
     }
+
+    private static string ShellQuote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private static CliWrap.Command Self(IReadOnlyDictionary<string, string?> environment, string[] arguments) =>
         CliWrap.Cli.Wrap(Environment.ProcessPath ?? "dotnet")

@@ -48,6 +48,16 @@ public sealed class PrivateCluster(string directory)
         return created;
     }
 
+    /// <summary>Stops the cluster (fast: sessions are ended, data kept); false when it was not running.</summary>
+    public async Task<bool> StopAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(Path.Combine(DataDirectory, "PG_VERSION"))) return false;
+        var bin = BinDirectory();
+        if (!await IsRunningAsync(bin, cancellationToken)) return false;
+        await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", DataDirectory, "-m", "fast", "-w", "-t", "60", "stop"], cancellationToken);
+        return true;
+    }
+
     private async Task<bool> IsRunningAsync(string bin, CancellationToken cancellationToken)
     {
         var status = await WrapAsPostgres(Path.Combine(bin, "pg_ctl"), ["-D", DataDirectory, "status"])

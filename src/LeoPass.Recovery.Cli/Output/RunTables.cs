@@ -80,8 +80,9 @@ internal static class RunTables
         var line = run.State switch
         {
             RunState.Succeeded => $"run {run.Id} succeeded in {Duration(run.WallTime)}.",
-            RunState.WaitingForApproval => $"run {run.Id} waits for approval at step '{run.Steps.FirstOrDefault(s => s.State == StepState.WaitingForApproval)?.StepId}': `run approve {run.Id} --step …` or `run reject …`.",
-            RunState.Halted => $"run {run.Id} halted: {run.HaltReason}. `run retry {run.Id}`, `run skip {run.Id} --step … --reason …` or `run abort {run.Id} --reason …`.",
+            RunState.WaitingForApproval when run.Steps.FirstOrDefault(s => s.State == StepState.WaitingForApproval)?.StepId is { } gate =>
+                $"run {run.Id} waits for approval at step '{gate}': `run approve {run.Id} --step {gate}` or `run reject {run.Id} --step {gate} --note …`.",
+            RunState.Halted => $"run {run.Id} halted: {run.HaltReason}. `run retry {run.Id}`, `run skip {run.Id} --step {run.Steps.FirstOrDefault(s => s.State == StepState.Failed)?.StepId ?? "…"} --reason …` or `run abort {run.Id} --reason …`.",
             _ => $"run {run.Id} is {run.State}{(run.HaltReason is null ? "" : ": " + run.HaltReason)}.",
         };
         (run.State == RunState.Succeeded ? Console.Out : Console.Error).WriteLine(line);

@@ -25,6 +25,7 @@ public sealed class RunOperations(
     ActiveRuns activeRuns,
     RunObservers observers,
     TimeProvider time,
+    StepSettingsCheck settingsCheck,
     IEnumerable<IRunStartCheck> startChecks)
 {
     public async Task<RunRecord> StartAsync(StartRunRequest request, CancellationToken cancellationToken = default)
@@ -46,7 +47,10 @@ public sealed class RunOperations(
         {
             return earlier;
         }
+        // The definition's own checks (a confirmation, the restore point) first, then every missing
+        // setting of every enabled step, in one message.
         foreach (var check in startChecks) await check.CheckAsync(definition, parameters, cancellationToken);
+        settingsCheck.Check(definition, parameters);
         var now = time.GetUtcNow();
         var run = new RunRecord
         {

@@ -57,6 +57,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<RunChanges>();
         services.AddSingleton<RunJournalWriter>();
         services.AddSingleton<RunExecutor>();
+        services.AddSingleton<StepSettingsCheck>();
         services.AddSingleton<RunOperations>();
         services.AddSingleton<RunQueries>();
         services.AddSingleton<RunLocks>();

@@ -20,7 +20,7 @@ namespace LeoPass.Recovery.Runbook.Application;
 /// attempt rotates again and delivers the newer password: the world ends as after one attempt.
 /// </summary>
 public sealed class ReconfigureServicesActivity(Restore.RestoreTargetPlan target, RecoverySettings settings, IHttpClientFactory http)
-    : IActivity, IActivityDeclaration
+    : IActivity, IActivityDeclaration, IActivitySettingsRequirements
 {
     public static ActivityDescriptor Descriptor { get; } = new("runbook.reconfigure-services",
         "Point the services at the restored database (env file, command, HTTP hook); optionally rotate the application role's password.",
@@ -28,6 +28,20 @@ public sealed class ReconfigureServicesActivity(Restore.RestoreTargetPlan target
         new ActivityParameter("database", "The restored database.", Default: JsonValue.Create("${steps.provision.output.database}")),
         new ActivityParameter("rotateCredentials", "true: set a new random password on APP_DATABASE_ROLE and deliver it.", Default: JsonValue.Create(false)),
     ]);
+
+    public IEnumerable<SettingProblem> CheckSettings(ActivityParameters parameters)
+    {
+        foreach (var problem in target.CheckSettings()) yield return problem;
+        var runbook = settings.Runbook;
+        if (runbook.ServicesEnvFile is null && runbook.ServicesReconfigureCommand is null && runbook.ServicesHookUrl is null)
+        {
+            yield return new SettingProblem("SERVICES_ENV_FILE, SERVICES_RECONFIGURE_COMMAND or SERVICES_HOOK_URL", "a way to point the services at the restored database");
+        }
+        if ((parameters.GetBoolean("rotateCredentials") ?? false) && runbook.ApplicationRole is null)
+        {
+            yield return new SettingProblem("APP_DATABASE_ROLE", "rotateCredentials replaces the password of the application's login role");
+        }
+    }
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {

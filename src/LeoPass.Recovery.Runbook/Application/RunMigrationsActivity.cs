@@ -15,7 +15,7 @@ namespace LeoPass.Recovery.Runbook.Application;
 /// schema mismatch" — when the backup's newest migration differs from the one the code expects.
 /// Migrations are idempotent by design (applied ones are recorded and skipped).
 /// </summary>
-public sealed class RunMigrationsActivity(RestoreTargetPlan target, ArtefactReader reader, RecoverySettings settings) : IActivity, IActivityDeclaration
+public sealed class RunMigrationsActivity(RestoreTargetPlan target, ArtefactReader reader, RecoverySettings settings) : IActivity, IActivityDeclaration, IActivitySettingsRequirements
 {
     public static ActivityDescriptor Descriptor { get; } = new("runbook.run-migrations",
         "Run the migrations command (default `npx prisma migrate deploy`) against the restored database; warn on a schema mismatch.",
@@ -24,6 +24,8 @@ public sealed class RunMigrationsActivity(RestoreTargetPlan target, ArtefactRead
         new ActivityParameter("key", "The restored artefact, for its latest migration.", Default: JsonValue.Create("${steps.download.output.key}")),
         new ActivityParameter("command", "Overrides MIGRATIONS_COMMAND."),
     ]);
+
+    public IEnumerable<SettingProblem> CheckSettings(ActivityParameters parameters) => target.CheckSettings();
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {

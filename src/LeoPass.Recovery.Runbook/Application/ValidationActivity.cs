@@ -15,7 +15,7 @@ namespace LeoPass.Recovery.Runbook.Application;
 /// checks" are an approval gate after this step, when the definition asks for one. Read-only,
 /// hence idempotent.
 /// </summary>
-public sealed class ValidationActivity(RestoreTargetPlan target, ArtefactReader reader, RecoverySettings settings) : IActivity, IActivityDeclaration
+public sealed class ValidationActivity(RestoreTargetPlan target, ArtefactReader reader, RecoverySettings settings) : IActivity, IActivityDeclaration, IActivitySettingsRequirements
 {
     public static ActivityDescriptor Descriptor { get; } = new("runbook.validate",
         "Check every manifest table is present with equal row counts, then run the smoke-test commands against the restored database.",
@@ -24,6 +24,8 @@ public sealed class ValidationActivity(RestoreTargetPlan target, ArtefactReader 
         new ActivityParameter("key", "The restored artefact, whose manifest lists the tables.", Default: JsonValue.Create("${steps.download.output.key}")),
         new ActivityParameter("smokeTests", "false skips the smoke-test commands (SMOKE_TEST_COMMANDS).", Default: JsonValue.Create(true)),
     ]);
+
+    public IEnumerable<SettingProblem> CheckSettings(ActivityParameters parameters) => target.CheckSettings();
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {

@@ -12,9 +12,10 @@ namespace LeoPass.Recovery.Runbook.Preflight;
 
 /// <summary>
 /// Refuses a restore run at its start — before step 1 quarantines anything — when it could not
-/// succeed or would be dangerous: no restore target, a target that is the source database, an
+/// succeed or would be dangerous: a target that is the source database, an
 /// incident restore whose <c>confirm</c> does not name the target, an unknown restore point, a
-/// private key that cannot decrypt it. Applies to definitions with a download-artefact step.
+/// private key that cannot decrypt it. Applies to definitions with a download-artefact step. Missing
+/// settings are named afterwards, all at once, by the engine's settings preflight.
 /// </summary>
 public sealed class RunbookStartCheck(RecoverySettings settings, RestorePointResolver resolver, DecryptionKeys keys) : IRunStartCheck
 {
@@ -26,15 +27,9 @@ public sealed class RunbookStartCheck(RecoverySettings settings, RestorePointRes
         if (download is null) return;
         var refuse = (string reason) => new InvalidRunRequestException($"{definition.Id}: refused before any step ran: {reason}");
 
-        string target;
-        try
-        {
-            target = settings.Runbook.RequireTargetDatabase();
-        }
-        catch (ConfigurationException e)
-        {
-            throw refuse(e.Message);
-        }
+        // A missing TARGET_DATABASE_URL or private key is not refused here: the engine's settings
+        // preflight (after this check) names it together with every other missing setting.
+        if (settings.Runbook.TargetDatabase is not { } target) return;
         var targetName = PostgresConnectionString.DatabaseOf(target);
         if (settings.SourceDatabase is { } source && RestoreTarget.SameDatabase(target, source))
         {
@@ -64,12 +59,13 @@ public sealed class RunbookStartCheck(RecoverySettings settings, RestorePointRes
         {
             throw refuse($"restore point '{selector}': {e.Message}");
         }
+        if (settings.Backup.DecryptionPrivateKeyPath is null) return;
         OpenPgpDecryptor decryptor;
         try
         {
             decryptor = keys.Load();
         }
-        catch (Exception e) when (e is DecryptionKeyException or ConfigurationException)
+        catch (DecryptionKeyException e)
         {
             throw refuse(e.Message);
         }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Core.Targets;
 using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Engine.Journal;
@@ -12,13 +13,22 @@ namespace LeoPass.Recovery.Runbook.Restore;
 /// into the run's local dump file, and names it (path, node, size) in its output for the restore
 /// step. Records the RPO: run start minus the snapshot's start.
 /// </summary>
-public sealed class DownloadArtefactActivity(RestorePointResolver resolver, DumpFiles dumps) : IActivity, IActivityDeclaration
+public sealed class DownloadArtefactActivity(RestorePointResolver resolver, DumpFiles dumps, RecoverySettings settings)
+    : IActivity, IActivityDeclaration, IActivitySettingsRequirements
 {
     public static ActivityDescriptor Descriptor { get; } = new("runbook.download-artefact",
         "Choose the restore point (latest verified, a key or a date), download, verify SHA-256, decrypt and decompress to a local file; record the RPO.",
     [
         new ActivityParameter("backup", "`latest`, an artefact key, or a UTC date yyyy-MM-dd.", Default: JsonValue.Create("latest")),
     ]);
+
+    public IEnumerable<SettingProblem> CheckSettings(ActivityParameters parameters)
+    {
+        if (settings.Backup.DecryptionPrivateKeyPath is null)
+        {
+            yield return new SettingProblem("BACKUP_DECRYPTION_PRIVATE_KEY", "the private key that decrypts the backup");
+        }
+    }
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {

@@ -11,13 +11,15 @@ namespace LeoPass.Recovery.Runbook.Restore;
 /// TARGET_DATABASE_URL's server — dropped (with its sessions) and created again, so a repeated
 /// attempt ends exactly where one attempt would. Refuses any other database, and the source.
 /// </summary>
-public sealed class ProvisionDatabaseActivity(RestoreTargetPlan target) : IActivity, IActivityDeclaration
+public sealed class ProvisionDatabaseActivity(RestoreTargetPlan target) : IActivity, IActivityDeclaration, IActivitySettingsRequirements
 {
     public static ActivityDescriptor Descriptor { get; } = new("runbook.provision-database",
         "Drop and create the restore target database (TARGET_DATABASE_URL, or a per-run name) on the target server; never the source.",
     [
         new ActivityParameter("perRunDatabase", "true: restore into <target>_r<run id> instead of the configured target name.", Default: JsonValue.Create(false)),
     ]);
+
+    public IEnumerable<SettingProblem> CheckSettings(ActivityParameters parameters) => target.CheckSettings();
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {

@@ -14,7 +14,7 @@ namespace LeoPass.Recovery.Runbook.Restore;
 /// step again here first. The file is deleted once restored (in the background: the step ends when
 /// pg_restore does).
 /// </summary>
-public sealed class RestoreActivity(RestoreTargetPlan target, DumpFiles dumps, RecoverySettings settings) : IActivity, IActivityDeclaration
+public sealed class RestoreActivity(RestoreTargetPlan target, DumpFiles dumps, RecoverySettings settings) : IActivity, IActivityDeclaration, IActivitySettingsRequirements
 {
     public static ActivityDescriptor Descriptor { get; } = new("runbook.restore",
         "pg_restore --clean --if-exists --jobs N of the downloaded dump into the restore target.",
@@ -24,6 +24,8 @@ public sealed class RestoreActivity(RestoreTargetPlan target, DumpFiles dumps, R
         new ActivityParameter("jobs", "pg_restore --jobs; default RESTORE_JOBS."),
         new ActivityParameter("noOwner", "true: --no-owner --no-acl, for a target server without the production roles.", Default: JsonValue.Create(false)),
     ]);
+
+    public IEnumerable<SettingProblem> CheckSettings(ActivityParameters parameters) => target.CheckSettings();
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {

@@ -11,6 +11,15 @@ namespace LeoPass.Recovery.Runbook.Restore;
 /// </summary>
 public sealed class RestoreTargetPlan(RecoverySettings settings)
 {
+    /// <summary>What every step that touches the restore target needs (<see cref="IActivitySettingsRequirements"/>).</summary>
+    public IEnumerable<SettingProblem> CheckSettings()
+    {
+        if (settings.Runbook.TargetDatabase is null)
+        {
+            yield return new SettingProblem("TARGET_DATABASE_URL", "the server and database restores go to");
+        }
+    }
+
     public string ConfiguredName => PostgresConnectionString.DatabaseOf(settings.Runbook.RequireTargetDatabase());
 
     public string NameFor(long runId, bool perRun) => perRun ? $"{ConfiguredName}_r{runId}" : ConfiguredName;

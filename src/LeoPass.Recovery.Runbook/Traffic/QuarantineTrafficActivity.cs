@@ -9,7 +9,7 @@ namespace LeoPass.Recovery.Runbook.Traffic;
 /// the workers. Its output records exactly what it changed — the rule's zone, ruleset and id,
 /// and the worker channels used — which is all the reopen step undoes.
 /// </summary>
-public sealed class QuarantineTrafficActivity(RecoverySettings settings, IHttpClientFactory http) : IActivity, IActivityDeclaration
+public sealed class QuarantineTrafficActivity(RecoverySettings settings, IHttpClientFactory http) : IActivity, IActivityDeclaration, IActivitySettingsRequirements
 {
     public static ActivityDescriptor Descriptor { get; } = new("runbook.quarantine-traffic",
         "Enable a Cloudflare maintenance (WAF) rule and pause background workers; record exactly what changed.",
@@ -19,6 +19,18 @@ public sealed class QuarantineTrafficActivity(RecoverySettings settings, IHttpCl
         new ActivityParameter("cloudflare", "false leaves Cloudflare alone.", Default: JsonValue.Create(true)),
         new ActivityParameter("workers", "false leaves the workers running.", Default: JsonValue.Create(true)),
     ]);
+
+    public IEnumerable<SettingProblem> CheckSettings(ActivityParameters parameters)
+    {
+        var runbook = settings.Runbook;
+        var cloudflare = (parameters.GetBoolean("cloudflare") ?? true) && runbook.CloudflareConfigured;
+        var workers = (parameters.GetBoolean("workers") ?? true) && WorkerSwitch.Configured(runbook);
+        if (!cloudflare && !workers)
+        {
+            yield return new SettingProblem("CLOUDFLARE_API_TOKEN and CLOUDFLARE_ZONE_ID, or WORKER_HOOK_URL or WORKER_PAUSE_COMMAND",
+                "the quarantine needs a traffic switch to flip: a Cloudflare zone, or a way to pause the workers");
+        }
+    }
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {

@@ -8,6 +8,9 @@ namespace LeoPass.Recovery.Runbook.Traffic;
 /// <summary>Pauses and resumes the background workers through WORKER_HOOK_URL and/or WORKER_PAUSE_COMMAND / WORKER_RESUME_COMMAND.</summary>
 public sealed class WorkerSwitch(RunbookSettings settings, HttpClient http)
 {
+    /// <summary>True when at least one way to pause the workers is configured.</summary>
+    public static bool Configured(RunbookSettings settings) => settings.WorkerHookUrl is not null || settings.WorkerPauseCommand is not null;
+
     public IReadOnlyList<string> Channels =>
     [
         .. settings.WorkerHookUrl is null ? Array.Empty<string>() : ["hook"],

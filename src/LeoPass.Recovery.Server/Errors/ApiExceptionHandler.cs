@@ -101,6 +101,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         // The runbook's start check speaks the CLI's language: --confirm, restore point.
         if (message.Contains("--confirm", StringComparison.Ordinal)) return "parameters.confirm";
         if (message.Contains("restore point '", StringComparison.Ordinal)) return "parameters.backup";
+        if (message.Contains("setting(s) missing or invalid", StringComparison.Ordinal)) return "settings";
         var at = message.IndexOf("parameter '", StringComparison.Ordinal);
         if (at < 0) return "body";
         var start = at + "parameter '".Length;

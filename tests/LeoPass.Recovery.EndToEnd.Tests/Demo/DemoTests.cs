@@ -60,6 +60,20 @@ public partial class DemoTests
             });
             Assert.NotEqual(first.Token, third.Token);
             Assert.Contains("created now", third.Output, StringComparison.Ordinal);
+
+            // With the environment the demo wrote, the other restore definitions run to the end too;
+            // then `demo --stop` stops the demo's PostgreSQL.
+            Assert.Contains("`leopass-recovery demo --stop` stops it", first.Output, StringComparison.Ordinal);
+            await All_three_restore_definitions_run_to_the_end_on_the_demo_configuration(dataDir);
+            var postmaster = Path.Combine(dataDir, "postgres", "data", "postmaster.pid");
+            Assert.True(File.Exists(postmaster), "the demo's PostgreSQL keeps running after `demo` exits");
+            var stop = await CliRunner.RunAsync(new Dictionary<string, string?>(), TimeSpan.FromMinutes(3), "demo", "--stop", "--data-dir", dataDir);
+            Assert.True(stop.ExitCode == 0, stop.ToString());
+            Assert.Contains("stopped the demo's PostgreSQL", stop.StandardOutput, StringComparison.Ordinal);
+            Assert.False(File.Exists(postmaster), "`demo --stop` stops the demo's PostgreSQL");
+            var again = await CliRunner.RunAsync(new Dictionary<string, string?>(), TimeSpan.FromMinutes(3), "demo", "--stop", "--data-dir", dataDir);
+            Assert.True(again.ExitCode == 0, again.ToString());
+            Assert.Contains("is not running; nothing to stop", again.StandardOutput, StringComparison.Ordinal);
         }
         finally
         {
@@ -123,6 +137,40 @@ public partial class DemoTests
 
     [GeneratedRegex(@"^export ([A-Z_]+)='(.*)'$")]
     private static partial Regex EnvLine();
+
+    /// <summary>
+    /// With the environment the demo wrote (its stand-ins for the workers and the services),
+    /// dr-rehearsal and incident-restore run all nine steps — each gate approved with the command
+    /// the approval hint prints — and `backup list` shows the backup the demo verified.
+    /// </summary>
+    private static async Task All_three_restore_definitions_run_to_the_end_on_the_demo_configuration(string dataDir)
+    {
+        var environment = DemoEnvironment(dataDir);
+        var list = await CliRunner.RunAsync(environment, TimeSpan.FromMinutes(3), "backup", "list");
+        Assert.True(list.ExitCode == 0, list.ToString());
+        Assert.DoesNotContain("never", list.StandardOutput, StringComparison.Ordinal);
+        Assert.Matches(@"ok \(\d{4}-\d{2}-\d{2}", list.StandardOutput);
+
+        foreach (var (definition, extra) in new[] { ("dr-rehearsal", Array.Empty<string>()), ("incident-restore", new[] { "--confirm", "leopass_restore" }) })
+        {
+            var started = await CliRunner.RunAsync(environment, TimeSpan.FromMinutes(5), ["drill", "start", "--definition", definition, .. extra, "--wait"]);
+            Assert.True(started.ExitCode == 3, $"{definition} should wait at the restore gate: {started}");
+            var runId = Regex.Match(started.StandardError, @"run (\d+) waits for approval at step 'restore'").Groups[1].Value;
+            Assert.Contains($"`run approve {runId} --step restore`", started.StandardError, StringComparison.Ordinal);
+
+            var restored = await CliRunner.RunAsync(environment, TimeSpan.FromMinutes(5), "run", "approve", runId, "--step", "restore", "--wait");
+            Assert.True(restored.ExitCode == 3, $"{definition} should wait at the reopen gate: {restored}");
+            Assert.Contains($"`run approve {runId} --step reopen`", restored.StandardError, StringComparison.Ordinal);
+
+            var reopened = await CliRunner.RunAsync(environment, TimeSpan.FromMinutes(5), "run", "approve", runId, "--step", "reopen", "--wait");
+            Assert.True(reopened.ExitCode == 0, $"{definition} should succeed: {reopened}");
+            var workers = await File.ReadAllTextAsync(Path.Combine(dataDir, "workers.log"));
+            Assert.Contains($"pause (run {runId})", workers, StringComparison.Ordinal);
+            Assert.Contains($"resume (run {runId})", workers, StringComparison.Ordinal);
+        }
+        Assert.Contains("DATABASE_URL=", await File.ReadAllTextAsync(Path.Combine(dataDir, "services.env")), StringComparison.Ordinal);
+    }
+
 
     private static async Task StopClusterAsync(string dataDirectory)
     {
