@@ -59,6 +59,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<RunExecutor>();
         services.AddSingleton<RunOperations>();
         services.AddSingleton<RunQueries>();
+        services.AddSingleton<AuditTrail>();
         services.AddSingleton<RunLocks>();
         services.AddSingleton<IRunDispatcher, QuartzRunDispatcher>();
         services.AddSingleton<CronTriggers>();
