@@ -1,5 +1,6 @@
 using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Engine.Execution;
+using LeoPass.Recovery.Runbook.Aborts;
 using LeoPass.Recovery.Runbook.Alerts;
 using LeoPass.Recovery.Runbook.Application;
 using LeoPass.Recovery.Runbook.Backup;
@@ -36,6 +37,8 @@ public static class RunbookServiceCollectionExtensions
         services.AddSingleton<DumpCleanup>();
         services.AddSingleton<IExecutionStoppedListener>(sp => sp.GetRequiredService<DumpCleanup>());
         services.AddHostedService(sp => sp.GetRequiredService<DumpCleanup>());
+        services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<DumpCleanup>());
+        services.AddSingleton<IRunObserver, AbortedRestoreTarget>();
         services.AddSingleton<RunReportBuilder>();
         services.AddSingleton<IRunStartCheck, RunbookStartCheck>();
         services.AddActivity<QuarantineTrafficActivity>();

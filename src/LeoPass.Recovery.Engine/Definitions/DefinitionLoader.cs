@@ -124,7 +124,13 @@ public sealed partial class DefinitionLoader(ActivityRegistry activities, Func<s
             trigger,
             rto,
             runParameters,
-            steps);
+            steps)
+        {
+            // The schema allows only "keep" and "drop".
+            OnAbort = root["onAbort"]?["restoreTarget"]?.GetValue<string>() == "drop"
+                ? new AbortPolicy(RestoreTargetOnAbort.Drop)
+                : AbortPolicy.KeepEverything,
+        };
     }
 
     private WorkflowTrigger BuildTrigger(JsonObject trigger, Action<string, string> error)

@@ -13,6 +13,9 @@ public sealed record WorkflowDefinition(
     IReadOnlyList<RunParameterDefinition> Parameters,
     IReadOnlyList<StepDefinition> Steps)
 {
+    /// <summary>What an abort does to what the run created (<c>onAbort</c>); keep everything when the definition says nothing.</summary>
+    public AbortPolicy OnAbort { get; init; } = AbortPolicy.KeepEverything;
+
     public StepDefinition Step(string stepId) =>
         Steps.FirstOrDefault(s => s.Id == stepId) ?? throw new InvalidOperationException($"definition {Id} v{Version} has no step '{stepId}'");
 }
@@ -55,3 +58,21 @@ public sealed record RetryPolicy(int MaxAttempts, BackoffKind Backoff, TimeSpan 
 
 /// <summary>A human approval before or after a step; <see cref="Question"/> is what the approver is asked.</summary>
 public sealed record ApprovalGate(string Question);
+
+/// <summary>What happens, when a run of the definition is aborted, to what the run created.</summary>
+/// <param name="RestoreTarget">The restore target database the run's provision step created.</param>
+public sealed record AbortPolicy(RestoreTargetOnAbort RestoreTarget)
+{
+    public static AbortPolicy KeepEverything { get; } = new(RestoreTargetOnAbort.Keep);
+}
+
+/// <summary>
+/// Keep: the database stays (and the abort's audit record says it was left behind) — the only
+/// choice for a restore that may be serving production. Drop: dropped, but only a database this
+/// very run created, never the source, never one services were repointed to.
+/// </summary>
+public enum RestoreTargetOnAbort
+{
+    Keep,
+    Drop,
+}

@@ -60,6 +60,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<StepSettingsCheck>();
         services.AddSingleton<RunOperations>();
         services.AddSingleton<RunQueries>();
+        services.AddSingleton<AuditTrail>();
         services.AddSingleton<RunLocks>();
         services.AddSingleton<IRunDispatcher, QuartzRunDispatcher>();
         services.AddSingleton<CronTriggers>();

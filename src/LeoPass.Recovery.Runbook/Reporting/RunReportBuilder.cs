@@ -100,6 +100,7 @@ public sealed class RunReportBuilder(RunQueries queries, RunLinks links, TimePro
         var followUps = new List<string>();
         if (rpo > rpoTarget) followUps.Add($"RPO {Hours(rpo.Value)} exceeds the {Hours(rpoTarget)} target: check the nightly backup schedule and alerts.");
         if (rto > rtoTarget) followUps.Add($"RTO {Hours(rto.Value)} exceeds the {Hours(rtoTarget)} target: look at the slowest steps below.");
+        foreach (var left in audit.Where(a => a.Action is "restore-target.kept" or "restore-target.unknown")) followUps.Add($"Restore target after the abort: {left.Reason}");
         foreach (var s in steps.Where(s => s.Attempts.Any(a => a.Outcome is not "Succeeded" and not "Running")))
         {
             var failed = s.Attempts.Where(a => a.Outcome is not "Succeeded" and not "Running").ToList();

@@ -12,14 +12,17 @@ namespace LeoPass.Recovery.Runbook.Restore;
 /// No decrypted dump outlives its run on this node. When a run's execution here ends — it
 /// succeeded, halted waiting for a responder, or was aborted — its working directory goes (a retry
 /// after a halt downloads again: plaintext production data does not wait on disk for a person).
-/// At start and every few minutes, an executing node also removes the directories of runs that
+/// A run aborted from this process goes at once too. At start and every 30 s, an executing node also removes the directories of runs that
 /// are no longer active: one aborted while it waited at a gate, one whose node died and that
 /// finished elsewhere. Directories of runs still running or waiting are kept: another node on this
 /// machine may be restoring from them.
 /// </summary>
-public sealed class DumpCleanup(DumpFiles dumps, RunQueries runs, EngineOptions engine, ILogger<DumpCleanup> logger) : IExecutionStoppedListener, IHostedService, IDisposable
+public sealed class DumpCleanup(DumpFiles dumps, RunQueries runs, EngineOptions engine, ILogger<DumpCleanup> logger) : IExecutionStoppedListener, IRunObserver, IHostedService, IDisposable
 {
-    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(5);
+    // A sweep that finds no run-* directory costs one directory listing; one that finds some, one
+    // query for their states. Short, so a dump of a run aborted from another machine while it
+    // waited at a gate is gone within this, not minutes later.
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(30);
 
     private readonly CancellationTokenSource _stop = new();
     private Task _sweeping = Task.CompletedTask;
@@ -29,6 +32,19 @@ public sealed class DumpCleanup(DumpFiles dumps, RunQueries runs, EngineOptions 
         if (result is RunExecutionResult.Succeeded or RunExecutionResult.Halted or RunExecutionResult.Aborted && dumps.DeleteRun(runId))
         {
             logger.LogInformation("run {RunId} ended here ({Result}): its working directory with any decrypted dump is deleted", runId, result);
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A run aborted from this process (CLI, API, console) while it waited at a gate or halted has
+    /// no execution to stop here: its dump, if this machine holds it, goes now rather than at the next sweep.
+    /// </summary>
+    public Task OnRunStateChangedAsync(RunStateChange change, CancellationToken cancellationToken)
+    {
+        if (change.State == RunState.Aborted && dumps.DeleteRun(change.RunId))
+        {
+            logger.LogInformation("run {RunId} was aborted: its working directory with any decrypted dump is deleted", change.RunId);
         }
         return Task.CompletedTask;
     }

@@ -32,6 +32,10 @@ public sealed class DumpFiles(RecoverySettings settings, ArtefactReader reader, 
         var path = PathFor(runId, manifest);
         var partial = path + ".partial";
         File.Delete(partial);
+        // A dump of this run from an earlier attempt is stale (this step runs again only when it
+        // could not be used): gone first, so its space counts as free.
+        File.Delete(path);
+        WorkSpace.EnsureRoomFor(manifest, directory);
         try
         {
             // Unbuffered: the reader writes 128 KiB at a time, and a buffer would only copy the whole dump once more.
@@ -47,6 +51,12 @@ public sealed class DumpFiles(RecoverySettings settings, ArtefactReader reader, 
             }
             File.Move(partial, path, overwrite: true);
             return result;
+        }
+        catch (Exception e) when (WorkSpace.DiskFullIn(e) is { } full)
+        {
+            var written = new FileInfo(partial) is { Exists: true } f ? f.Length : 0;
+            File.Delete(partial);
+            throw WorkSpace.RanOut(manifest, directory, written, full);
         }
         catch
         {

@@ -10,6 +10,7 @@ namespace LeoPass.Recovery.Runbook.Restore;
 /// Runbook step 2, `runbook.provision-database`: a fresh, empty restore target on
 /// TARGET_DATABASE_URL's server — dropped (with its sessions) and created again, so a repeated
 /// attempt ends exactly where one attempt would. Refuses any other database, and the source.
+/// The new database's comment names the run that created it (<see cref="RestoreTargetPlan.CreatedBy"/>).
 /// </summary>
 public sealed class ProvisionDatabaseActivity(RestoreTargetPlan target) : IActivity, IActivityDeclaration, IActivitySettingsRequirements
 {
@@ -55,6 +56,11 @@ public sealed class ProvisionDatabaseActivity(RestoreTargetPlan target) : IActiv
         await using (var create = new NpgsqlCommand($"CREATE DATABASE {quoted}", admin))
         {
             await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        // Signed by this run: an abort drops a database only while it still carries its run's mark.
+        await using (var mark = new NpgsqlCommand($"COMMENT ON DATABASE {quoted} IS {RestoreTargetPlan.QuoteLiteral(RestoreTargetPlan.CreatedBy(context.RunId))}", admin))
+        {
+            await mark.ExecuteNonQueryAsync(cancellationToken);
         }
         return ActivityResult.Completed(new JsonObject
         {

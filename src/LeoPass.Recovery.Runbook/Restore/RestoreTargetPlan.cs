@@ -22,6 +22,11 @@ public sealed class RestoreTargetPlan(RecoverySettings settings)
 
     public string ConfiguredName => PostgresConnectionString.DatabaseOf(settings.Runbook.RequireTargetDatabase());
 
+    /// <summary>The comment the provision step puts on the database it creates: who may drop it on abort.</summary>
+    public static string CreatedBy(long runId) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"created by leopass-recovery run {runId}");
+
+    public static string QuoteLiteral(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+
     public string NameFor(long runId, bool perRun) => perRun ? $"{ConfiguredName}_r{runId}" : ConfiguredName;
 
     /// <summary>The connection string for <paramref name="database"/>, refused unless it is this run's configured target.</summary>

@@ -35,6 +35,33 @@ public sealed class DefinitionLoaderTests
     }
 
     [Fact]
+    public void OnAbort_restoreTarget_is_read_and_keep_is_the_default()
+    {
+        var json = JsonNode.Parse(Definition("x", Noop("a")))!;
+        Assert.Equal(RestoreTargetOnAbort.Keep, Loader().Parse(json.ToJsonString(), "x.json").Definition.OnAbort.RestoreTarget);
+
+        json["onAbort"] = new JsonObject { ["restoreTarget"] = "drop" };
+        Assert.Equal(RestoreTargetOnAbort.Drop, Loader().Parse(json.ToJsonString(), "x.json").Definition.OnAbort.RestoreTarget);
+
+        json["onAbort"] = new JsonObject { ["restoreTarget"] = "keep" };
+        Assert.Equal(RestoreTargetOnAbort.Keep, Loader().Parse(json.ToJsonString(), "x.json").Definition.OnAbort.RestoreTarget);
+    }
+
+    [Fact]
+    public void An_onAbort_restoreTarget_other_than_keep_or_drop_is_refused_by_the_schema()
+    {
+        var json = JsonNode.Parse(Definition("x", Noop("a")))!;
+        json["onAbort"] = new JsonObject { ["restoreTarget"] = "truncate" };
+
+        var refused = Assert.Throws<InvalidDefinitionException>(() => Loader().Parse(json.ToJsonString(), "workflows/bad.json"));
+
+        // (The schema validator also reports the trigger's if/then branch it tried; that is not this test's business.)
+        var error = Assert.Single(refused.Errors, e => e.Path.StartsWith("$.onAbort", StringComparison.Ordinal));
+        Assert.Equal("$.onAbort.restoreTarget", error.Path);
+        Assert.Contains("enum", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_duplicate_step_id_is_refused()
     {
         var error = SingleError(Definition("x", Noop("same"), Noop("other"), Noop("same")));
