@@ -16,10 +16,10 @@ public sealed class NodeHandoverTests
     {
         await using var bed = await RunbookTestBed.CreateAsync(rows: 3_000);
         await bed.BackupAsync();
-        // The monthly drill with a gate before the restore (as version 2, over the repository's), so the node can be killed exactly between steps 3 and 4.
+        // The monthly drill with a gate before the restore (as the next version, over the repository's), so the node can be killed exactly between steps 3 and 4.
         var workflows = Directory.CreateDirectory(Path.Combine(bed.WorkDirectory, "workflows")).FullName;
         var drill = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "workflows", "restore-drill.json")))!;
-        drill["version"] = 2;
+        drill["version"] = drill["version"]!.GetValue<int>() + 1;
         drill["steps"]!.AsArray().Single(s => s!["id"]!.GetValue<string>() == "restore")!["gate"] = new JsonObject { ["before"] = "restore now?" };
         await File.WriteAllTextAsync(Path.Combine(workflows, "restore-drill.json"), drill.ToJsonString());
         File.Copy(Path.Combine(RepositoryRoot.Path, "workflows", "schema.json"), Path.Combine(workflows, "schema.json"));

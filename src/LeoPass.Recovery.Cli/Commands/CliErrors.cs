@@ -48,7 +48,7 @@ internal static class CliErrors
         RunOutcomeException outcome => (outcome.Message, outcome.ExitCode),
         IllegalTransitionException or DefinitionVersionConflictException => (e.Message, Refused),
         ConfigurationException or UsageException or InvalidDefinitionException => (e.Message, Refused),
-        InvalidRunRequestException or NotFoundException => (e.Message, Failure),
+        InvalidRunRequestException or NotFoundException or DefinitionPurposeException => (e.Message, Failure),
         BackupException or ArtefactStoreException or EncryptionKeyException or DecryptionKeyException or ArtefactIntegrityException
             or InvalidDataException or IOException => (e.Message, Failure),
         NpgsqlException n => ($"cannot reach the recovery database: {n.Message}", Failure),
