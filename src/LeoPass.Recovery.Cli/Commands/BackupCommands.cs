@@ -7,6 +7,7 @@ using LeoPass.Recovery.Backup.Signing;
 using LeoPass.Recovery.Backup.Verification;
 using LeoPass.Recovery.Cli.Output;
 using LeoPass.Recovery.Core.Configuration;
+using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Runs;
@@ -14,7 +15,7 @@ using LeoPass.Recovery.Runbook.Backup;
 
 namespace LeoPass.Recovery.Cli.Commands;
 
-/// <summary>`backup run|list|verify|prune|restore`: the backup half of the runbook, one command each. `run` is the nightly-backup workflow, executed now.</summary>
+/// <summary>`backup run|list|verify|prune|restore`: the backup half of the runbook, one command each. `run` is the workflow with purpose backup, executed now.</summary>
 internal static class BackupCommands
 {
     public static Command Create()
@@ -36,13 +37,13 @@ internal static class BackupCommands
     private static Command Run()
     {
         var command = new Command("run",
-            "Back up DATABASE_URL now: the nightly-backup workflow (dump, compress, encrypt, upload, verify, prune, report), " +
+            "Back up DATABASE_URL now: the workflow whose purpose is backup (dump, compress, encrypt, upload, verify, prune, report), " +
             "executed here when no server is up. A failed step halts it at once, with no automatic retry: a person is watching.");
         command.SetAction((parse, cancellationToken) => CliErrors.GuardAsync(async () =>
         {
             var json = parse.GetValue(CommonOptions.Json);
             var (runId, run) = await RunCommands.ActAsync(parse, follow: true, quiet: json, publish: true, async node =>
-                (await node.Get<RunOperations>().StartAsync(new StartRunRequest(NightlyBackup.DefinitionId, new Dictionary<string, string>(), RunCommands.Who(node), "manual",
+                (await node.Get<RunOperations>().StartAsync(new StartRunRequest((await node.Get<DefinitionCatalog>().BackupDefinitionAsync(cancellationToken)).Id, new Dictionary<string, string>(), RunCommands.Who(node), "manual",
                     AutomaticRetries: false), cancellationToken)).Id, cancellationToken);
             if (run.State != RunState.Succeeded)
             {

@@ -49,7 +49,7 @@ internal static class CliErrors
         IllegalTransitionException or DefinitionVersionConflictException => (e.Message, Refused),
         // A run request refused before anything was touched (missing --confirm, target equal to the
         // source, a missing setting) is the request's fault, not the work's: scripts tell them apart by 2.
-        ConfigurationException or UsageException or InvalidDefinitionException or InvalidRunRequestException => (e.Message, Refused),
+        ConfigurationException or UsageException or InvalidDefinitionException or InvalidRunRequestException or DefinitionPurposeException => (e.Message, Refused),
         NotFoundException => (e.Message, Failure),
         BackupException or ArtefactStoreException or EncryptionKeyException or DecryptionKeyException or ArtefactIntegrityException
             or InvalidDataException or IOException => (e.Message, Failure),

@@ -34,7 +34,7 @@ internal static class RunCommands
 
     private static Command Start()
     {
-        var definition = new Argument<string>("definition") { Description = "Workflow definition id, e.g. nightly-backup." };
+        var definition = new Argument<string>("definition") { Description = "Workflow definition id: the \"id\" in workflows/*.json (GET /api/definitions lists the published ones)." };
         var parameters = new Option<string[]>("--param") { Description = "A run parameter as name=value; repeat for more.", AllowMultipleArgumentsPerToken = false };
         var wait = WaitOption();
         var command = new Command("start", "Start a run of a workflow definition.") { definition, parameters, wait, Json };

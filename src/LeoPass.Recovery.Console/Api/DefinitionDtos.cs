@@ -2,8 +2,11 @@ using System.Text.Json;
 
 namespace LeoPass.Recovery.Console.Api;
 
-/// <summary>GET /api/definitions: the newest version of each definition, with the roles its runs need.</summary>
-public sealed record DefinitionSummary(string Id, int Version, string Title, DateTimeOffset PublishedAt, string PublishedBy, string Source, string ContentHash, DefinitionRoles Roles);
+/// <summary>GET /api/definitions: the newest version of each definition, with the roles its runs need and what it is for (from its policy and purpose).</summary>
+/// <param name="Label">Short name for buttons ("restore drill").</param>
+/// <param name="Purpose">backup, drill, incident or other.</param>
+public sealed record DefinitionSummary(string Id, int Version, string Title, DateTimeOffset PublishedAt, string PublishedBy, string Source, string ContentHash, DefinitionRoles Roles,
+    string Label = "", string Purpose = "other", bool Production = false);
 
 /// <summary>The least role to start a run of a definition, and to skip or abort its steps.</summary>
 public sealed record DefinitionRoles(string Start, string SkipOrAbort);

@@ -101,10 +101,11 @@ public sealed partial class DefinitionLoader(ActivityRegistry activities, Func<s
         var steps = new List<StepDefinition>();
         var stepsArray = root["steps"]!.AsArray();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var allStepIds = stepsArray.Select(s => s!["id"]!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < stepsArray.Count; i++)
         {
             var path = JsonPath.Index("$.steps", i);
-            var step = BuildStep(stepsArray[i]!.AsObject(), path, runParameters, seen, Error);
+            var step = BuildStep(stepsArray[i]!.AsObject(), path, runParameters, seen, allStepIds, Error);
             if (seen.TryGetValue(step.Id, out var first))
             {
                 Error(JsonPath.Property(path, "id"), $"duplicate step id '{step.Id}': also used by $.steps[{first}]");
@@ -116,21 +117,59 @@ public sealed partial class DefinitionLoader(ActivityRegistry activities, Func<s
             steps.Add(step);
         }
 
+        var id = root["id"]!.GetValue<string>();
         return new WorkflowDefinition(
-            root["id"]!.GetValue<string>(),
+            id,
             root["version"]!.GetValue<int>(),
             root["title"]!.GetValue<string>(),
             root["description"]?.GetValue<string>(),
             trigger,
             rto,
             runParameters,
-            steps)
+            steps,
+            BuildPolicy(root["policy"] as JsonObject, runParameters, Error),
+            root["purpose"]?.GetValue<string>() switch
+            {
+                "backup" => DefinitionPurpose.Backup,
+                "drill" => DefinitionPurpose.Drill,
+                "incident" => DefinitionPurpose.Incident,
+                _ => DefinitionPurpose.Other,
+            },
+            root["label"]?.GetValue<string>() ?? id)
         {
             // The schema allows only "keep" and "drop".
             OnAbort = root["onAbort"]?["restoreTarget"]?.GetValue<string>() == "drop"
                 ? new AbortPolicy(RestoreTargetOnAbort.Drop)
                 : AbortPolicy.KeepEverything,
         };
+    }
+
+    /// <summary>Production raises every role to admin unless the file says otherwise — and then it is an error, not a silent downgrade.</summary>
+    private static DefinitionPolicy BuildPolicy(JsonObject? policy, List<RunParameterDefinition> runParameters, Action<string, string> error)
+    {
+        if (policy is null) return DefinitionPolicy.Default;
+        var production = policy["production"]?.GetValue<bool>() ?? false;
+        var fallback = production ? PolicyRole.Admin : PolicyRole.Operator;
+        PolicyRole Role(string action)
+        {
+            var role = policy[action]?.GetValue<string>() switch
+            {
+                "admin" => PolicyRole.Admin,
+                "operator" => PolicyRole.Operator,
+                _ => fallback,
+            };
+            if (production && role != PolicyRole.Admin)
+            {
+                error($"$.policy.{action}", $"a production definition needs admin to {action}, not {role.ToString().ToLowerInvariant()}: set \"{action}\": \"admin\" or \"production\": false");
+            }
+            return role;
+        }
+        var result = new DefinitionPolicy(Role("start"), Role("skip"), Role("abort"), production);
+        if (production && !runParameters.Any(p => p.Name == DefinitionPolicy.ConfirmParameter && p.Required))
+        {
+            error("$.parameters", $"a production definition must declare a required run parameter '{DefinitionPolicy.ConfirmParameter}' (the target database's name, typed to confirm: --confirm <name>)");
+        }
+        return result;
     }
 
     private WorkflowTrigger BuildTrigger(JsonObject trigger, Action<string, string> error)
@@ -169,7 +208,7 @@ public sealed partial class DefinitionLoader(ActivityRegistry activities, Func<s
         return new WorkflowTrigger(type, cron, zone);
     }
 
-    private StepDefinition BuildStep(JsonObject step, string path, List<RunParameterDefinition> runParameters, Dictionary<string, int> earlierSteps, Action<string, string> error)
+    private StepDefinition BuildStep(JsonObject step, string path, List<RunParameterDefinition> runParameters, Dictionary<string, int> earlierSteps, IReadOnlySet<string> allSteps, Action<string, string> error)
     {
         var id = step["id"]!.GetValue<string>();
         var activityType = step["activity"]!.GetValue<string>();
@@ -184,7 +223,7 @@ public sealed partial class DefinitionLoader(ActivityRegistry activities, Func<s
         {
             CheckParameters(registration.Descriptor, parameters, JsonPath.Property(path, "parameters"), runParameters, error);
         }
-        CheckReferences(parameters, JsonPath.Property(path, "parameters"), runParameters, earlierSteps, error);
+        CheckReferences(parameters, JsonPath.Property(path, "parameters"), runParameters, earlierSteps, allSteps, error);
 
         TimeSpan? timeout = Duration(step["timeout"], JsonPath.Property(path, "timeout"), error);
         if (timeout == TimeSpan.Zero) error(JsonPath.Property(path, "timeout"), "a timeout must be longer than zero");
@@ -233,19 +272,33 @@ public sealed partial class DefinitionLoader(ActivityRegistry activities, Func<s
             // A run parameter of the same name overrides step values, so one that always has a value satisfies the requirement.
             var run = runParameters.FirstOrDefault(p => p.Name == parameter.Name);
             if (run is not null && (run.Required || run.Default is not null)) continue;
-            error(path, $"missing required parameter '{parameter.Name}' of activity '{activity.Type}': {parameter.Description}");
+            error(JsonPath.Property(path, parameter.Name), $"missing required parameter '{parameter.Name}' of activity '{activity.Type}': {parameter.Description}");
+        }
+        foreach (var parameter in activity.Parameters.Where(p => p.Secret))
+        {
+            // The value is never repeated in the error: it may be the secret itself.
+            if (parameters[parameter.Name] is { } given && !IsEnvironmentReference(given))
+            {
+                error(JsonPath.Property(path, parameter.Name), $"secret parameter '{parameter.Name}' of activity '{activity.Type}' is given in clear: write an environment reference such as ${{{EnvironmentNameFor(parameter.Name)}}} and set that variable on the nodes");
+            }
         }
     }
 
-    private static void CheckReferences(JsonNode? node, string path, List<RunParameterDefinition> runParameters, Dictionary<string, int> earlierSteps, Action<string, string> error)
+    private static bool IsEnvironmentReference(JsonNode value) =>
+        value is JsonValue v && v.TryGetValue<string>(out var text) && WholeEnvironmentReference().IsMatch(text);
+
+    private static string EnvironmentNameFor(string parameter) =>
+        string.Concat(parameter.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + c : char.ToUpperInvariant(c).ToString()));
+
+    private static void CheckReferences(JsonNode? node, string path, List<RunParameterDefinition> runParameters, Dictionary<string, int> earlierSteps, IReadOnlySet<string> allSteps, Action<string, string> error)
     {
         switch (node)
         {
             case JsonObject obj:
-                foreach (var (name, child) in obj) CheckReferences(child, JsonPath.Property(path, name), runParameters, earlierSteps, error);
+                foreach (var (name, child) in obj) CheckReferences(child, JsonPath.Property(path, name), runParameters, earlierSteps, allSteps, error);
                 break;
             case JsonArray array:
-                for (var i = 0; i < array.Count; i++) CheckReferences(array[i], JsonPath.Index(path, i), runParameters, earlierSteps, error);
+                for (var i = 0; i < array.Count; i++) CheckReferences(array[i], JsonPath.Index(path, i), runParameters, earlierSteps, allSteps, error);
                 break;
             case JsonValue value when value.TryGetValue<string>(out var text):
                 foreach (Match m in ParameterReference().Matches(text))
@@ -258,7 +311,12 @@ public sealed partial class DefinitionLoader(ActivityRegistry activities, Func<s
                     }
                     else if (StepOutputReference().Match(reference) is { Success: true } step)
                     {
-                        if (!earlierSteps.ContainsKey(step.Groups["step"].Value)) error(path, $"'{m.Value}' names step '{step.Groups["step"].Value}', which is not an earlier step");
+                        var named = step.Groups["step"].Value;
+                        if (earlierSteps.ContainsKey(named)) continue;
+                        // Steps run in order, so reading this step's or a later one's output is a cycle: it waits for itself.
+                        error(path, allSteps.Contains(named)
+                            ? $"'{m.Value}' names step '{named}', which runs at or after this one: a cycle (a step may read only earlier steps' outputs; move it earlier or drop the reference)"
+                            : $"'{m.Value}' names step '{named}', which this definition does not have");
                     }
                     // Other ${NAME} forms are environment references, resolved by activities that accept them.
                 }
@@ -283,6 +341,9 @@ public sealed partial class DefinitionLoader(ActivityRegistry activities, Func<s
 
     [GeneratedRegex(@"\$\{(?<ref>(run|steps)\.[^}]+)\}")]
     internal static partial Regex ParameterReference();
+
+    [GeneratedRegex(@"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$")]
+    private static partial Regex WholeEnvironmentReference();
 
     [GeneratedRegex(@"^steps\.(?<step>[a-z][a-z0-9-]*)\.output\.(?<field>.+)$")]
     internal static partial Regex StepOutputReference();

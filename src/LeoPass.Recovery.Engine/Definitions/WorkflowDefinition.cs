@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 namespace LeoPass.Recovery.Engine.Definitions;
 
 /// <summary>A validated workflow definition: what <c>workflows/*.json</c> says, typed.</summary>
+/// <param name="Label">Short name for buttons and menus ("restore drill"); the id when the file gives none.</param>
 public sealed record WorkflowDefinition(
     string Id,
     int Version,
@@ -11,7 +12,10 @@ public sealed record WorkflowDefinition(
     WorkflowTrigger Trigger,
     TimeSpan? RtoTarget,
     IReadOnlyList<RunParameterDefinition> Parameters,
-    IReadOnlyList<StepDefinition> Steps)
+    IReadOnlyList<StepDefinition> Steps,
+    DefinitionPolicy Policy,
+    DefinitionPurpose Purpose,
+    string Label)
 {
     /// <summary>What an abort does to what the run created (<c>onAbort</c>); keep everything when the definition says nothing.</summary>
     public AbortPolicy OnAbort { get; init; } = AbortPolicy.KeepEverything;

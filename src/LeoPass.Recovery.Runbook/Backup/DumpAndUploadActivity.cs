@@ -15,7 +15,10 @@ namespace LeoPass.Recovery.Runbook.Backup;
 public sealed class DumpAndUploadActivity(BackupPipeline pipeline, RecoverySettings settings) : IActivity, IActivityDeclaration
 {
     public static ActivityDescriptor Descriptor { get; } = new("backup.dump-upload",
-        "pg_dump DATABASE_URL, compress, encrypt to the public key, upload with checksum verification, write the manifest.", []);
+        "pg_dump DATABASE_URL, compress, encrypt to the public key, upload with checksum verification, write the manifest.", [])
+    {
+        Outputs = [new("key", "The artefact's key in the store"), new("storedBytes", "Size stored"), new("dumpBytes", "Size of the dump"), new("snapshotStartedAt", "When the snapshot began (the restore point)")],
+    };
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {

@@ -11,7 +11,7 @@ public sealed class PruneBackupsActivity(BackupPruner pruner, RecoverySettings s
     public static ActivityDescriptor Descriptor { get; } = new("backup.prune",
         "Delete backups older than the retention window, never the newest verified one, never the last.",
     [
-        new ActivityParameter("retentionDays", "Days to keep; default BACKUP_RETENTION_DAYS."),
+        new ActivityParameter("retentionDays", "Days to keep; default BACKUP_RETENTION_DAYS.", Type: "integer"),
         new ActivityParameter("dryRun", "true lists what would go and deletes nothing.", Default: JsonValue.Create(false)),
     ]);
 

@@ -19,7 +19,7 @@ namespace LeoPass.Recovery.Runbook.Preflight;
 /// </summary>
 public sealed class RunbookStartCheck(RecoverySettings settings, RestorePointResolver resolver, DecryptionKeys keys) : IRunStartCheck
 {
-    public const string ConfirmParameter = "confirm";
+    public const string ConfirmParameter = DefinitionPolicy.ConfirmParameter;
 
     public async Task CheckAsync(WorkflowDefinition definition, JsonObject parameters, CancellationToken cancellationToken)
     {

@@ -20,7 +20,10 @@ public sealed class DownloadArtefactActivity(RestorePointResolver resolver, Dump
         "Choose the restore point (latest verified, a key or a date), download, verify SHA-256, decrypt and decompress to a local file; record the RPO.",
     [
         new ActivityParameter("backup", "`latest`, an artefact key, or a UTC date yyyy-MM-dd.", Default: JsonValue.Create("latest")),
-    ]);
+    ])
+    {
+        Outputs = [new("key", "The artefact restored"), new("file", "The decrypted dump on this node"), new("node", "The node holding the file"), new("snapshotStartedAt", "The restore point")],
+    };
 
     public IEnumerable<SettingProblem> CheckSettings(ActivityParameters parameters)
     {

@@ -18,7 +18,10 @@ public sealed class ProvisionDatabaseActivity(RestoreTargetPlan target) : IActiv
         "Drop and create the restore target database (TARGET_DATABASE_URL, or a per-run name) on the target server; never the source.",
     [
         new ActivityParameter("perRunDatabase", "true: restore into <target>_r<run id> instead of the configured target name.", Default: JsonValue.Create(false)),
-    ]);
+    ])
+    {
+        Outputs = [new("database", "The database restored into"), new("server", "The target server, described without credentials"), new("recreated", "Whether an existing database was dropped first")],
+    };
 
     public IEnumerable<SettingProblem> CheckSettings(ActivityParameters parameters) => target.CheckSettings();
 

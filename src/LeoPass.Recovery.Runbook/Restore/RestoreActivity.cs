@@ -21,7 +21,7 @@ public sealed class RestoreActivity(RestoreTargetPlan target, DumpFiles dumps, R
     [
         new ActivityParameter("dumpStep", "The step whose output names the dump file (the download step).", Default: JsonValue.Create("download")),
         new ActivityParameter("database", "The target database (from the provision step).", Default: JsonValue.Create("${steps.provision.output.database}")),
-        new ActivityParameter("jobs", "pg_restore --jobs; default RESTORE_JOBS."),
+        new ActivityParameter("jobs", "pg_restore --jobs; default RESTORE_JOBS.", Type: "integer"),
         new ActivityParameter("noOwner", "true: --no-owner --no-acl, for a target server without the production roles.", Default: JsonValue.Create(false)),
     ]);
 

@@ -18,7 +18,11 @@ public sealed class QuarantineTrafficActivity(RecoverySettings settings, IHttpCl
         new ActivityParameter("action", "Cloudflare rule action.", Default: JsonValue.Create("block")),
         new ActivityParameter("cloudflare", "false leaves Cloudflare alone.", Default: JsonValue.Create(true)),
         new ActivityParameter("workers", "false leaves the workers running.", Default: JsonValue.Create(true)),
-    ]);
+    ])
+    {
+        Outputs = [new("cloudflare", "The rule it created (zone, ruleset, id), or null"), new("workers", "The worker channels it paused")],
+        Undo = "runbook.reopen-traffic",
+    };
 
     public IEnumerable<SettingProblem> CheckSettings(ActivityParameters parameters)
     {

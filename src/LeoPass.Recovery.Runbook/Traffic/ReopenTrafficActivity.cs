@@ -16,7 +16,10 @@ public sealed class ReopenTrafficActivity(RecoverySettings settings, IHttpClient
         "Undo exactly what the quarantine step changed: delete its Cloudflare rule, resume the workers it paused.",
     [
         new ActivityParameter("quarantineStep", "Id of the quarantine step whose recorded changes are undone.", Default: JsonValue.Create("quarantine")),
-    ]);
+    ])
+    {
+        Undo = "runbook.quarantine-traffic",
+    };
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Reading;
 using LeoPass.Recovery.Backup.Verification;
 using LeoPass.Recovery.Core.Configuration;
+using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Server.Errors;
@@ -17,7 +18,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace LeoPass.Recovery.Server.Apis;
 
-/// <summary>/api/backups: the catalogue, manifests, a backup now (a nightly-backup run), verification.</summary>
+/// <summary>/api/backups: the catalogue, manifests, a backup now (a run of the definition with purpose backup), verification.</summary>
 public static class BackupsApi
 {
     public static RouteGroupBuilder MapBackupsApi(this IEndpointRouteBuilder routes)
@@ -26,7 +27,7 @@ public static class BackupsApi
         api.MapGet("/", ListBackups).WithSummary("Catalogued backups, newest first");
         api.MapGet("/{key}", GetManifest).WithSummary("A backup's manifest, read from the store ('latest' = newest verified)");
         api.MapPost("/run", RunBackupNow).RequireAuthorization(RolePolicies.Operator)
-            .WithSummary("Start a nightly-backup run now; honours Idempotency-Key. Follow it at /api/runs/{id}");
+            .WithSummary("Start a run of the backup definition (\"purpose\": \"backup\") now; honours Idempotency-Key. Follow it at /api/runs/{id}");
         api.MapPost("/{key}/verify", VerifyBackup).RequireAuthorization(RolePolicies.Operator)
             .WithSummary("Download the backup and check it against its manifest (decrypting it when this node holds the private key)");
         return api;
@@ -46,15 +47,18 @@ public static class BackupsApi
         return TypedResults.Ok(await reader.ResolveAsync(key, cancellationToken));
     }
 
-    public static async Task<Results<Accepted<RunDetails>, Ok<RunDetails>, ValidationProblem>> RunBackupNow(
+    public static async Task<Results<Accepted<RunDetails>, Ok<RunDetails>, ValidationProblem, ProblemHttpResult>> RunBackupNow(
         BackupRunBody? body, [FromHeader(Name = RunsApi.IdempotencyKeyHeader)] string? idempotencyKey,
-        ClaimsPrincipal user, IdempotentRunStarter starter, RunQueries queries, HttpContext http, CancellationToken cancellationToken)
+        ClaimsPrincipal user, IdempotentRunStarter starter, RunQueries queries, DefinitionCatalog definitions, HttpContext http, CancellationToken cancellationToken)
     {
         var validation = new Validation().Check(idempotencyKey is null || idempotencyKey.Length is > 0 and <= IdempotentRunStarter.MaxKeyLength,
             RunsApi.IdempotencyKeyHeader, $"the Idempotency-Key header must be 1–{IdempotentRunStarter.MaxKeyLength} characters");
         if (!validation.IsValid) return validation.Result();
         var caller = user.Caller();
-        var request = new StartRunRequest(Runbook.Backup.NightlyBackup.DefinitionId, body?.Parameters ?? [], caller.Who, "api");
+        var backup = await definitions.BackupDefinitionAsync(cancellationToken);
+        var required = RolePolicies.ToStart(backup);
+        if (!caller.Has(required)) return RunsApi.Forbidden(caller, required, $"start '{backup.Id}'");
+        var request = new StartRunRequest(backup.Id, body?.Parameters ?? [], caller.Who, "api");
         var outcome = await starter.StartAsync(request, idempotencyKey, caller, cancellationToken);
         var run = await queries.DetailsAsync(outcome.RunId, cancellationToken);
         if (!outcome.Replayed) return TypedResults.Accepted($"/api/runs/{outcome.RunId}", run);

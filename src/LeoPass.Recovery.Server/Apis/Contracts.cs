@@ -6,7 +6,7 @@ namespace LeoPass.Recovery.Server.Apis;
 /// <summary>POST /api/runs: which definition (newest version unless <see cref="Version"/>) with which run parameters.</summary>
 public sealed record StartRunBody(string? Definition, int? Version = null, Dictionary<string, string>? Parameters = null);
 
-/// <summary>POST /api/backups/run: run the nightly-backup definition now.</summary>
+/// <summary>POST /api/backups/run: run the definition whose purpose is backup now.</summary>
 public sealed record BackupRunBody(Dictionary<string, string>? Parameters = null);
 
 public sealed record ReasonBody(string? Reason);
@@ -22,11 +22,16 @@ public sealed record GateBody(string? Step, string? Note);
 /// </summary>
 public sealed record RunDetails(RunView Run, IReadOnlyList<AttemptView> Journal, IReadOnlyList<AuditView> Audit, IReadOnlyList<string> AllowedNow);
 
-/// <param name="Roles">The least role that may start a run of this definition, and skip or abort its steps (viewer, operator or admin).</param>
-public sealed record DefinitionSummary(string Id, int Version, string Title, DateTimeOffset PublishedAt, string PublishedBy, string Source, string ContentHash, DefinitionRoles Roles);
+/// <param name="Roles">The least role that may start a run of this definition, and skip or abort its steps (operator or admin), from its "policy".</param>
+/// <param name="Label">Short name for buttons ("restore drill").</param>
+/// <param name="Purpose">backup, drill, incident or other: what the workflow is for.</param>
+/// <param name="Production">True when a run writes to production and needs the confirm parameter.</param>
+public sealed record DefinitionSummary(string Id, int Version, string Title, DateTimeOffset PublishedAt, string PublishedBy, string Source, string ContentHash, DefinitionRoles Roles,
+    string Label, string Purpose, bool Production);
 
 /// <summary>Who may act on runs of a definition; retrying, resuming, approving and rejecting always need an operator.</summary>
-public sealed record DefinitionRoles(string Start, string SkipOrAbort);
+/// <param name="SkipOrAbort">The stricter of <paramref name="Skip"/> and <paramref name="Abort"/>, for clients that show one rule for both.</param>
+public sealed record DefinitionRoles(string Start, string SkipOrAbort, string Skip, string Abort);
 
 public sealed record DefinitionDetails(DefinitionSummary Summary, JsonNode? Content);
 

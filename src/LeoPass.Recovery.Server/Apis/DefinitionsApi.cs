@@ -29,15 +29,19 @@ public static class DefinitionsApi
         return api;
     }
 
-    public static async Task<Ok<IReadOnlyList<DefinitionSummary>>> ListDefinitions(DefinitionCatalog catalog, CancellationToken cancellationToken) =>
-        TypedResults.Ok<IReadOnlyList<DefinitionSummary>>((await catalog.ListLatestAsync(cancellationToken)).Select(Summary).ToList());
+    public static async Task<Ok<IReadOnlyList<DefinitionSummary>>> ListDefinitions(DefinitionCatalog catalog, CancellationToken cancellationToken)
+    {
+        var summaries = new List<DefinitionSummary>();
+        foreach (var record in await catalog.ListLatestAsync(cancellationToken)) summaries.Add(await SummaryAsync(record, catalog, cancellationToken));
+        return TypedResults.Ok<IReadOnlyList<DefinitionSummary>>(summaries);
+    }
 
     public static async Task<Ok<DefinitionDetails>> GetDefinition(string id, int? version, DefinitionCatalog catalog, CancellationToken cancellationToken)
     {
         var record = (version is { } v ? await catalog.FindVersionAsync(id, v, cancellationToken) : await catalog.FindLatestAsync(id, cancellationToken))
             ?? throw new NotFoundException($"no workflow definition '{id}'{(version is null ? "" : $" version {version}")} is published");
         // Definitions should hold ${ENV} references, not secrets; masked anyway in case one was pasted in.
-        return TypedResults.Ok(new DefinitionDetails(Summary(record), JsonNode.Parse(Errors.ApiRedactor.Redact(record.Content))));
+        return TypedResults.Ok(new DefinitionDetails(await SummaryAsync(record, catalog, cancellationToken), JsonNode.Parse(Errors.ApiRedactor.Redact(record.Content))));
     }
 
     public static Ok<DefinitionValidation> ValidateDefinition(JsonElement definition, DefinitionLoader loader)
@@ -54,13 +58,20 @@ public static class DefinitionsApi
         var existing = await catalog.FindLatestAsync(loaded.Definition.Id, cancellationToken);
         var record = await catalog.PublishAsync(loaded, caller.Who, cancellationToken);
         var unchanged = existing is not null && existing.Id == record.Id;
+        var summary = await SummaryAsync(record, catalog, cancellationToken);
         return unchanged
-            ? TypedResults.Ok(Summary(record))
-            : TypedResults.Created($"/api/definitions/{record.DefinitionId}?version={record.Version}", Summary(record));
+            ? TypedResults.Ok(summary)
+            : TypedResults.Created($"/api/definitions/{record.DefinitionId}?version={record.Version}", summary);
     }
 
-    private static DefinitionSummary Summary(DefinitionVersionRecord d) => new(d.DefinitionId, d.Version, d.Title, d.PublishedAt, d.PublishedBy, d.Source, d.ContentHash,
-        new DefinitionRoles(RolePolicies.ToStart(d.DefinitionId).Name(), RolePolicies.ToSkipOrAbort(d.DefinitionId).Name()));
+    private static async Task<DefinitionSummary> SummaryAsync(DefinitionVersionRecord d, DefinitionCatalog catalog, CancellationToken cancellationToken)
+    {
+        var definition = await catalog.GetVersionAsync(d.Id, cancellationToken);
+        var (start, skip, abort) = (RolePolicies.ToStart(definition), RolePolicies.ToSkip(definition), RolePolicies.ToAbort(definition));
+        return new(d.DefinitionId, d.Version, d.Title, d.PublishedAt, d.PublishedBy, d.Source, d.ContentHash,
+            new DefinitionRoles(start.Name(), (skip > abort ? skip : abort).Name(), skip.Name(), abort.Name()),
+            definition.Label, definition.Purpose.ToString().ToLowerInvariant(), definition.Policy.Production);
+    }
 
     private static DefinitionValidation Validation(LoadedDefinition loaded) =>
         new(true, loaded.Definition.Id, loaded.Definition.Version, loaded.Definition.Title, loaded.Definition.Steps.Count, loaded.ContentHash);

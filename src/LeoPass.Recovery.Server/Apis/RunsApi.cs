@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Runs;
@@ -32,7 +33,7 @@ public static class RunsApi
             .Produces<string>(StatusCodes.Status200OK, "text/markdown");
 
         api.MapPost("/", StartRun).RequireAuthorization(RolePolicies.Operator)
-            .WithSummary("Start a run; honours Idempotency-Key. incident-restore and dr-rehearsal need an admin token");
+            .WithSummary("Start a run; honours Idempotency-Key. The definition's policy names the role needed (admin for production restores)");
         api.MapPost("/{id:long}/retry", Retry).RequireAuthorization(RolePolicies.Operator).WithSummary("Re-run the failed step of a halted run");
         api.MapPost("/{id:long}/resume", Resume).RequireAuthorization(RolePolicies.Operator).WithSummary("Continue a halted run from its first unfinished step");
         api.MapPost("/{id:long}/skip", Skip).RequireAuthorization(RolePolicies.Operator).WithSummary("Skip a step of a halted run, with a reason (admin on production definitions)");
@@ -70,16 +71,20 @@ public static class RunsApi
 
     public static async Task<Results<Created<RunDetails>, Ok<RunDetails>, ValidationProblem, ProblemHttpResult>> StartRun(
         StartRunBody body, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
-        ClaimsPrincipal user, IdempotentRunStarter starter, RunQueries queries, HttpContext http, CancellationToken cancellationToken)
+        ClaimsPrincipal user, IdempotentRunStarter starter, RunQueries queries, DefinitionCatalog definitions, HttpContext http, CancellationToken cancellationToken)
     {
         var validation = new Validation()
-            .Require("definition", body.Definition, "the definition id is required, e.g. \"restore-drill\"")
+            .Require("definition", body.Definition, "the definition id is required (GET /api/definitions lists them)")
             .Check(body.Version is null or > 0, "version", "version must be a positive number")
             .Check(idempotencyKey is null || idempotencyKey.Length is > 0 and <= IdempotentRunStarter.MaxKeyLength, IdempotencyKeyHeader,
                 $"the Idempotency-Key header must be 1–{IdempotentRunStarter.MaxKeyLength} characters");
         if (!validation.IsValid) return validation.Result();
         var caller = user.Caller();
-        var required = RolePolicies.ToStart(body.Definition!);
+        var definition = (body.Version is { } version
+                ? await definitions.FindDefinitionAsync(body.Definition!, version, cancellationToken)
+                : await definitions.FindLatestDefinitionAsync(body.Definition!, cancellationToken))
+            ?? throw new NotFoundException($"no workflow definition '{body.Definition}'{(body.Version is null ? "" : $" version {body.Version}")} is published (GET /api/definitions lists them)");
+        var required = RolePolicies.ToStart(definition);
         if (!caller.Has(required)) return Forbidden(caller, required, $"start '{body.Definition}'");
 
         var request = new StartRunRequest(body.Definition!, body.Parameters ?? [], caller.Who, "api", Version: body.Version);
@@ -103,7 +108,7 @@ public static class RunsApi
     }
 
     public static async Task<Results<Ok<RunDetails>, ValidationProblem, ProblemHttpResult>> Skip(
-        long id, StepReasonBody body, ClaimsPrincipal user, RunOperations operations, RunQueries queries, CancellationToken cancellationToken)
+        long id, StepReasonBody body, ClaimsPrincipal user, RunOperations operations, RunQueries queries, DefinitionCatalog definitions, CancellationToken cancellationToken)
     {
         var validation = new Validation()
             .Require("step", body.Step, "the id of the step to skip is required")
@@ -111,20 +116,20 @@ public static class RunsApi
         if (!validation.IsValid) return validation.Result();
         var caller = user.Caller();
         var run = await queries.GetAsync(id, cancellationToken);
-        var required = RolePolicies.ToSkipOrAbort(run.DefinitionId);
+        var required = RolePolicies.ToSkip(await PinnedDefinitionAsync(run, definitions, cancellationToken));
         if (!caller.Has(required)) return Forbidden(caller, required, $"skip steps of a '{run.DefinitionId}' run");
         await operations.SkipAsync(id, body.Step!, body.Reason!, caller.Who, cancellationToken);
         return TypedResults.Ok(await queries.DetailsAsync(id, cancellationToken));
     }
 
     public static async Task<Results<Ok<RunDetails>, ValidationProblem, ProblemHttpResult>> Abort(
-        long id, ReasonBody body, ClaimsPrincipal user, RunOperations operations, RunQueries queries, CancellationToken cancellationToken)
+        long id, ReasonBody body, ClaimsPrincipal user, RunOperations operations, RunQueries queries, DefinitionCatalog definitions, CancellationToken cancellationToken)
     {
         var validation = new Validation().Require("reason", body.Reason, "a reason is required to abort a run (kept in the audit trail)");
         if (!validation.IsValid) return validation.Result();
         var caller = user.Caller();
         var run = await queries.GetAsync(id, cancellationToken);
-        var required = RolePolicies.ToSkipOrAbort(run.DefinitionId);
+        var required = RolePolicies.ToAbort(await PinnedDefinitionAsync(run, definitions, cancellationToken));
         if (!caller.Has(required)) return Forbidden(caller, required, $"abort a '{run.DefinitionId}' run");
         await operations.AbortAsync(id, body.Reason!, caller.Who, cancellationToken);
         return TypedResults.Ok(await queries.DetailsAsync(id, cancellationToken));
@@ -149,6 +154,11 @@ public static class RunsApi
         await operations.RejectAsync(id, body.Step!, body.Note!, user.Caller().Who, cancellationToken);
         return TypedResults.Ok(await queries.DetailsAsync(id, cancellationToken));
     }
+
+    /// <summary>The version the run started with: its policy holds even after a newer version changed it.</summary>
+    private static async Task<WorkflowDefinition> PinnedDefinitionAsync(RunView run, DefinitionCatalog definitions, CancellationToken cancellationToken) =>
+        await definitions.FindDefinitionAsync(run.DefinitionId, run.DefinitionVersion, cancellationToken)
+            ?? throw new NotFoundException($"run {run.Id} pinned {run.DefinitionId} v{run.DefinitionVersion}, which is not published");
 
     internal static ProblemHttpResult Forbidden(ApiCaller caller, ApiRole required, string what) =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",

@@ -1,5 +1,6 @@
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Core.Targets;
+using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Runbook.Reporting;
@@ -24,9 +25,6 @@ public sealed record AttentionItem(long RunId, string Definition, RunState State
 
 public static class StatusApi
 {
-    /// <summary>Definitions whose successful runs measure the RTO.</summary>
-    internal static readonly string[] DrillDefinitions = ["restore-drill", "dr-rehearsal", "incident-restore"];
-
     public static RouteGroupBuilder MapStatusApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/status").WithTags("Status").RequireAuthorization(RolePolicies.Viewer);
@@ -34,7 +32,7 @@ public static class StatusApi
         return api;
     }
 
-    public static async Task<Ok<RecoveryStatus>> GetStatus(BackupCatalogue catalogue, RunQueries queries, RunReportBuilder reports, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<Ok<RecoveryStatus>> GetStatus(BackupCatalogue catalogue, RunQueries queries, DefinitionCatalog definitions, RunReportBuilder reports, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var latest = await catalogue.LatestVerifiedAsync(cancellationToken);
@@ -43,7 +41,8 @@ public static class StatusApi
             age is { } a && a <= RecoveryTargets.RecoveryPointObjective);
 
         RunView? lastDrill = null;
-        foreach (var definition in DrillDefinitions)
+        // Whose successful runs measure the RTO: the definitions with purpose drill or incident.
+        foreach (var definition in await definitions.RestoreDefinitionIdsAsync(cancellationToken))
         {
             var found = await queries.ListAsync(1, definition, RunState.Succeeded, cancellationToken: cancellationToken);
             var succeeded = found.Count > 0 ? found[0] : null;

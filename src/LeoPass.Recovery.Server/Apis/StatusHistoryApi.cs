@@ -1,4 +1,5 @@
 using LeoPass.Recovery.Backup.Catalogue;
+using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Runbook.Reporting;
 using LeoPass.Recovery.Server.Errors;
@@ -42,7 +43,7 @@ public static class StatusHistoryApi
             .WithSummary("Backups (size, duration) and successful restore runs (RTO against its target) of the last days (default 30), and the last drill's RTO by step");
 
     public static async Task<Results<Ok<StatusHistory>, ValidationProblem>> GetHistory(int? days, BackupCatalogue catalogue,
-        RunQueries queries, RunReportBuilder reports, TimeProvider clock, CancellationToken cancellationToken)
+        RunQueries queries, DefinitionCatalog definitions, RunReportBuilder reports, TimeProvider clock, CancellationToken cancellationToken)
     {
         var validation = new Validation().Check(days is null or (> 0 and <= MaxDays), "days", $"days must be between 1 and {MaxDays}");
         if (!validation.IsValid) return validation.Result();
@@ -54,7 +55,7 @@ public static class StatusHistoryApi
             .Select(b => new BackupPoint(b.Key, b.SnapshotStartedAt, b.StoredBytes, b.DumpBytes, Math.Round((b.SnapshotEndedAt - b.SnapshotStartedAt).TotalSeconds, 3)))
             .ToList();
 
-        var drillIds = await queries.SucceededSinceAsync(StatusApi.DrillDefinitions, since, MaxDrills, cancellationToken);
+        var drillIds = await queries.SucceededSinceAsync(await definitions.RestoreDefinitionIdsAsync(cancellationToken), since, MaxDrills, cancellationToken);
         var drills = new List<DrillPoint>();
         RunReport? last = null;
         foreach (var id in drillIds)

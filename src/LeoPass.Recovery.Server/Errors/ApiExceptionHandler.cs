@@ -41,6 +41,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         DefinitionVersionConflictException e => new ProblemDetails { Status = 409, Title = "Definition version already published", Detail = e.Message },
         IdempotencyKeyReusedException e => new ProblemDetails { Status = 422, Title = "Idempotency-Key reused with a different request", Detail = e.Message },
         NotFoundException e => new ProblemDetails { Status = 404, Title = "Not found", Detail = e.Message },
+        DefinitionPurposeException e => new ProblemDetails { Status = 409, Title = "No single definition has this purpose", Detail = e.Message },
         InvalidRunRequestException e => Validation.Problem(new Dictionary<string, string[]> { [FieldOf(e.Message)] = [e.Message] }),
         InvalidDefinitionException e => Validation.Problem(e.Errors.GroupBy(x => x.Path).ToDictionary(g => g.Key, g => g.Select(x => x.Reason).ToArray())),
         BadHttpRequestException { InnerException: JsonException json } => Validation.Problem(new Dictionary<string, string[]>

@@ -78,6 +78,7 @@ public static class ApiServiceExtensions
 
         app.MapHealthApi();
         app.MapDefinitionsApi();
+        app.MapActivitiesApi();
         app.MapRunsApi();
         app.MapBackupsApi();
         app.MapStatusApi();

@@ -100,7 +100,7 @@ public sealed class DefinitionLoaderTests
     {
         var error = SingleError(Definition("x", Step("nap", "diagnostics.sleep")));
 
-        Assert.Equal("$.steps[0].parameters", error.Path);
+        Assert.Equal("$.steps[0].parameters.duration", error.Path);
         Assert.StartsWith("missing required parameter 'duration' of activity 'diagnostics.sleep'", error.Reason, StringComparison.Ordinal);
     }
 
@@ -126,7 +126,7 @@ public sealed class DefinitionLoaderTests
             Step("a", "diagnostics.sleep", new JsonObject { ["duration"] = "PT0S", ["label"] = "${steps.b.output.node} ${run.nope}" }),
             Noop("b")), "refs.json"));
 
-        Assert.Contains(e.Errors, x => x.Path == "$.steps[0].parameters.label" && x.Reason.Contains("not an earlier step", StringComparison.Ordinal));
+        Assert.Contains(e.Errors, x => x.Path == "$.steps[0].parameters.label" && x.Reason.Contains("step 'b', which runs at or after this one: a cycle", StringComparison.Ordinal));
         Assert.Contains(e.Errors, x => x.Reason.Contains("run parameter 'nope'", StringComparison.Ordinal));
     }
 

@@ -71,7 +71,7 @@ public class UploadInterruptionTests
 
     /// <summary>As `backup run` starts it: no automatic retry, so the first failure halts the run.</summary>
     private static async Task<long> StartBackupAsync(EngineNode node) =>
-        (await node.Operations.StartAsync(new StartRunRequest(NightlyBackup.DefinitionId, new Dictionary<string, string>(), "tester", AutomaticRetries: false))).Id;
+        (await node.Operations.StartAsync(new StartRunRequest("nightly-backup", new Dictionary<string, string>(), "tester", AutomaticRetries: false))).Id;
 
     private static async Task<List<string>> KeysAsync(IArtefactStore store)
     {

@@ -4,8 +4,9 @@ namespace LeoPass.Recovery.Server.Tests.Support;
 
 /// <summary>
 /// Definitions made of the engine's diagnostics activities, published in every test host.
-/// <c>incident-restore</c> here is a stand-in with the production definition's id, so the
-/// admin-only rule is tested on the id it applies to.
+/// <c>incident-restore</c> here is a stand-in with the production definition's id and its
+/// policy (admin to start, skip and abort; purpose incident), so the admin-only rule is tested
+/// on a run that completes without touching production.
 /// </summary>
 public static class TestDefinitions
 {
@@ -25,7 +26,7 @@ public static class TestDefinitions
         Definition(Slow, Step("long", "diagnostics.sleep", new() { ["duration"] = "PT30S" })),
         Definition(Leaky, Step("fail", "diagnostics.fail-until", new() { ["succeedOnAttempt"] = 0, ["message"] = "connection failed for ${run.label}" })),
         Definition(Echo, Step("echo", "diagnostics.echo", new() { ["text"] = "environment: ${run.label}" })),
-        Definition(IncidentRestore, Step("quarantine", "diagnostics.noop"), Step("restore", "diagnostics.noop")),
+        WithPolicy(Definition(IncidentRestore, Step("quarantine", "diagnostics.noop"), Step("restore", "diagnostics.noop")), "admin", "admin", "admin", "incident"),
     ];
 
     public static string Definition(string id, params JsonObject[] steps) => Definition(id, 1, steps);
@@ -40,6 +41,15 @@ public static class TestDefinitions
         ["parameters"] = new JsonObject { ["label"] = new JsonObject { ["default"] = "from-run" } },
         ["steps"] = new JsonArray(steps.Select(s => (JsonNode)s).ToArray()),
     }.ToJsonString();
+
+    /// <summary>The definition with a "policy" (least role to start, skip, abort) and, when given, a "purpose".</summary>
+    public static string WithPolicy(string definition, string start, string skip, string abort, string? purpose = null)
+    {
+        var root = JsonNode.Parse(definition)!.AsObject();
+        root["policy"] = new JsonObject { ["start"] = start, ["skip"] = skip, ["abort"] = abort };
+        if (purpose is not null) root["purpose"] = purpose;
+        return root.ToJsonString();
+    }
 
     public static JsonObject Step(string id, string activity, JsonObject? parameters = null) => new()
     {

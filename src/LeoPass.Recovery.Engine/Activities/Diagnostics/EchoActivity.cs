@@ -11,12 +11,18 @@ public sealed class EchoActivity : IActivity, IActivityDeclaration
     public static ActivityDescriptor Descriptor { get; } = new("diagnostics.echo", "Echoes its text into its output and intent.",
     [
         new ActivityParameter("text", "What to echo.", Required: true),
-    ]);
+        new ActivityParameter("credential", "Where a credential comes from, as an environment reference (${NAME}); echoed as written, to show that a definition holds the reference, never the secret.", Secret: true),
+    ])
+    {
+        Outputs = [new("text", "The text, references substituted"), new("credential", "The credential reference as written")],
+    };
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
         var text = context.Parameters.RequireString("text");
         await context.RecordIntentAsync($"echo {text}", cancellationToken);
-        return ActivityResult.Completed(new JsonObject { ["text"] = text });
+        var output = new JsonObject { ["text"] = text };
+        if (context.Parameters.GetString("credential") is { } credential) output["credential"] = credential;
+        return ActivityResult.Completed(output);
     }
 }

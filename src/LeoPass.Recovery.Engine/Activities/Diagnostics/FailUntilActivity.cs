@@ -7,7 +7,7 @@ public sealed class FailUntilActivity : IActivity, IActivityDeclaration
 {
     public static ActivityDescriptor Descriptor { get; } = new("diagnostics.fail-until", "Fails until the given attempt number, then succeeds.",
     [
-        new ActivityParameter("succeedOnAttempt", "The first attempt number that succeeds; 0 never succeeds.", Required: true),
+        new ActivityParameter("succeedOnAttempt", "The first attempt number that succeeds; 0 never succeeds.", Required: true, Type: "integer"),
         new ActivityParameter("message", "The failure message.", Default: JsonValue.Create("diagnostic failure")),
     ]);
 
