@@ -199,9 +199,9 @@ public partial class ReadmeTruthTests
 
         var badArguments = await CliRunner.RunAsync(nothing, TimeSpan.FromMinutes(3), "backup", "list", "--no-such-option");
         Assert.True(badArguments.ExitCode == 2, "an unknown option is refused bad arguments: " + badArguments);
-        var impossibleRequest = await CliRunner.RunAsync(nothing, TimeSpan.FromMinutes(3), "drill", "start", "--definition", "restore-drill", "--rotate-credentials");
+        var impossibleRequest = await CliRunner.RunAsync(nothing, TimeSpan.FromMinutes(3), "run", "start", "restore-drill", "--param", "confirm");
         Assert.True(impossibleRequest.ExitCode == 2, impossibleRequest.ToString());
-        Assert.Contains("error: --rotate-credentials needs --definition incident-restore or dr-rehearsal", impossibleRequest.StandardError, StringComparison.Ordinal);
+        Assert.Contains("error: --param 'confirm' is not name=value", impossibleRequest.StandardError, StringComparison.Ordinal);
         var badConfiguration = await CliRunner.RunAsync(nothing, TimeSpan.FromMinutes(3), "run", "list");
         Assert.True(badConfiguration.ExitCode == 2, "missing configuration is a refusal: " + badConfiguration);
         Assert.Contains("RECOVERY_DATABASE_URL", badConfiguration.StandardError, StringComparison.Ordinal);
