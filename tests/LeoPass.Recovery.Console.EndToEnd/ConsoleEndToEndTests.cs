@@ -43,7 +43,15 @@ public sealed partial class ConsoleEndToEndTests(ConsoleTestBed bed)
         var dialog = page.GetByRole(AriaRole.Dialog);
         await Expect(dialog).ToContainTextAsync("Monthly staging restore drill");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Start restore-drill" }).ClickAsync();
-        await page.WaitForURLAsync(RunUrl());
+        try
+        {
+            await page.WaitForURLAsync(RunUrl());
+        }
+        catch (TimeoutException e)
+        {
+            var shown = await dialog.CountAsync() > 0 ? await dialog.InnerTextAsync() : "(no dialog)";
+            throw new TimeoutException($"the drill's page never opened; the dialog shows: {shown}\n--- server log ---\n{string.Join('\n', bed.ServerOutput.Split('\n').TakeLast(60))}", e);
+        }
 
         // From here on the page is never reloaded: a reload would drop this marker.
         await page.EvaluateAsync("() => { window.sameDocument = true; }");
@@ -59,7 +67,8 @@ public sealed partial class ConsoleEndToEndTests(ConsoleTestBed bed)
         await Expect(page.Locator($"article.backup.selected")).ToContainTextAsync("Tables and row counts");
         await browser.WatchAsync(page);
         browser.AssertNothingLeaked(bed.Secrets);
-        Assert.DoesNotContain(browser.ConsoleMessages, m => m.StartsWith("error", StringComparison.Ordinal) || m.StartsWith("pageerror", StringComparison.Ordinal));
+        var errors = browser.ConsoleMessages.Where(m => m.StartsWith("error", StringComparison.Ordinal) || m.StartsWith("pageerror", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 0, "the browser console shows errors:\n" + string.Join('\n', errors));
     }
 
     [Fact]

@@ -59,4 +59,13 @@ public sealed class DashboardTests : BunitContext
         Assert.Equal("2.0 s · 5 %", rows["5. Run migrations"]);
         Assert.Equal("30.0 s · 75 %", rows["Halted, waiting for a responder"]);
     }
+
+    [Fact]
+    public void Drill_rto_chart_of_a_fresh_installation_says_there_is_no_drill_yet_instead_of_failing()
+    {
+        var chart = Render<DrillRtoChart>(p => p.Add(c => c.Drills, Array.Empty<DrillPoint>()));
+
+        Assert.Equal("No successful drill in this period.", chart.Find("p.quiet").TextContent);
+        Assert.Empty(chart.FindAll(".hbar-row"));
+    }
 }
