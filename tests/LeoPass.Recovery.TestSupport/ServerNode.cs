@@ -68,6 +68,9 @@ public sealed class ServerNode : IAsyncDisposable
         _up.TrySetResult(line[(at + marker.Length)..].Split(' ')[0]);
     }
 
+    /// <summary>The exit code of a server that has exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>The server's process id (the launcher script execs the server).</summary>
     public int ProcessId => _process.Id;
 

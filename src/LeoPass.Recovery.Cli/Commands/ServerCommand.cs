@@ -43,7 +43,10 @@ internal static class ServerCommand
             var listening = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses is { Count: > 0 } addresses
                 ? string.Join(", ", addresses) : listenUrl;
             await Console.Error.WriteLineAsync($"leopass-recovery server: node {options.NodeId} is up (scheduler '{options.SchedulerName}'), API on {listening}. Ctrl+C stops it.");
-            await app.WaitForShutdownAsync(CancellationToken.None);
+            // Ctrl+C and SIGTERM reach this command as the cancellation of its token (System.CommandLine
+            // takes the signal, so the host's own console lifetime never sees it): stop the host on it,
+            // every hosted service in order, instead of returning and letting the process end under it.
+            await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         }));
         return command;

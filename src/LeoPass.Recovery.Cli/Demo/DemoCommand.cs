@@ -104,10 +104,15 @@ internal static class DemoCommand
             Console.WriteLine(token);
             Say($"the API's reference: {console}/docs");
         }
+        // The demo's Ctrl+C or SIGTERM stops the server cleanly (CliWrap's graceful cancellation sends it
+        // SIGINT), so it leaves the cluster; it is killed only if it has not stopped well within the
+        // grace this process itself gets (CliApplication.StopGrace).
+        using var forceful = new CancellationTokenSource();
+        await using var escalate = cancellationToken.Register(() => forceful.CancelAfter(CliApplication.StopGrace - TimeSpan.FromSeconds(5)));
         var result = await Self(environment, ["server"])
             .WithStandardOutputPipe(PipeTarget.ToStream(Console.OpenStandardOutput()))
             .WithStandardErrorPipe(PipeTarget.Merge(PipeTarget.ToStream(Console.OpenStandardError()), PipeTarget.ToDelegate(OnServerLine)))
-            .ExecuteAsync(cancellationToken);
+            .ExecuteAsync(forceful.Token, cancellationToken);
         return result.ExitCode;
     }
 

@@ -52,6 +52,7 @@ public sealed class EngineStartup(
         try
         {
             await clusterNodes.LeaveAsync(cancellationToken);
+            logger.LogInformation("node {Node} left the cluster: its check-in is removed", options.NodeId);
         }
         catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or OperationCanceledException)
         {
