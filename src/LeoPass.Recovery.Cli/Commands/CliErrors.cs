@@ -39,7 +39,7 @@ internal static class CliErrors
         var line = SecretRedactor.Shared.Redact(message).ReplaceLineEndings(" ");
         Console.Error.WriteLine("error: " + line);
         if (json) new Output.CliOutput(json: true, SecretRedactor.Shared).WriteJson(new { ok = false, error = line });
-        if (Hosting.CliConfiguration.Text("LEOPASS_DEBUG") is "1" or "true") Console.Error.WriteLine(SecretRedactor.Shared.Redact(e.ToString()));
+        if (Hosting.CliConfiguration.Reader().Flag("LEOPASS_DEBUG")) Console.Error.WriteLine(SecretRedactor.Shared.Redact(e.ToString()));
         return code;
     }
 

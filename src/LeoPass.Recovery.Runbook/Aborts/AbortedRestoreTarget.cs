@@ -128,25 +128,31 @@ public sealed class AbortedRestoreTarget(
     {
         await using var admin = new NpgsqlConnection(PostgresConnectionString.WithDatabase(connection, "postgres"));
         await admin.OpenAsync(cancellationToken);
+        return await MarkOfAsync(admin, PostgresConnectionString.DatabaseOf(connection), cancellationToken);
+    }
+
+    private static async Task<string?> MarkOfAsync(NpgsqlConnection admin, string database, CancellationToken cancellationToken)
+    {
         await using var command = new NpgsqlCommand("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = @name", admin);
-        command.Parameters.AddWithValue("name", PostgresConnectionString.DatabaseOf(connection));
+        command.Parameters.AddWithValue("name", database);
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     private static async Task DropAsync(string connection, long runId, CancellationToken cancellationToken)
     {
         var name = PostgresConnectionString.DatabaseOf(connection);
-        // Read again just before the drop: DROP DATABASE cannot be made conditional on the comment,
-        // so this narrows the window to two statements (another run's provision would have to drop
-        // and recreate this very database in between).
-        if (await MarkOfAsync(connection, cancellationToken) != RestoreTargetPlan.CreatedBy(runId))
-        {
-            throw new InvalidOperationException($"database {name} no longer carries the mark of run {runId}");
-        }
         await using var admin = new NpgsqlConnection(PostgresConnectionString.WithDatabase(connection, "postgres"));
         await admin.OpenAsync(cancellationToken);
-        await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {RestoreTarget.QuoteIdentifier(name)} WITH (FORCE)", admin))
+        // DROP DATABASE cannot be made conditional on the comment, so the mark is read again and the
+        // database dropped under the lock every provision takes: no other run can replace the
+        // database between the two statements.
+        await using (await RestoreTargetLock.AcquireAsync(admin, name, cancellationToken))
         {
+            if (await MarkOfAsync(admin, name, cancellationToken) != RestoreTargetPlan.CreatedBy(runId))
+            {
+                throw new InvalidOperationException($"database {name} no longer carries the mark of run {runId}");
+            }
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {RestoreTarget.QuoteIdentifier(name)} WITH (FORCE)", admin);
             await drop.ExecuteNonQueryAsync(cancellationToken);
         }
         // FORCE ended every session, this process's pooled ones too.

@@ -40,6 +40,9 @@ public sealed class ProvisionDatabaseActivity(RestoreTargetPlan target) : IActiv
             throw new ActivityFailedException($"cannot connect to the target server {PostgresConnectionString.Describe(connection)}: {e.Message}", inner: e);
         }
         var quoted = RestoreTarget.QuoteIdentifier(name);
+        // Held until the new database carries this run's mark: an abort of an earlier run checking its
+        // own mark before dropping this name waits, then finds this run's mark and keeps the database.
+        await using var held = await RestoreTargetLock.AcquireAsync(admin, name, cancellationToken);
         bool existed;
         await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", admin))
         {

@@ -16,13 +16,8 @@ public sealed class AbortedDrillTests
     public async Task A_drill_aborted_during_pg_restore_leaves_no_dump_and_drops_the_target_it_created_as_its_definition_says()
     {
         await using var bed = await RunbookTestBed.CreateAsync(rows: 2_000);
-        await bed.BackupAsync();
-        bed.Variables["PG_BIN_DIR"] = await SlowPgRestoreAsync(bed);
         var sourceBefore = await bed.FingerprintAsync(bed.Source.ConnectionString);
-        var node = await bed.StartEngineAsync();
-
-        var runId = await node.StartAsync("restore-drill");
-        await WaitForRestoreToRunAsync(node, runId);
+        var (node, runId) = await StartDrillInsidePgRestoreAsync(bed);
         Assert.True(await PostgresServer.DatabaseExistsAsync(bed.TargetName));
         Assert.NotEmpty(DumpsOf(bed, runId));
 
@@ -44,12 +39,7 @@ public sealed class AbortedDrillTests
     public async Task An_aborted_drill_never_drops_a_database_it_did_not_create_even_under_the_drop_policy()
     {
         await using var bed = await RunbookTestBed.CreateAsync(rows: 2_000);
-        await bed.BackupAsync();
-        bed.Variables["PG_BIN_DIR"] = await SlowPgRestoreAsync(bed);
-        var node = await bed.StartEngineAsync();
-
-        var runId = await node.StartAsync("restore-drill");
-        await WaitForRestoreToRunAsync(node, runId);
+        var (node, runId) = await StartDrillInsidePgRestoreAsync(bed);
         // Someone else takes the database over under the same name: it no longer carries the run's mark.
         await using (var admin = await AdminAsync())
         {
@@ -64,6 +54,39 @@ public sealed class AbortedDrillTests
         Assert.Equal("restore-target.none", record.Action);
         Assert.Contains($"no database created by run {runId} exists on the target server", record.Reason, StringComparison.Ordinal);
         await RestoreFaultTests.AssertNoDumpLeftAsync(bed, runId);
+    }
+
+    [Fact]
+    public async Task An_abort_never_drops_a_target_another_runs_provision_replaced_between_its_check_and_its_drop()
+    {
+        await using var bed = await RunbookTestBed.CreateAsync(rows: 2_000);
+        var (node, runId) = await StartDrillInsidePgRestoreAsync(bed);
+
+        // Another run's provision holds the target's lock, as it does from its DROP to its mark
+        // (advisory locks belong to one database: the product takes them in "postgres").
+        await using var otherProvision = new Npgsql.NpgsqlConnection(LeoPass.Recovery.Core.Configuration.PostgresConnectionString.WithDatabase(PostgresServer.SuperuserConnectionString, "postgres"));
+        await otherProvision.OpenAsync();
+        var held = await LeoPass.Recovery.Runbook.Restore.RestoreTargetLock.AcquireAsync(otherProvision, bed.TargetName, CancellationToken.None);
+        var abort = node.Operations.AbortAsync(runId, "wrong day", "responder");
+        await WaitForALockWaiterAsync(abort, bed.TargetName);
+        // While the abort waits, the other run replaces the database under the same name.
+        foreach (var sql in new[]
+        {
+            $"DROP DATABASE \"{bed.TargetName}\" WITH (FORCE)",
+            $"CREATE DATABASE \"{bed.TargetName}\"",
+            $"COMMENT ON DATABASE \"{bed.TargetName}\" IS 'created by leopass-recovery run 999999'",
+        })
+        {
+            await using var command = new Npgsql.NpgsqlCommand(sql, otherProvision);
+            await command.ExecuteNonQueryAsync();
+        }
+        await held.DisposeAsync();
+        await abort;
+
+        Assert.True(await PostgresServer.DatabaseExistsAsync(bed.TargetName), "the other run's database must survive this run's abort");
+        var record = Assert.Single(await node.Queries.AuditAsync(runId), a => a.Action.StartsWith("restore-target.", StringComparison.Ordinal));
+        Assert.Equal("restore-target.kept", record.Action);
+        Assert.Contains($"database {bed.TargetName} no longer carries the mark of run {runId}", record.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -96,6 +119,17 @@ public sealed class AbortedDrillTests
         Assert.Contains((await node.Reports.BuildAsync(runId)).FollowUps, f => f.StartsWith($"Restore target after the abort: left behind: database {bed.TargetName}", StringComparison.Ordinal));
     }
 
+    /// <summary>A backup, then a restore-drill on a node of its own, returned while its pg_restore runs (and stays, see <see cref="SlowPgRestoreAsync"/>).</summary>
+    private static async Task<(EngineNode Node, long RunId)> StartDrillInsidePgRestoreAsync(RunbookTestBed bed)
+    {
+        await bed.BackupAsync();
+        bed.Variables["PG_BIN_DIR"] = await SlowPgRestoreAsync(bed);
+        var node = await bed.StartEngineAsync();
+        var runId = await node.StartAsync("restore-drill");
+        await WaitForRestoreToRunAsync(node, runId);
+        return (node, runId);
+    }
+
     /// <summary>pg_restore through PG_BIN_DIR: the real one, then a pause, so the step is still running when the test aborts.</summary>
     internal static async Task<string> SlowPgRestoreAsync(RunbookTestBed bed)
     {
@@ -123,6 +157,26 @@ public sealed class AbortedDrillTests
 
     private static string[] DumpsOf(RunbookTestBed bed, long runId) =>
         Directory.Exists(RunDirectory(bed, runId)) ? Directory.GetFiles(RunDirectory(bed, runId), "*.dump") : [];
+
+    /// <summary>Waits until a session waits for a restore target's lock (RestoreTargetLock's keys: "LPRT", the name's hash), the abort at its drop; fails if the abort ends first.</summary>
+    private static async Task WaitForALockWaiterAsync(Task abort, string database)
+    {
+        await using var admin = await AdminAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (abort.IsCompleted)
+            {
+                await abort;
+                Assert.Fail("the abort ended without waiting for the restore target's lock: its check and its drop are not guarded");
+            }
+            await using var waiting = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1280332372::oid AND objid = hashtext(@database)::oid AND objsubid = 2 AND NOT granted", admin);
+            waiting.Parameters.AddWithValue("database", database);
+            if ((long)(await waiting.ExecuteScalarAsync())! > 0) return;
+            await Task.Delay(50);
+        }
+        Assert.Fail("the abort never waited for the restore target's lock within 60 s");
+    }
 
     private static async Task<Npgsql.NpgsqlConnection> AdminAsync()
     {
