@@ -170,7 +170,8 @@ public sealed class RunExecutor(
                 var record = steps.Single(s => s.StepId == stepId);
                 var step = definition.Step(stepId);
                 var reverses = activities.Find(step.Activity)?.Descriptor.Undo;
-                if (record.State is StepState.Succeeded or StepState.Skipped or StepState.WaitingForApproval || !step.Enabled)
+                // Waiting after its gate means it already ran; waiting before it, it runs: the abort is the decision.
+                if (record.State is StepState.Succeeded or StepState.Skipped || record is { State: StepState.WaitingForApproval, GatePhase: GatePhase.After } || !step.Enabled)
                 {
                     outcomes.Add($"{stepId}: not run ({(step.Enabled ? record.State.ToString().ToLowerInvariant() : "disabled")})");
                     continue;
@@ -181,6 +182,7 @@ public sealed class RunExecutor(
                     outcomes.Add($"{stepId}: nothing to undo");
                     continue;
                 }
+                if (record.State == StepState.WaitingForApproval) await journal.OpenGateForUndoAsync(lease, record);
                 var outputs = steps.Where(s => s.State == StepState.Succeeded && s.Output is not null)
                     .ToDictionary(s => s.StepId, s => JsonNode.Parse(s.Output!) as JsonObject ?? []);
                 var result = await RunStepAsync(lease, record, step with { GateAfter = null }, outputs, [], steps, lost.Token, stopping);

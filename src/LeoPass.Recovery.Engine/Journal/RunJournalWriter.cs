@@ -205,6 +205,16 @@ public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactor
         return Task.FromResult(true);
     });
 
+    /// <summary>An undo step the abort found waiting at its gate before it: the abort is the decision, so the gate opens (audited) and the step can start.</summary>
+    public Task OpenGateForUndoAsync(RunLease lease, StepRecord step) => FencedAsync(lease, (db, run, now) =>
+    {
+        Track(db, step);
+        StepTransitions.Apply(step, StepOperation.Approve);
+        step.BeforeGateApproved = true;
+        db.Audit.Add(new AuditRecord { At = now, Who = $"node:{node.Id}", Action = "gate.opened-by-abort", RunId = run.Id, StepId = step.StepId, Reason = "an undo step of the abort runs without its gate" });
+        return Task.FromResult(true);
+    });
+
     /// <summary>Every undo step of an aborted run has had its turn: the audit record says how each ended, and the undo is not taken up again.</summary>
     public Task UndoEndedAsync(RunLease lease, string outcomes) => FencedAsync(lease, (db, run, now) =>
     {

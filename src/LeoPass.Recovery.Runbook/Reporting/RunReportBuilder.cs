@@ -110,6 +110,13 @@ public sealed class RunReportBuilder(RunQueries queries, RunLinks links, TimePro
         {
             followUps.Add($"Schema: {mismatch}.");
         }
+        var findings = FailoverReport.Findings(run);
+        foreach (var notChecked in findings?.Where(f => f.Outcome == "not checked") ?? []) followUps.Add($"Infrastructure: {notChecked.Check} was not checked: {notChecked.Detail}.");
+        var dns = FailoverReport.Dns(run, audit, steps);
+        foreach (var standing in dns?.Records.Where(r => r.Now == "on the standby") ?? [])
+        {
+            followUps.Add($"DNS: {standing.Record} still says {standing.After} (before the failover: {standing.Before}); fail it back when the primary is ready: a runbook.failback-dns step with failoverRun={run.Id}.");
+        }
         if (run.HaltReason is not null) followUps.Add($"The run stopped: {run.HaltReason}. Retry, skip or abort it (`run retry {run.Id}`).");
 
         var outcome = run.State switch
@@ -126,7 +133,7 @@ public sealed class RunReportBuilder(RunQueries queries, RunLinks links, TimePro
             rpo is { } p ? Round(p.TotalSeconds) : null, rpoTarget.TotalSeconds, rpo is null ? null : rpo <= rpoTarget,
             rto is { } t ? Round(t.TotalSeconds) : null, rtoTarget.TotalSeconds, rto is null ? null : rto <= rtoTarget,
             measuredUntil, overhead, run.HaltReason, steps, notes, followUps, breakdown,
-            run.StartedAt is null ? null : Round((wallEnd - start).TotalSeconds), links.Run(run.Id)?.AbsoluteUri);
+            run.StartedAt is null ? null : Round((wallEnd - start).TotalSeconds), links.Run(run.Id)?.AbsoluteUri, findings, dns);
     }
 
     /// <summary>
