@@ -94,6 +94,10 @@ public sealed class FailbackDnsActivity(RecoverySettings settings, IHttpClientFa
                 retryable: false);
         }
 
+        var failover = settings.Runbook.Failover;
+        var wait = new PropagationWait(failover, records, time);
+        // Propagation is timed from the first change sent.
+        long? started = null;
         var output = new JsonArray();
         foreach (var (change, current, putBack) in plan)
         {
@@ -102,16 +106,15 @@ public sealed class FailbackDnsActivity(RecoverySettings settings, IHttpClientFa
                 await context.RecordIntentAsync($"put {change.Record} (record {change.Id}, zone {change.ZoneId}) back from {current.Values} to {change.Before}", cancellationToken);
                 await audit.AppendAsync(context.RunId, $"node:{context.Identity.Node}", DnsChanges.FailbackAction, context.StepId,
                     $"{change.Record}: {current.Values} → {change.Before}", change.ToJson().ToJsonString(), cancellationToken);
+                started ??= wait.Start();
                 await records.UpdateAsync(current, change.Before, cancellationToken);
             }
             var json = change.ToJson();
             json["putBackByThisAttempt"] = putBack;
             output.Add(json);
         }
-        var failover = settings.Runbook.Failover;
         await context.RecordIntentAsync($"wait up to {FailoverDnsActivity.Seconds(failover.PropagationTimeout)} s until {FailoverDnsActivity.Visibility(failover)}", cancellationToken);
-        var propagation = await new PropagationWait(failover, records, time)
-            .WaitAsync([.. changes.Select(c => new PropagationWait.Expected(c.Id, c.Name, c.Type, c.Before))], cancellationToken);
+        var propagation = await wait.WaitAsync([.. changes.Select(c => new PropagationWait.Expected(c.Id, c.Name, c.Type, c.Before))], started ?? wait.Start(), cancellationToken);
         return ActivityResult.Completed(new JsonObject { ["failoverRun"] = runId, ["records"] = output, ["propagation"] = propagation });
     }
 

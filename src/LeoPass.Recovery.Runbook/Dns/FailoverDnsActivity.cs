@@ -60,6 +60,9 @@ public sealed class FailoverDnsActivity(RecoverySettings settings, IHttpClientFa
 
         var changes = new JsonArray();
         var expected = new List<PropagationWait.Expected>();
+        var wait = new PropagationWait(failover, records, time);
+        // Propagation is timed from the first change sent.
+        long? started = null;
         foreach (var (target, current) in found)
         {
             var before = earlier.TryGetValue(current.Id, out var saved) ? saved.Before : current.Values;
@@ -74,6 +77,7 @@ public sealed class FailoverDnsActivity(RecoverySettings settings, IHttpClientFa
                     await audit.AppendAsync(context.RunId, $"node:{context.Identity.Node}", DnsChanges.SwitchAction, context.StepId,
                         $"{change.Record}: {before} → {after}", change.ToJson().ToJsonString(), cancellationToken);
                 }
+                started ??= wait.Start();
                 await records.UpdateAsync(current, after, cancellationToken);
             }
             var json = change.ToJson();
@@ -83,9 +87,8 @@ public sealed class FailoverDnsActivity(RecoverySettings settings, IHttpClientFa
             expected.Add(new PropagationWait.Expected(current.Id, target.Name, target.Type, after));
         }
 
-        var wait = new PropagationWait(failover, records, time);
         await context.RecordIntentAsync($"wait up to {Seconds(failover.PropagationTimeout)} s until {Visibility(failover)}", cancellationToken);
-        var propagation = await wait.WaitAsync(expected, cancellationToken);
+        var propagation = await wait.WaitAsync(expected, started ?? wait.Start(), cancellationToken);
         return ActivityResult.Completed(new JsonObject { ["zoneId"] = records.ZoneId, ["records"] = changes, ["propagation"] = propagation });
     }
 

@@ -24,9 +24,12 @@ public sealed class PropagationWait(FailoverSettings settings, CloudflareDnsReco
 
     public string Method => settings.CheckNameservers.Count == 0 ? "api" : "nameservers";
 
-    public async Task<JsonObject> WaitAsync(IReadOnlyList<Expected> expected, CancellationToken cancellationToken)
+    /// <summary>A timestamp (of <see cref="TimeProvider.GetTimestamp"/>) taken just before the first change is sent: propagation is timed from there.</summary>
+    public long Start() => time.GetTimestamp();
+
+    /// <param name="started">From <see cref="Start"/>, before the changes were sent.</param>
+    public async Task<JsonObject> WaitAsync(IReadOnlyList<Expected> expected, long started, CancellationToken cancellationToken)
     {
-        var started = time.GetTimestamp();
         var pending = expected.ToDictionary(e => e.Id, e => "not read yet");
         var seen = new JsonArray();
         while (true)
