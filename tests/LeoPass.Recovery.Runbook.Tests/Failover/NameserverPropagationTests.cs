@@ -63,8 +63,44 @@ public sealed class NameserverPropagationTests(Xunit.Abstractions.ITestOutputHel
         Assert.Equal("nameservers", failback["propagation"]!["method"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task A_failover_that_timed_out_after_switching_remembers_the_original_and_an_abort_fails_back_from_the_audit_trail()
+    {
+        await using var bed = await RunbookTestBed.CreateAsync(rows: 100);
+        bed.ConfigureProductionSwitches();
+        await using var nameserver = await Dnsmasq.StartAsync("leopass.test", new Dictionary<string, string> { [RunbookTestBed.AppName] = RunbookTestBed.PrimaryAddress });
+        bed.Variables["DNS_CHECK_NAMESERVERS"] = nameserver.Address;
+        bed.Variables["DNS_PROPAGATION_TIMEOUT"] = "2";
+        var original = bed.Dns.Get(bed.AppRecordId);
+        var node = await bed.StartEngineAsync();
+        var definition = await PublishFailoverAndFailbackAsync(node, failoverAttempts: 2, undoOnAbort: true);
+
+        // The nameserver never sees the change: both attempts time out, the second finding the record already switched.
+        var runId = await node.StartAsync(definition);
+        var halted = await node.WaitForAsync(runId, TimeSpan.FromMinutes(2), RunState.Halted, RunState.Succeeded);
+        var step = halted.Steps.Single(s => s.StepId == "failover");
+        Assert.Equal((StepState.Failed, 2), (step.State, step.Attempts));
+        Assert.Contains($"DNS change not visible within DNS_PROPAGATION_TIMEOUT (2 s, checked by nameservers): A app.leopass.test should be 198.51.100.20: {nameserver.Address} answers 198.51.100.10", halted.HaltReason, StringComparison.Ordinal);
+        Assert.Single(FakeCloudflareDns.Patches(bed.Http));
+        Assert.Equal(RunbookTestBed.StandbyAddress, bed.Dns.Get(bed.AppRecordId)["content"]!.GetValue<string>());
+        // What the record said before any attempt switched it was committed before the change.
+        var saved = Assert.Single(await node.Queries.AuditAsync(runId), a => a.Action == "dns.switch");
+        Assert.StartsWith("A app.leopass.test: 198.51.100.10 (ttl 300, not proxied) →", saved.Reason, StringComparison.Ordinal);
+
+        // The failover has no output; the abort's failback finds the change in the audit trail and puts the record back.
+        bed.Dns.Changed = (name, content) => nameserver.PublishAsync(new Dictionary<string, string> { [name] = content }).GetAwaiter().GetResult();
+        await node.Operations.AbortAsync(runId, "the standby is not answering", "responder");
+        var undone = await DnsFailoverTests.WaitForUndoAsync(node, runId);
+        Assert.Equal(StepState.Succeeded, undone.Steps.Single(s => s.StepId == "failback").State);
+        Assert.True(JsonNode.DeepEquals(original, bed.Dns.Get(bed.AppRecordId)), $"expected {original}, found {bed.Dns.Get(bed.AppRecordId)}");
+        Assert.Equal(2, FakeCloudflareDns.Patches(bed.Http).Count);
+        var report = await node.Reports.BuildAsync(runId);
+        Assert.Equal(("198.51.100.10 (ttl 300, not proxied)", "put back"), (report.Dns!.Records[0].Before, report.Dns.Records[0].Now));
+        Assert.Null(report.Dns.PropagationSeconds);
+    }
+
     /// <summary>A definition of just the two DNS steps, published beside the shipped ones.</summary>
-    private static async Task<string> PublishFailoverAndFailbackAsync(EngineNode node)
+    private static async Task<string> PublishFailoverAndFailbackAsync(EngineNode node, int failoverAttempts = 1, bool undoOnAbort = false)
     {
         var id = "dns-only-" + Guid.NewGuid().ToString("N")[..8];
         var json = new JsonObject
@@ -74,9 +110,14 @@ public sealed class NameserverPropagationTests(Xunit.Abstractions.ITestOutputHel
             ["title"] = "DNS failover and failback only",
             ["trigger"] = new JsonObject { ["type"] = "manual" },
             ["steps"] = new JsonArray(
-                new JsonObject { ["id"] = "failover", ["activity"] = "runbook.failover-dns", ["timeout"] = "PT5M" },
+                new JsonObject
+                {
+                    ["id"] = "failover", ["activity"] = "runbook.failover-dns", ["timeout"] = "PT5M",
+                    ["retry"] = new JsonObject { ["maxAttempts"] = failoverAttempts, ["delay"] = "PT0S" },
+                },
                 new JsonObject { ["id"] = "failback", ["activity"] = "runbook.failback-dns", ["timeout"] = "PT5M" }),
         };
+        if (undoOnAbort) json["onAbort"] = new JsonObject { ["undo"] = new JsonArray("failback") };
         var loaded = node.Services.GetRequiredService<DefinitionLoader>().Parse(json.ToJsonString(), "test.json");
         await node.Services.GetRequiredService<DefinitionCatalog>().PublishAsync(loaded, "test");
         return id;
