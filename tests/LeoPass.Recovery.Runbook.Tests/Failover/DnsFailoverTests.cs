@@ -146,7 +146,36 @@ public sealed class DnsFailoverTests(Xunit.Abstractions.ITestOutputHelper output
         Assert.All(journal.Where(a => a.StepId is "failback" or "reopen"), a => Assert.True(a.StartedAt >= abortedAt));
         var ended = Assert.Single(await node.Queries.AuditAsync(runId), a => a.Action == "run.undo-ended");
         Assert.Equal("failback: succeeded; reopen: succeeded", ended.Reason);
-        Assert.Contains("run.undo-ended", (await node.Reports.BuildAsync(runId)).OperatorNotes.Last(), StringComparison.Ordinal);
+        Assert.Contains("run.undo-ended", (await node.Reports.BuildAsync(runId)).OperatorNotes[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_step_after_the_failover_halting_then_an_abort_still_fails_back_and_one_undo_failing_does_not_stop_the_other()
+    {
+        await using var bed = await PreparedBedAsync();
+        var original = bed.Dns.Get(bed.AppRecordId);
+        var node = await bed.StartEngineAsync();
+        var runId = await RunToTheReopenGateAsync(node);
+        // Cloudflare refuses to delete the maintenance rule (a token without WAF edit): the reopen halts the run.
+        var cloudflare = bed.Http.Handler!;
+        bed.Http.Handler = r => r.Method == "DELETE"
+            ? (403, """{"success":false,"errors":[{"code":10000,"message":"Authentication error"}]}""")
+            : cloudflare(r);
+
+        await node.Operations.ApproveAsync(runId, "reopen", "checked by hand", "responder");
+        var halted = await node.WaitForAsync(runId, null, RunState.Halted, RunState.Succeeded);
+        Assert.Equal(StepState.Failed, halted.Steps.Single(s => s.StepId == "reopen").State);
+        Assert.Equal(RunbookTestBed.StandbyAddress, bed.Dns.Get(bed.AppRecordId)["content"]!.GetValue<string>());
+
+        await node.Operations.AbortAsync(runId, "rehearsal over, lift the rule by hand", "responder");
+        var undone = await WaitForUndoAsync(node, runId);
+
+        Assert.Equal(StepState.Succeeded, undone.Steps.Single(s => s.StepId == "failback").State);
+        Assert.True(JsonNode.DeepEquals(original, bed.Dns.Get(bed.AppRecordId)), $"expected {original}, found {bed.Dns.Get(bed.AppRecordId)}");
+        Assert.Equal(StepState.Failed, undone.Steps.Single(s => s.StepId == "reopen").State);
+        var ended = Assert.Single(await node.Queries.AuditAsync(runId), a => a.Action == "run.undo-ended");
+        Assert.StartsWith("failback: succeeded; reopen: failed: Cloudflare refused to delete the maintenance rule: 403 Authentication error", ended.Reason, StringComparison.Ordinal);
+        Assert.Equal(2, bed.Http.Requests.Count(r => r.Method == "DELETE"));
     }
 
     /// <summary>A backup, the production switches on the recording server, and the application's record proxied with a 300 s TTL.</summary>
