@@ -43,13 +43,17 @@ public sealed class RunReportBuilder(RunQueries queries, RunLinks links, TimePro
         var start = run.StartedAt ?? run.CreatedAt;
         var wallEnd = run.EndedAt ?? now;
 
-        var reopen = run.Steps.FirstOrDefault(s => s.Activity == ReopenActivity && s.State == StepState.Succeeded);
-        var validate = run.Steps.FirstOrDefault(s => s.Activity == ValidateActivity && s.State == StepState.Succeeded);
+        // An abort's undo steps (onAbort.undo) may reopen traffic after the abort: that restores nothing, so
+        // only what succeeded before the abort counts.
+        var abortedAt = run.State == RunState.Aborted ? audit.LastOrDefault(a => a.Action == "run.abort")?.At : null;
+        bool BeforeAbort(StepView s) => abortedAt is null || journal.Any(a => a.StepId == s.StepId && a.Outcome == "Succeeded" && a.EndedAt <= abortedAt);
+        var reopen = run.Steps.FirstOrDefault(s => s.Activity == ReopenActivity && s.State == StepState.Succeeded && BeforeAbort(s));
+        var validate = run.Steps.FirstOrDefault(s => s.Activity == ValidateActivity && s.State == StepState.Succeeded && BeforeAbort(s));
         var rtoStep = reopen ?? validate;
         var measuredUntil = reopen is not null ? "traffic reopened" : "validation passed";
         // Service is restored when the step's successful attempt ends; a gate after it comes later and does not count.
         DateTimeOffset? rtoEnd = rtoStep is null ? null
-            : journal.Where(a => a.StepId == rtoStep.StepId && a.Outcome == "Succeeded" && a.EndedAt is not null).MaxBy(a => a.Number)?.EndedAt;
+            : journal.Where(a => a.StepId == rtoStep.StepId && a.Outcome == "Succeeded" && a.EndedAt is not null && (abortedAt is null || a.EndedAt <= abortedAt)).MaxBy(a => a.Number)?.EndedAt;
         if (rtoEnd > wallEnd) rtoEnd = wallEnd;
         var rto = rtoEnd - start;
 

@@ -146,7 +146,12 @@ public sealed class DnsFailoverTests(Xunit.Abstractions.ITestOutputHelper output
         Assert.All(journal.Where(a => a.StepId is "failback" or "reopen"), a => Assert.True(a.StartedAt >= abortedAt));
         var ended = Assert.Single(await node.Queries.AuditAsync(runId), a => a.Action == "run.undo-ended");
         Assert.Equal("failback: succeeded; reopen: succeeded", ended.Reason);
-        Assert.Contains("run.undo-ended", (await node.Reports.BuildAsync(runId)).OperatorNotes[^1], StringComparison.Ordinal);
+        var report = await node.Reports.BuildAsync(runId);
+        Assert.Contains("run.undo-ended", report.OperatorNotes[^1], StringComparison.Ordinal);
+        // The undo's reopen restored no service: the RTO is not measured until it.
+        Assert.Equal("validation passed", report.RtoMeasuredUntil);
+        Assert.True(report.RtoSeconds <= (abortedAt - undone.StartedAt!.Value).TotalSeconds, $"RTO {report.RtoSeconds} s reaches past the abort");
+        Assert.Equal("put back", Assert.Single(report.Dns!.Records).Now);
     }
 
     [Fact]
