@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the product and its tests need, only when missing:
-# PostgreSQL 15 (server + client tools), gpg, zstd, Node.js + s3rver (test S3 server),
+# PostgreSQL 15 (server + client tools), gpg, zstd, dnsmasq-base (the DNS tests' authoritative
+# server), Node.js + s3rver (test S3 server),
 # Debian's chromium (the console's browser tests drive it; Playwright downloads no browser),
 # docker-compose (compose file validation only; no engine runs it here).
 set -euo pipefail
@@ -10,6 +11,8 @@ need=()
 command -v pg_dump >/dev/null && [ -d /usr/lib/postgresql ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql postgresql-client)
 command -v gpg >/dev/null || need+=(gnupg)
 command -v zstd >/dev/null || need+=(zstd)
+# dnsmasq (without its system service) is the authoritative DNS server the DNS failover tests ask.
+[ -x /usr/sbin/dnsmasq ] || command -v dnsmasq >/dev/null || need+=(dnsmasq-base)
 command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
 # Fonts too: a fresh machine has none, and the screenshots are read by people.

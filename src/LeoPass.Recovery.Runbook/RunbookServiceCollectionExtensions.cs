@@ -4,6 +4,8 @@ using LeoPass.Recovery.Runbook.Aborts;
 using LeoPass.Recovery.Runbook.Alerts;
 using LeoPass.Recovery.Runbook.Application;
 using LeoPass.Recovery.Runbook.Backup;
+using LeoPass.Recovery.Runbook.Dns;
+using LeoPass.Recovery.Runbook.Infrastructure;
 using LeoPass.Recovery.Runbook.Preflight;
 using LeoPass.Recovery.Runbook.Reporting;
 using LeoPass.Recovery.Runbook.Restore;
@@ -17,7 +19,7 @@ public static class RunbookServiceCollectionExtensions
     /// <summary>HTTP client of the runbook (Cloudflare, hooks, incident tracker); request logging off, as hook URLs and headers may carry tokens.</summary>
     public const string HttpClientName = "runbook";
 
-    /// <summary>Registers every product activity: the nightly backup's steps and the restore runbook's nine.</summary>
+    /// <summary>Registers every product activity: the nightly backup's steps, the restore runbook's nine, and the DR rehearsal's infrastructure check, DNS failover and failback.</summary>
     public static IServiceCollection AddRunbookActivities(this IServiceCollection services)
     {
         services.AddHostedService<CatalogueMigration>();
@@ -41,6 +43,7 @@ public static class RunbookServiceCollectionExtensions
         services.AddSingleton<IRunObserver, AbortedRestoreTarget>();
         services.AddSingleton<RunReportBuilder>();
         services.AddSingleton<IRunStartCheck, RunbookStartCheck>();
+        services.AddActivity<CheckInfrastructureActivity>();
         services.AddActivity<QuarantineTrafficActivity>();
         services.AddActivity<ProvisionDatabaseActivity>();
         services.AddActivity<DownloadArtefactActivity>();
@@ -48,7 +51,9 @@ public static class RunbookServiceCollectionExtensions
         services.AddActivity<RunMigrationsActivity>();
         services.AddActivity<ReconfigureServicesActivity>();
         services.AddActivity<ValidationActivity>();
+        services.AddActivity<FailoverDnsActivity>();
         services.AddActivity<ReopenTrafficActivity>();
+        services.AddActivity<FailbackDnsActivity>();
         services.AddActivity<PostMortemActivity>();
         return services;
     }

@@ -43,11 +43,16 @@ public sealed class IncidentRestoreTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.DoesNotContain(bed.Http.Requests, r => r.Method == "DELETE");
         Assert.DoesNotContain(bed.Http.RequestsTo("/workers"), r => r.Body.Contains("resume", StringComparison.Ordinal));
 
-        // Fixed; retried: it waits before reopening, still closed.
+        // Fixed; retried: it asks before moving DNS to the standby, then before reopening, still closed.
         await bed.WriteMigrationAsync(succeeds: true);
         await node.Operations.RetryAsync(runId, "responder");
+        var beforeFailover = await node.WaitForAsync(runId, null, RunState.WaitingForApproval, RunState.Halted);
+        Assert.Equal(StepState.WaitingForApproval, beforeFailover.Steps.Single(s => s.StepId == "failover").State);
+        Assert.Empty(FakeCloudflareDns.Patches(bed.Http));
+        await node.Operations.ApproveAsync(runId, "failover", "the primary is gone: move DNS", "responder");
         var beforeReopen = await node.WaitForAsync(runId, null, RunState.WaitingForApproval, RunState.Halted);
         Assert.Equal(StepState.WaitingForApproval, beforeReopen.Steps.Single(s => s.StepId == "reopen").State);
+        Assert.Equal(RunbookTestBed.StandbyAddress, bed.Dns.Get(bed.AppRecordId)["content"]!.GetValue<string>());
         Assert.DoesNotContain(bed.Http.Requests, r => r.Method == "DELETE");
 
         // The rotated password: the old one is refused, the delivered one works.
@@ -80,10 +85,14 @@ public sealed class IncidentRestoreTests(Xunit.Abstractions.ITestOutputHelper ou
         var workerCalls = bed.Http.RequestsTo("/workers");
         Assert.Equal(2, workerCalls.Count);
         Assert.Contains("\"resume\"", workerCalls[1].Body, StringComparison.Ordinal);
-        Assert.Equal(3, bed.Http.Requests.Count(r => r.Path.StartsWith("/client/v4/", StringComparison.Ordinal)));
+        Assert.Equal(3, bed.Http.Requests.Count(r => r.Path.StartsWith("/client/v4/", StringComparison.Ordinal) && !r.Path.Contains("/dns_records", StringComparison.Ordinal)));
+        // An incident leaves DNS on the standby: failing back is a person's later decision, and the report says so.
 
         // Report: RTO until traffic reopened; posted to the incident tracker; no secret anywhere.
         var report = await node.Reports.BuildAsync(runId);
+        Assert.Equal(RunbookTestBed.StandbyAddress, bed.Dns.Get(bed.AppRecordId)["content"]!.GetValue<string>());
+        Assert.Equal("on the standby", Assert.Single(report.Dns!.Records).Now);
+        Assert.Contains(report.FollowUps, f => f.StartsWith("DNS: A app.leopass.test still says 198.51.100.20", StringComparison.Ordinal) && f.Contains($"failoverRun={runId}", StringComparison.Ordinal));
         Assert.Equal("traffic reopened", report.RtoMeasuredUntil);
         Assert.All(report.Steps, s => Assert.False(s.Disabled));
         var incident = Assert.Single(bed.Http.RequestsTo("/incidents"));
@@ -132,6 +141,11 @@ public sealed class IncidentRestoreTests(Xunit.Abstractions.ITestOutputHelper ou
         await node.Operations.RetryAsync(runId, "responder");
         retryCall.Stop();
 
+        // The DNS failover's gate is approved at once (its wait is the polling and the call).
+        await node.WaitForAsync(runId, null, RunState.WaitingForApproval, RunState.Halted);
+        calls.Start();
+        await node.Operations.ApproveAsync(runId, "failover", "move DNS", "responder");
+        calls.Stop();
         await node.WaitForAsync(runId, null, RunState.WaitingForApproval, RunState.Halted);
         var heldReopen = System.Diagnostics.Stopwatch.StartNew();
         await Task.Delay(holdReopenGate);
@@ -164,7 +178,7 @@ public sealed class IncidentRestoreTests(Xunit.Abstractions.ITestOutputHelper ou
         // inside the responder's call: at least what the test held, at most that plus the call and the polling.
         var b = report.RtoBreakdown!;
         var gates = (heldRestore.Elapsed + heldReopen.Elapsed).TotalSeconds;
-        Assert.InRange(b.WaitingSeconds, gates - 0.01, gates + calls.Elapsed.TotalSeconds + 2 * 0.25);
+        Assert.InRange(b.WaitingSeconds, gates - 0.01, gates + calls.Elapsed.TotalSeconds + 3 * 0.25);
         Assert.InRange(b.HaltedSeconds, heldHalt.Elapsed.TotalSeconds - 0.01, heldHalt.Elapsed.TotalSeconds + retryCall.Elapsed.TotalSeconds + 0.25);
         Assert.Equal(0, b.LostSeconds);
         var work = journal.Where(a => a.EndedAt <= reopenEnd).Sum(a => a.Duration!.Value.TotalSeconds);
@@ -178,7 +192,7 @@ public sealed class IncidentRestoreTests(Xunit.Abstractions.ITestOutputHelper ou
         var notes = await File.ReadAllTextAsync(bed.ShipNotes);
         Assert.Contains("(run state Succeeded)", notes, StringComparison.Ordinal);
         Assert.DoesNotContain("Running", notes, StringComparison.Ordinal);
-        Assert.Contains("- [ ] Step 5 (migrate) had 1 unsuccessful attempt(s): Failed", notes, StringComparison.Ordinal);
+        Assert.Contains("- [ ] Step 6 (migrate) had 1 unsuccessful attempt(s): Failed", notes, StringComparison.Ordinal);
         Assert.Contains("**Where the RTO went:**", notes, StringComparison.Ordinal);
         using var incident = JsonDocument.Parse(Assert.Single(bed.Http.RequestsTo("/incidents")).Body);
         var posted = incident.RootElement.GetProperty("followUps").EnumerateArray().Select(f => f.GetString()).ToList();

@@ -96,15 +96,17 @@ public sealed class PreflightTests
             "CLOUDFLARE_API_TOKEN and CLOUDFLARE_ZONE_ID, or WORKER_HOOK_URL or WORKER_PAUSE_COMMAND",
             "TARGET_DATABASE_URL", "BACKUP_DECRYPTION_PRIVATE_KEY",
             "SERVICES_ENV_FILE, SERVICES_RECONFIGURE_COMMAND or SERVICES_HOOK_URL", "APP_DATABASE_ROLE",
+            "DNS_FAILOVER_RECORDS", "CLOUDFLARE_API_TOKEN and CLOUDFLARE_ZONE_ID (the zone holding the failover's DNS records",
         ];
 
         var cli = await CliRunner.RunAsync(missing, TimeSpan.FromMinutes(3), "drill", "start", "--definition", "dr-rehearsal", "--rotate-credentials");
         Assert.True(cli.ExitCode == 2, cli.ToString());
         var error = Assert.Single(cli.StandardError.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
-        Assert.Contains("dr-rehearsal: refused before any step ran: 5 setting(s) missing or invalid", error, StringComparison.Ordinal);
+        Assert.Contains("dr-rehearsal: refused before any step ran: 7 setting(s) missing or invalid", error, StringComparison.Ordinal);
         foreach (var name in expected) Assert.Contains(name, error, StringComparison.Ordinal);
         // A setting several steps need is named once, with the steps that need it.
-        Assert.Contains("TARGET_DATABASE_URL (the server and database restores go to; step provision, restore, migrate, reconfigure, validate)", error, StringComparison.Ordinal);
+        Assert.Contains("TARGET_DATABASE_URL (the server and database restores go to; step check, provision, restore, migrate, reconfigure, validate)", error, StringComparison.Ordinal);
+        Assert.Contains("the zone holding the failover's DNS records, and a token with DNS edit on it; step failover, failback)", error, StringComparison.Ordinal);
 
         // The same start through the HTTP API of a real server: 400 problem details with the same list, no values.
         var variables = new Dictionary<string, string?>(missing)
@@ -123,7 +125,7 @@ public sealed class PreflightTests
             Assert.True(response.StatusCode == System.Net.HttpStatusCode.BadRequest, body);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             var problem = System.Text.Json.Nodes.JsonNode.Parse(body)!["errors"]!["settings"]![0]!.GetValue<string>();
-            Assert.Contains("incident-restore: refused before any step ran: 5 setting(s) missing or invalid", problem, StringComparison.Ordinal);
+            Assert.Contains("incident-restore: refused before any step ran: 7 setting(s) missing or invalid", problem, StringComparison.Ordinal);
             foreach (var name in expected) Assert.Contains(name, problem, StringComparison.Ordinal);
             foreach (var value in new[] { bed.Recovery.Url, bed.Source.Url }) Assert.DoesNotContain(value, body, StringComparison.Ordinal);
         }

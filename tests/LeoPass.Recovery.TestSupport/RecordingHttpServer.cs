@@ -51,6 +51,9 @@ public sealed class RecordingHttpServer : IAsyncDisposable
     /// <summary>Body for a request, by path; default "{}".</summary>
     public Func<RecordedRequest, string> Responder { get; set; } = _ => "{\"success\":true,\"ok\":true}";
 
+    /// <summary>When set, answers every request (status and body) in place of <see cref="StatusCode"/> and <see cref="Responder"/>: a fake that keeps state (<see cref="FakeCloudflareDns"/>).</summary>
+    public Func<RecordedRequest, (int Status, string Body)>? Handler { get; set; }
+
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
 
     public IReadOnlyList<RecordedRequest> RequestsTo(string pathPrefix) =>
@@ -75,8 +78,9 @@ public sealed class RecordingHttpServer : IAsyncDisposable
                 .ToDictionary(k => k!, k => context.Request.Headers[k] ?? "", StringComparer.OrdinalIgnoreCase);
             var request = new RecordedRequest(context.Request.HttpMethod, context.Request.RawUrl ?? "/", headers, body);
             _requests.Enqueue(request);
-            var answer = Encoding.UTF8.GetBytes(Responder(request));
-            context.Response.StatusCode = StatusCode;
+            var (status, text) = Handler is { } handler ? handler(request) : (StatusCode, Responder(request));
+            var answer = Encoding.UTF8.GetBytes(text);
+            context.Response.StatusCode = status;
             context.Response.ContentType = "application/json";
             await context.Response.OutputStream.WriteAsync(answer);
             context.Response.Close();

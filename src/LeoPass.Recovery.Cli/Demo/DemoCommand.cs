@@ -24,6 +24,7 @@ internal static class DemoCommand
         var dataDir = new Option<string?>("--data-dir") { Description = "Where the demo keeps its cluster, keys, backups and SHIP_NOTES (default: .demo in the repository)" };
         var stop = new Option<bool>("--stop") { Description = "Stop what the demo left running (its PostgreSQL cluster) and exit; the next `demo` starts it again with its data" };
         var command = new System.CommandLine.Command("demo", "Set up everything locally, take a backup, run a restore drill, print its RTO/RPO report, then serve") { noServe, dataDir, stop };
+        command.Subcommands.Add(CloudflareStandInCommand.Create());
         command.SetAction(async (parse, cancellationToken) =>
         {
             try
@@ -47,7 +48,7 @@ internal static class DemoCommand
 
     /// <summary>
     /// `demo --stop`: the server runs in the demo's foreground (Ctrl+C ends it), so what outlives
-    /// `demo` is the PostgreSQL cluster; stopping it keeps its data for the next `demo`.
+    /// `demo` is the PostgreSQL cluster and the Cloudflare stand-in; stopping them keeps their data for the next `demo`.
     /// </summary>
     private static async Task<int> StopAsync(string directory, CancellationToken cancellationToken)
     {
@@ -55,6 +56,10 @@ internal static class DemoCommand
         Say(await cluster.StopAsync(cancellationToken)
             ? $"stopped the demo's PostgreSQL ({directory}); `demo` starts it again with its data"
             : $"the demo's PostgreSQL in {directory} is not running; nothing to stop");
+        if (await new DemoCloudflare(Path.Combine(directory, "cloudflare")).StopAsync(cancellationToken))
+        {
+            Say("stopped the demo's Cloudflare stand-in; its zone is kept");
+        }
         return CommandRunner.Success;
     }
 
@@ -166,6 +171,8 @@ internal static class DemoCommand
             Say("generating an OpenPGP key pair for the demo's backups");
             Backup.Encryption.OpenPgpKeyPairGenerator.Generate(keys, new Backup.Encryption.KeyPairGenerationOptions());
         }
+        var cloudflare = new DemoCloudflare(Path.Combine(directory, "cloudflare"));
+        await cloudflare.EnsureRunningAsync(Say, cancellationToken);
         var listenUrl = CliConfiguration.Text("LEOPASS_LISTEN_URL") is { } listen ? listen : NodeSettings.DefaultListenUrl;
         var environment = new Dictionary<string, string?>
         {
@@ -179,10 +186,16 @@ internal static class DemoCommand
             // Stand-ins for `npx prisma migrate deploy` and the npm smoke tests, which need the LeoPass app.
             ["MIGRATIONS_COMMAND"] = "psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -qc 'ALTER TABLE scans ADD COLUMN IF NOT EXISTS device text'",
             ["SMOKE_TEST_COMMANDS"] = "psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -qc 'SELECT count(*) FROM tickets JOIN events ON events.id = tickets.event_id'",
-            // Stand-ins for production's traffic switches and services, owned by the demo, so that
-            // incident-restore and dr-rehearsal run all nine steps here too: the quarantine "pauses
-            // the workers" by writing a line to workers.log (no Cloudflare zone: the demo has none),
-            // and step 6 "repoints the services" by writing DATABASE_URL into services.env.
+            // Stand-ins for production's traffic switches, DNS and services, owned by the demo, so that
+            // incident-restore and dr-rehearsal run every step here too: a pretend Cloudflare zone
+            // (cloudflare/zone.json, served by the demo's stand-in) takes the quarantine's maintenance
+            // rule and the DNS failover of app.leopass.demo from 192.0.2.10 to 192.0.2.20 (documentation
+            // addresses: nothing real moves); the quarantine "pauses the workers" by writing a line to
+            // workers.log, and step 6 "repoints the services" by writing DATABASE_URL into services.env.
+            ["CLOUDFLARE_API_BASE_URL"] = cloudflare.ApiBaseUrl,
+            ["CLOUDFLARE_API_TOKEN"] = cloudflare.Token,
+            ["CLOUDFLARE_ZONE_ID"] = cloudflare.ZoneId,
+            ["DNS_FAILOVER_RECORDS"] = $$"""[{"name":"{{DemoCloudflare.AppName}}","type":"A","content":"{{DemoCloudflare.StandbyAddress}}","ttl":60}]""",
             ["WORKER_PAUSE_COMMAND"] = $"echo \"pause (run $LEOPASS_RUN_ID)\" >> {ShellQuote(Path.Combine(directory, "workers.log"))}",
             ["WORKER_RESUME_COMMAND"] = $"echo \"resume (run $LEOPASS_RUN_ID)\" >> {ShellQuote(Path.Combine(directory, "workers.log"))}",
             ["SERVICES_ENV_FILE"] = Path.Combine(directory, "services.env"),

@@ -106,7 +106,7 @@ public sealed class PrivateCluster(string directory)
             ?? throw new InvalidOperationException("no PostgreSQL server found under /usr/lib/postgresql: run scripts/install-deps.sh (apt-get install postgresql), or set DATABASE_URL to a server of yours");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

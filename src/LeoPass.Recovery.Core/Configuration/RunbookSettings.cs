@@ -52,6 +52,9 @@ public sealed record RunbookSettings
     public string ShipNotesPath { get; init; } = "SHIP_NOTES.md";
     public Uri? IncidentWebhookUrl { get; init; }
 
+    /// <summary>The infrastructure check and DNS failover of a DR rehearsal (DNS_*, RESTORE_SPACE_MARGIN, RESTORE_TARGET_FREE_BYTES).</summary>
+    public FailoverSettings Failover { get; init; } = new();
+
     public string DrillCron { get; init; } = "0 3 1 * *";
     public string DrRehearsalCron { get; init; } = "0 4 1 1,4,7,10 *";
 
@@ -85,6 +88,7 @@ public sealed record RunbookSettings
             IncidentWebhookUrl = env.HttpUrl("INCIDENT_WEBHOOK_URL", isSecret: true),
             DrillCron = Cron(env, "DRILL_CRON", "0 3 1 * *"),
             DrRehearsalCron = Cron(env, "DR_REHEARSAL_CRON", "0 4 1 1,4,7,10 *"),
+            Failover = FailoverSettings.Read(env),
         };
         if ((settings.CloudflareApiToken is null) != (settings.CloudflareZoneId is null))
         {

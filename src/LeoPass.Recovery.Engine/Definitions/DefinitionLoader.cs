@@ -137,11 +137,44 @@ public sealed partial class DefinitionLoader(ActivityRegistry activities, Func<s
             },
             root["label"]?.GetValue<string>() ?? id)
         {
-            // The schema allows only "keep" and "drop".
-            OnAbort = root["onAbort"]?["restoreTarget"]?.GetValue<string>() == "drop"
-                ? new AbortPolicy(RestoreTargetOnAbort.Drop)
-                : AbortPolicy.KeepEverything,
+            OnAbort = BuildAbortPolicy(root["onAbort"] as JsonObject, steps, Error),
         };
+    }
+
+    /// <summary>
+    /// onAbort.undo may name only undo steps of this definition, each after a step it reverses:
+    /// an abort runs them to put back what that step changed, so a step that reverses nothing (or
+    /// nothing in this definition) would be a promise the abort cannot keep.
+    /// </summary>
+    private AbortPolicy BuildAbortPolicy(JsonObject? onAbort, List<StepDefinition> steps, Action<string, string> error)
+    {
+        // The schema allows only "keep" and "drop".
+        var policy = onAbort?["restoreTarget"]?.GetValue<string>() == "drop" ? new AbortPolicy(RestoreTargetOnAbort.Drop) : AbortPolicy.KeepEverything;
+        if (onAbort?["undo"] is not JsonArray undo) return policy;
+        var ids = undo.Select(n => n!.GetValue<string>()).ToList();
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var path = JsonPath.Index("$.onAbort.undo", i);
+            var position = steps.FindIndex(s => s.Id == ids[i]);
+            if (position < 0)
+            {
+                error(path, $"'{ids[i]}' is not a step of this definition (steps: {string.Join(", ", steps.Select(s => s.Id))})");
+                continue;
+            }
+            var step = steps[position];
+            var reverses = activities.Find(step.Activity)?.Descriptor.Undo;
+            if (reverses is null)
+            {
+                // An unknown activity is already reported at the step.
+                if (activities.Find(step.Activity) is not null) error(path, $"step '{step.Id}' runs '{step.Activity}', which undoes nothing: list only undo steps (such as runbook.failback-dns or runbook.reopen-traffic)");
+                continue;
+            }
+            if (!steps.Take(position).Any(s => s.Activity == reverses))
+            {
+                error(path, $"step '{step.Id}' undoes '{reverses}', which no earlier step of this definition runs: there is nothing for the abort to undo");
+            }
+        }
+        return policy with { Undo = ids };
     }
 
     /// <summary>Production raises every role to admin unless the file says otherwise — and then it is an error, not a silent downgrade.</summary>

@@ -68,6 +68,13 @@ public sealed record ApprovalGate(string Question);
 public sealed record AbortPolicy(RestoreTargetOnAbort RestoreTarget)
 {
     public static AbortPolicy KeepEverything { get; } = new(RestoreTargetOnAbort.Keep);
+
+    /// <summary>
+    /// Ids of the undo steps an abort runs, in order (<c>onAbort.undo</c>). Each reverses an earlier
+    /// step (its activity is that step's <see cref="Activities.ActivityDescriptor.Undo"/>) and runs
+    /// only when that step was attempted and it has not succeeded itself.
+    /// </summary>
+    public IReadOnlyList<string> Undo { get; init; } = [];
 }
 
 /// <summary>

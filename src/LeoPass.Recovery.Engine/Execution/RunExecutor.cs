@@ -76,7 +76,7 @@ public sealed class RunExecutor(
 
     private async Task<RunExecutionResult> ExecuteCoreAsync(long runId, CancellationToken stopping)
     {
-        if (await journal.TakeOverAsync(runId) is not var (lease, steps)) return RunExecutionResult.NothingToDo;
+        if (await journal.TakeOverAsync(runId) is not var (lease, steps)) return await UndoAfterAbortAsync(runId, stopping);
 
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         using var registration = activeRuns.Register(runId, abort);
@@ -129,6 +129,75 @@ public sealed class RunExecutor(
         catch (RunNoLongerRunningException)
         {
             return RunExecutionResult.Aborted;
+        }
+        finally
+        {
+            await watchStop.CancelAsync();
+            await watch;
+            try
+            {
+                await journal.FlushAsync(lease);
+            }
+            catch (RunOwnershipLostException e)
+            {
+                _logger.LogWarning("{Message}", e.Message);
+            }
+        }
+    }
+
+    /// <summary>
+    /// An aborted run whose definition lists <c>onAbort.undo</c> steps: runs each, in order, once —
+    /// when the step it reverses was attempted and it has not succeeded itself — with no gate (the
+    /// abort is the decision) and its usual retries, journaled like any attempt. One failing does
+    /// not stop the next. Ends with an audit record of every outcome, after which the undo is done.
+    /// </summary>
+    private async Task<RunExecutionResult> UndoAfterAbortAsync(long runId, CancellationToken stopping)
+    {
+        var run = await journal.ReadAsync(runId);
+        if (run.State != RunState.Aborted) return RunExecutionResult.NothingToDo;
+        var definition = await definitions.GetVersionAsync(run.DefinitionVersionId, CancellationToken.None);
+        if (definition.OnAbort.Undo.Count == 0) return RunExecutionResult.NothingToDo;
+        if (await journal.TakeOverToUndoAsync(runId) is not var (lease, steps)) return RunExecutionResult.NothingToDo;
+
+        using var lost = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        using var watchStop = new CancellationTokenSource();
+        var watch = WatchForAbortAsync(lease, lost, watchStop.Token);
+        var outcomes = new List<string>();
+        try
+        {
+            foreach (var stepId in definition.OnAbort.Undo)
+            {
+                var record = steps.Single(s => s.StepId == stepId);
+                var step = definition.Step(stepId);
+                var reverses = activities.Find(step.Activity)?.Descriptor.Undo;
+                // Waiting after its gate means it already ran; waiting before it, it runs: the abort is the decision.
+                if (record.State is StepState.Succeeded or StepState.Skipped || record is { State: StepState.WaitingForApproval, GatePhase: GatePhase.After } || !step.Enabled)
+                {
+                    outcomes.Add($"{stepId}: not run ({(step.Enabled ? record.State.ToString().ToLowerInvariant() : "disabled")})");
+                    continue;
+                }
+                if (!steps.Any(s => s.Activity == reverses && s.Attempts > 0))
+                {
+                    await journal.SkipAsync(lease, record, $"nothing to undo after the abort: no step running {reverses} was attempted");
+                    outcomes.Add($"{stepId}: nothing to undo");
+                    continue;
+                }
+                if (record.State == StepState.WaitingForApproval) await journal.OpenGateForUndoAsync(lease, record);
+                var outputs = steps.Where(s => s.State == StepState.Succeeded && s.Output is not null)
+                    .ToDictionary(s => s.StepId, s => JsonNode.Parse(s.Output!) as JsonObject ?? []);
+                var result = await RunStepAsync(lease, record, step with { GateAfter = null }, outputs, [], steps, lost.Token, stopping);
+                if (result is RunExecutionResult.Interrupted) return RunExecutionResult.Interrupted;
+                if (lost.IsCancellationRequested) return RunExecutionResult.LostOwnership;
+                outcomes.Add(record.State == StepState.Succeeded ? $"{stepId}: succeeded" : $"{stepId}: {record.State.ToString().ToLowerInvariant()}: {record.Error}");
+            }
+            await journal.UndoEndedAsync(lease, string.Join("; ", outcomes));
+            _logger.LogInformation("run {RunId}: undo after the abort ended: {Outcomes}", runId, string.Join("; ", outcomes));
+            return RunExecutionResult.Aborted;
+        }
+        catch (RunOwnershipLostException e)
+        {
+            _logger.LogWarning("{Message}", e.Message);
+            return RunExecutionResult.LostOwnership;
         }
         finally
         {
@@ -255,7 +324,8 @@ public sealed class RunExecutor(
             {
                 await Task.Delay(options.AbortPollInterval, time, stop);
                 var (state, token) = await journal.PeekAsync(lease.RunId, stop);
-                if (state == RunState.Aborted || token != lease.Token)
+                // An undo runs because the run is aborted: only a take-over stops it.
+                if ((state == RunState.Aborted && !lease.UndoingAbort) || token != lease.Token)
                 {
                     await abort.CancelAsync();
                 }

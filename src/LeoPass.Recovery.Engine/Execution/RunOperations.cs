@@ -129,18 +129,27 @@ public sealed class RunOperations(
             return (stepId, true);
         }, cancellationToken);
 
-    /// <summary>Ends the run for good; an attempt executing anywhere is cancelled.</summary>
+    /// <summary>
+    /// Ends the run for good; an attempt executing anywhere is cancelled. When the definition lists
+    /// <c>onAbort.undo</c> steps, the run is dispatched once more so a node runs them (RunExecutor).
+    /// </summary>
     public async Task AbortAsync(long runId, string reason, string who, CancellationToken cancellationToken = default)
     {
+        long versionId = 0;
         await ChangeAsync(runId, who, "run.abort", null, Required(reason, "a reason is required to abort a run"), (db, run, now) =>
         {
             RunTransitions.Apply(run, RunOperation.Abort);
             run.EndedAt = now;
             run.HaltReason = $"aborted by {who}: {reason}";
             foreach (var waiting in run.Steps.Where(s => s.State == StepState.WaitingForApproval)) GateDecisions.CloseWait(waiting, now);
+            versionId = run.DefinitionVersionId;
             return (null, false);
         }, cancellationToken);
         activeRuns.Cancel(runId);
+        if ((await definitions.GetVersionAsync(versionId, cancellationToken)).OnAbort.Undo.Count > 0)
+        {
+            await dispatcher.DispatchAsync(runId, cancellationToken: cancellationToken);
+        }
         await NotifyAsync(runId, null);
     }
 

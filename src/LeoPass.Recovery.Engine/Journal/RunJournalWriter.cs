@@ -22,18 +22,37 @@ public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactor
     /// The returned steps are this node's working copy: while the run is Running and the lease
     /// is held, only this node changes them (every responder operation needs another run state).
     /// </summary>
-    public async Task<(RunLease Lease, List<StepRecord> Steps)?> TakeOverAsync(long runId)
+    public Task<(RunLease Lease, List<StepRecord> Steps)?> TakeOverAsync(long runId) => TakeOverAsync(runId, undoingAbort: false);
+
+    /// <summary>
+    /// Takes an aborted run over to run its <c>onAbort.undo</c> steps, as <see cref="TakeOverAsync(long)"/>
+    /// does a running one (an undo attempt cut off by a dead node is marked Interrupted and runs
+    /// again). Null when the run is not aborted, or its undo already ended (<see cref="UndoEndedAction"/>).
+    /// </summary>
+    public Task<(RunLease Lease, List<StepRecord> Steps)?> TakeOverToUndoAsync(long runId) => TakeOverAsync(runId, undoingAbort: true);
+
+    /// <summary>The audit action written when an aborted run's undo steps have all had their turn.</summary>
+    public const string UndoEndedAction = "run.undo-ended";
+
+    private async Task<(RunLease Lease, List<StepRecord> Steps)?> TakeOverAsync(long runId, bool undoingAbort)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         await using var tx = await db.Database.BeginTransactionAsync();
         var run = await LockAsync(db, runId);
         var now = time.GetUtcNow();
-        if (run.State == RunState.Pending)
+        if (undoingAbort)
         {
-            RunTransitions.Apply(run, RunOperation.Start);
-            run.StartedAt = now;
+            if (run.State != RunState.Aborted || await db.Audit.AnyAsync(a => a.RunId == runId && a.Action == UndoEndedAction)) return null;
         }
-        if (run.State != RunState.Running) return null;
+        else
+        {
+            if (run.State == RunState.Pending)
+            {
+                RunTransitions.Apply(run, RunOperation.Start);
+                run.StartedAt = now;
+            }
+            if (run.State != RunState.Running) return null;
+        }
         run.LeaseToken++;
         var previousHolder = run.HolderNode;
         run.HolderNode = node.Id;
@@ -55,14 +74,14 @@ public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactor
         changes.Pulse();
         foreach (var step in steps) db.Entry(step).State = EntityState.Detached;
         var lease = new RunLease(run.Id, run.LeaseToken, node.Id, run.DefinitionVersionId, run.DefinitionId, run.DefinitionVersion,
-            JsonNode.Parse(run.Parameters) as JsonObject ?? [], run.AutomaticRetries);
+            JsonNode.Parse(run.Parameters) as JsonObject ?? [], run.AutomaticRetries) { UndoingAbort = undoingAbort };
         return (lease, steps);
     }
 
     /// <summary>Commits the attempt row (started, node) before the activity runs.</summary>
     public Task<AttemptRecord> BeginAttemptAsync(RunLease lease, StepRecord step) => FencedAsync(lease, (db, run, now) =>
     {
-        if (run.State != RunState.Running) throw new RunNoLongerRunningException(run.Id, run.State.ToString());
+        if (run.State != RunState.Running && !(lease.UndoingAbort && run.State == RunState.Aborted)) throw new RunNoLongerRunningException(run.Id, run.State.ToString());
         Track(db, step);
         StepTransitions.Apply(step, StepOperation.Start);
         step.Attempts++;
@@ -173,13 +192,33 @@ public sealed class RunJournalWriter(IDbContextFactory<EngineDbContext> dbFactor
         return Task.FromResult(true);
     });
 
-    public Task SkipDisabledAsync(RunLease lease, StepRecord step) => FencedAsync(lease, (db, run, now) =>
+    public Task SkipDisabledAsync(RunLease lease, StepRecord step) => SkipAsync(lease, step, "disabled in definition");
+
+    /// <summary>The engine passes over a step, saying why (disabled; an undo step with nothing to undo).</summary>
+    public Task SkipAsync(RunLease lease, StepRecord step, string reason) => FencedAsync(lease, (db, run, now) =>
     {
         Track(db, step);
         StepTransitions.Apply(step, StepOperation.Skip);
-        step.SkipReason = "disabled in definition";
-        step.StartedAt = now;
+        step.SkipReason = reason;
+        step.StartedAt ??= now;
         step.EndedAt = now;
+        return Task.FromResult(true);
+    });
+
+    /// <summary>An undo step the abort found waiting at its gate before it: the abort is the decision, so the gate opens (audited) and the step can start.</summary>
+    public Task OpenGateForUndoAsync(RunLease lease, StepRecord step) => FencedAsync(lease, (db, run, now) =>
+    {
+        Track(db, step);
+        StepTransitions.Apply(step, StepOperation.Approve);
+        step.BeforeGateApproved = true;
+        db.Audit.Add(new AuditRecord { At = now, Who = $"node:{node.Id}", Action = "gate.opened-by-abort", RunId = run.Id, StepId = step.StepId, Reason = "an undo step of the abort runs without its gate" });
+        return Task.FromResult(true);
+    });
+
+    /// <summary>Every undo step of an aborted run has had its turn: the audit record says how each ended, and the undo is not taken up again.</summary>
+    public Task UndoEndedAsync(RunLease lease, string outcomes) => FencedAsync(lease, (db, run, now) =>
+    {
+        db.Audit.Add(new AuditRecord { At = now, Who = $"node:{node.Id}", Action = UndoEndedAction, RunId = run.Id, Reason = outcomes });
         return Task.FromResult(true);
     });
 

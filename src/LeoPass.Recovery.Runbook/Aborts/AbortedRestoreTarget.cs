@@ -52,7 +52,7 @@ public sealed class AbortedRestoreTarget(
         if (provision is null) return;
 
         var policy = definition.OnAbort.RestoreTarget;
-        var stillRunning = await WaitForAttemptsToEndAsync(change.RunId, cancellationToken);
+        var stillRunning = await WaitForAttemptsToEndAsync(change.RunId, definition.OnAbort.Undo, cancellationToken);
         var run = await runs.GetAsync(change.RunId, cancellationToken);
         var (action, reason, details) = await DecideAsync(run, provision.Id, policy, cancellationToken);
         if (stillRunning > 0) reason += $" ({stillRunning} attempt(s) of the run were still marked running {AttemptsEndWithin.TotalSeconds:0} s after the abort: a node may have died mid-step)";
@@ -160,13 +160,16 @@ public sealed class AbortedRestoreTarget(
         NpgsqlConnection.ClearPool(pooled);
     }
 
-    /// <summary>Waits until no attempt of the run is marked running; returns how many still are when the wait ends.</summary>
-    private async Task<int> WaitForAttemptsToEndAsync(long runId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until no attempt of the run is marked running; returns how many still are when the wait
+    /// ends. The abort's own undo steps (onAbort.undo) start now and may run long: they are not waited for.
+    /// </summary>
+    private async Task<int> WaitForAttemptsToEndAsync(long runId, IReadOnlyList<string> undoSteps, CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + AttemptsEndWithin;
         while (true)
         {
-            var running = (await runs.JournalAsync(runId, cancellationToken)).Count(a => a.Outcome == "Running");
+            var running = (await runs.JournalAsync(runId, cancellationToken)).Count(a => a.Outcome == "Running" && !undoSteps.Contains(a.StepId));
             if (running == 0 || time.GetUtcNow() > deadline) return running;
             await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken);
         }

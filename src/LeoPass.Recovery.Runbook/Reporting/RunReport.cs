@@ -32,7 +32,29 @@ public sealed record RunReport(
     IReadOnlyList<string> FollowUps,
     RtoBreakdown? RtoBreakdown = null,
     double? WallSeconds = null,
-    string? RunUrl = null);
+    string? RunUrl = null,
+    IReadOnlyList<ReportFinding>? Infrastructure = null,
+    ReportDns? Dns = null);
+
+/// <summary>One finding of the infrastructure check (runbook.check-infrastructure): passed, failed or not checked, and what was found.</summary>
+public sealed record ReportFinding(string Check, string Outcome, string Detail);
+
+/// <summary>
+/// The DNS the run moved: how long the failover's change took to be visible (its own row of the
+/// RTO, inside the failover step's work) and the failback's, and every record with the values
+/// before and after the failover and where it stands now.
+/// </summary>
+/// <param name="PropagationCountsTowardRto">The failover ended before the RTO's end, so its propagation is inside the RTO.</param>
+public sealed record ReportDns(
+    string FailoverStep,
+    double? PropagationSeconds,
+    string? PropagationMethod,
+    bool PropagationCountsTowardRto,
+    double? FailbackPropagationSeconds,
+    IReadOnlyList<ReportDnsRecord> Records);
+
+/// <param name="Now">"put back" (the failback restored it), or "on the standby" (the failover's values stand).</param>
+public sealed record ReportDnsRecord(string Record, string Before, string After, string Now);
 
 /// <summary>
 /// Where the RTO went, in seconds: work + waiting for a person at a gate + halted (waiting for a

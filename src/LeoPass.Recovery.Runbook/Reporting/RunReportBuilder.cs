@@ -43,13 +43,17 @@ public sealed class RunReportBuilder(RunQueries queries, RunLinks links, TimePro
         var start = run.StartedAt ?? run.CreatedAt;
         var wallEnd = run.EndedAt ?? now;
 
-        var reopen = run.Steps.FirstOrDefault(s => s.Activity == ReopenActivity && s.State == StepState.Succeeded);
-        var validate = run.Steps.FirstOrDefault(s => s.Activity == ValidateActivity && s.State == StepState.Succeeded);
+        // An abort's undo steps (onAbort.undo) may reopen traffic after the abort: that restores nothing, so
+        // only what succeeded before the abort counts.
+        var abortedAt = run.State == RunState.Aborted ? audit.LastOrDefault(a => a.Action == "run.abort")?.At : null;
+        bool BeforeAbort(StepView s) => abortedAt is null || journal.Any(a => a.StepId == s.StepId && a.Outcome == "Succeeded" && a.EndedAt <= abortedAt);
+        var reopen = run.Steps.FirstOrDefault(s => s.Activity == ReopenActivity && s.State == StepState.Succeeded && BeforeAbort(s));
+        var validate = run.Steps.FirstOrDefault(s => s.Activity == ValidateActivity && s.State == StepState.Succeeded && BeforeAbort(s));
         var rtoStep = reopen ?? validate;
         var measuredUntil = reopen is not null ? "traffic reopened" : "validation passed";
         // Service is restored when the step's successful attempt ends; a gate after it comes later and does not count.
         DateTimeOffset? rtoEnd = rtoStep is null ? null
-            : journal.Where(a => a.StepId == rtoStep.StepId && a.Outcome == "Succeeded" && a.EndedAt is not null).MaxBy(a => a.Number)?.EndedAt;
+            : journal.Where(a => a.StepId == rtoStep.StepId && a.Outcome == "Succeeded" && a.EndedAt is not null && (abortedAt is null || a.EndedAt <= abortedAt)).MaxBy(a => a.Number)?.EndedAt;
         if (rtoEnd > wallEnd) rtoEnd = wallEnd;
         var rto = rtoEnd - start;
 
@@ -110,6 +114,13 @@ public sealed class RunReportBuilder(RunQueries queries, RunLinks links, TimePro
         {
             followUps.Add($"Schema: {mismatch}.");
         }
+        var findings = FailoverReport.Findings(run);
+        foreach (var notChecked in findings?.Where(f => f.Outcome == "not checked") ?? []) followUps.Add($"Infrastructure: {notChecked.Check} was not checked: {notChecked.Detail}.");
+        var dns = FailoverReport.Dns(run, audit, steps);
+        foreach (var standing in dns?.Records.Where(r => r.Now == "on the standby") ?? [])
+        {
+            followUps.Add($"DNS: {standing.Record} still says {standing.After} (before the failover: {standing.Before}); fail it back when the primary is ready: a runbook.failback-dns step with failoverRun={run.Id}.");
+        }
         if (run.HaltReason is not null) followUps.Add($"The run stopped: {run.HaltReason}. Retry, skip or abort it (`run retry {run.Id}`).");
 
         var outcome = run.State switch
@@ -126,7 +137,7 @@ public sealed class RunReportBuilder(RunQueries queries, RunLinks links, TimePro
             rpo is { } p ? Round(p.TotalSeconds) : null, rpoTarget.TotalSeconds, rpo is null ? null : rpo <= rpoTarget,
             rto is { } t ? Round(t.TotalSeconds) : null, rtoTarget.TotalSeconds, rto is null ? null : rto <= rtoTarget,
             measuredUntil, overhead, run.HaltReason, steps, notes, followUps, breakdown,
-            run.StartedAt is null ? null : Round((wallEnd - start).TotalSeconds), links.Run(run.Id)?.AbsoluteUri);
+            run.StartedAt is null ? null : Round((wallEnd - start).TotalSeconds), links.Run(run.Id)?.AbsoluteUri, findings, dns);
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public static class RunReportMarkdown
         sb.AppendLine(c, $"- **RTO:** {Span(r.RtoSeconds)} until {r.RtoMeasuredUntil} (target {Span(r.RtoTargetSeconds)}) — {Verdict(r.RtoMet)}");
         if (r.RtoBreakdown is { } b)
         {
-            sb.AppendLine(c, $"- **Where the RTO went:** work {Seconds(b.WorkSeconds)} + waiting for a person at gates {Seconds(b.WaitingSeconds)} + halted, waiting for a responder {Seconds(b.HaltedSeconds)} + lost to interrupted nodes {Seconds(b.LostSeconds)} + engine overhead {Seconds(b.OverheadSeconds)} = {Seconds(r.RtoSeconds ?? 0)}{(r.WallSeconds is { } wall ? $" (run wall time {Seconds(wall)})" : "")}");
+            sb.AppendLine(c, $"- **Where the RTO went:** work {Seconds(b.WorkSeconds)}{(r.Dns is { PropagationSeconds: { } dnsWait, PropagationCountsTowardRto: true } ? $" (of which DNS propagation {Seconds(dnsWait)})" : "")} + waiting for a person at gates {Seconds(b.WaitingSeconds)} + halted, waiting for a responder {Seconds(b.HaltedSeconds)} + lost to interrupted nodes {Seconds(b.LostSeconds)} + engine overhead {Seconds(b.OverheadSeconds)} = {Seconds(r.RtoSeconds ?? 0)}{(r.WallSeconds is { } wall ? $" (run wall time {Seconds(wall)})" : "")}");
         }
         sb.AppendLine(c, $"- **Outcome:** {r.Outcome} (run state {r.State})");
         sb.AppendLine();
@@ -35,6 +35,10 @@ public static class RunReportMarkdown
         {
             var state = s.Disabled ? "disabled" : s.State;
             sb.AppendLine(c, $"| {s.Number} | {Cell(s.Id)} | {state} | {s.AttemptCount} | {Seconds(s.WorkSeconds)} | {Seconds(s.WaitingSeconds)} | {Seconds(s.HaltedSeconds)} | {Seconds(s.LostSeconds)} | {Seconds(s.TotalSeconds)} | {(s.CountsTowardRto ? "yes" : "")} | {Cell(s.Note ?? "")} |");
+        }
+        if (r.Dns is { PropagationSeconds: { } propagation } dns)
+        {
+            sb.AppendLine(c, $"|  | DNS propagation (inside step {Cell(dns.FailoverStep)}) |  |  |  |  |  |  | {Seconds(propagation)} | {(dns.PropagationCountsTowardRto ? "yes" : "")} | until {(dns.PropagationMethod == "nameservers" ? "every nameserver of DNS_CHECK_NAMESERVERS answered" : "the Cloudflare API read it back")} |");
         }
         if (r.OverheadSeconds is { } overhead)
         {
@@ -54,6 +58,22 @@ public static class RunReportMarkdown
                     sb.AppendLine(c, $"- step {s.Number} ({Cell(s.Id)}) attempt {a.Number} on {a.Node}: {a.Outcome}, {Seconds(a.DurationSeconds ?? 0)}{(a.Error is null ? "" : $" — {Cell(a.Error)}")}");
                 }
             }
+        }
+        if (r.Infrastructure is { Count: > 0 } findings)
+        {
+            sb.AppendLine();
+            sb.AppendLine("**Infrastructure check**");
+            sb.AppendLine();
+            foreach (var f in findings) sb.AppendLine(c, $"- {f.Check}: {f.Outcome} — {Cell(f.Detail)}");
+        }
+        if (r.Dns is { } changed)
+        {
+            sb.AppendLine();
+            sb.AppendLine(c, $"**DNS records changed** (propagation {(changed.PropagationSeconds is { } p ? Seconds(p) : "not measured")}{(changed.FailbackPropagationSeconds is { } back ? $", failback {Seconds(back)}" : "")})");
+            sb.AppendLine();
+            sb.AppendLine("| record | before | after the failover | now |");
+            sb.AppendLine("|---|---|---|---|");
+            foreach (var d in changed.Records) sb.AppendLine(c, $"| {Cell(d.Record)} | {Cell(d.Before)} | {Cell(d.After)} | {d.Now} |");
         }
         sb.AppendLine();
         sb.AppendLine("**Operator notes**");

@@ -1,9 +1,8 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Activities;
+using LeoPass.Recovery.Runbook.Cloudflare;
 
 namespace LeoPass.Recovery.Runbook.Traffic;
 
@@ -18,6 +17,8 @@ public sealed record MaintenanceRule(string ZoneId, string RulesetId, string Rul
 /// </summary>
 public sealed class CloudflareMaintenanceRule(RunbookSettings settings, HttpClient http)
 {
+    private readonly CloudflareApi _api = new(settings, http);
+
     private const string Phase = "http_request_firewall_custom";
 
     public static string DescriptionFor(long runId) => $"leopass-recovery maintenance (run {runId})";
@@ -60,36 +61,11 @@ public sealed class CloudflareMaintenanceRule(RunbookSettings settings, HttpClie
         return id is null || rule?["id"]?.GetValue<string>() is not { } ruleId ? null : new MaintenanceRule(zone, id, ruleId, description);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellationToken)
-    {
-        var baseUrl = settings.CloudflareApiBaseUrl.ToString().TrimEnd('/') + "/";
-        using var request = new HttpRequestMessage(method, new Uri(new Uri(baseUrl), path));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.CloudflareApiToken);
-        if (body is not null) request.Content = JsonContent.Create(body);
-        try
-        {
-            return await http.SendAsync(request, cancellationToken);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new ActivityFailedException($"Cloudflare API at {settings.CloudflareApiBaseUrl} unreachable: {e.Message}", inner: e);
-        }
-    }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellationToken) =>
+        _api.SendAsync(method, path, body, cancellationToken);
 
-    private static async Task<JsonObject> ResultAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
-    {
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        JsonObject? body = null;
-        try { body = JsonNode.Parse(text) as JsonObject; } catch (System.Text.Json.JsonException) { }
-        if (!response.IsSuccessStatusCode || body?["success"]?.GetValue<bool>() == false)
-        {
-            var errors = (body?["errors"] as JsonArray)?.OfType<JsonObject>().Select(e => e["message"]?.ToString()).Where(m => m is not null) ?? [];
-            var retryable = (int)response.StatusCode is 429 or >= 500;
-            throw new ActivityFailedException($"Cloudflare refused to {what}: {(int)response.StatusCode} {string.Join("; ", errors)}".TrimEnd(' ', ':'),
-                retryable: retryable);
-        }
-        return body?["result"] as JsonObject ?? [];
-    }
+    private static async Task<JsonObject> ResultAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken) =>
+        await CloudflareApi.ResultAsync(response, what, cancellationToken) as JsonObject ?? [];
 
-    private static ActivityFailedException Unexpected(string what) => new($"unexpected Cloudflare answer: {what}", retryable: false);
+    private static ActivityFailedException Unexpected(string what) => CloudflareApi.Unexpected(what);
 }

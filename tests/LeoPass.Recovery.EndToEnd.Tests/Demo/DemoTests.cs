@@ -26,6 +26,7 @@ public partial class DemoTests
             // First run: everything made anew, then the server, the console's address and a token.
             var first = await ServeAsync(environment, dataDir);
             Assert.Contains("creating a private PostgreSQL cluster", first.Output, StringComparison.Ordinal);
+            Assert.Contains("starting the demo's Cloudflare stand-in", first.Output, StringComparison.Ordinal);
             Assert.Matches(@"key\s+leopass-\d{4}-\d{2}-\d{2}T\d{6}Z-[0-9a-f]{8}\.dump\.zst\.pgp", first.Output);
             Assert.Matches(@"\*\*RPO:\*\* .+ \(target 24 h 00 min\) — met", first.Output);
             Assert.Matches(@"\*\*RTO:\*\* .+ \(target 2 h 00 min\) — met", first.Output);
@@ -70,6 +71,8 @@ public partial class DemoTests
             var stop = await CliRunner.RunAsync(new Dictionary<string, string?>(), TimeSpan.FromMinutes(3), "demo", "--stop", "--data-dir", dataDir);
             Assert.True(stop.ExitCode == 0, stop.ToString());
             Assert.Contains("stopped the demo's PostgreSQL", stop.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("stopped the demo's Cloudflare stand-in", stop.StandardOutput, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(dataDir, "cloudflare", "pid")), "`demo --stop` stops the Cloudflare stand-in");
             Assert.False(File.Exists(postmaster), "`demo --stop` stops the demo's PostgreSQL");
             var again = await CliRunner.RunAsync(new Dictionary<string, string?>(), TimeSpan.FromMinutes(3), "demo", "--stop", "--data-dir", dataDir);
             Assert.True(again.ExitCode == 0, again.ToString());
@@ -78,6 +81,7 @@ public partial class DemoTests
         finally
         {
             await StopClusterAsync(Path.Combine(dataDir, "postgres", "data"));
+            StopCloudflareStandIn(Path.Combine(dataDir, "cloudflare", "pid"));
         }
     }
 
@@ -139,9 +143,11 @@ public partial class DemoTests
     private static partial Regex EnvLine();
 
     /// <summary>
-    /// With the environment the demo wrote (its stand-ins for the workers and the services),
-    /// dr-rehearsal and incident-restore run all nine steps — each gate approved with the command
-    /// the approval hint prints — and `backup list` shows the backup the demo verified.
+    /// With the environment the demo wrote (its stand-ins for Cloudflare, the workers and the
+    /// services), dr-rehearsal and incident-restore run every step — each gate approved with the
+    /// command the approval hint prints — the rehearsal's report shows the infrastructure check, the
+    /// DNS failover, its propagation and the failback with their times inside the RTO, dns-failback
+    /// puts the incident's DNS back, and `backup list` shows the backup the demo verified.
     /// </summary>
     private static async Task All_three_restore_definitions_run_to_the_end_on_the_demo_configuration(string dataDir)
     {
@@ -151,24 +157,83 @@ public partial class DemoTests
         Assert.DoesNotContain("never", list.StandardOutput, StringComparison.Ordinal);
         Assert.Matches(@"ok \(\d{4}-\d{2}-\d{2}", list.StandardOutput);
 
-        foreach (var (definition, extra) in new[] { ("dr-rehearsal", Array.Empty<string>()), ("incident-restore", new[] { "--confirm", "leopass_restore" }) })
+        var runs = new Dictionary<string, string>();
+        foreach (var (definition, extra, gates) in new[]
+        {
+            ("dr-rehearsal", Array.Empty<string>(), new[] { "restore", "reopen" }),
+            ("incident-restore", new[] { "--confirm", "leopass_restore" }, new[] { "restore", "failover", "reopen" }),
+        })
         {
             var started = await CliRunner.RunAsync(environment, TimeSpan.FromMinutes(5), ["drill", "start", "--definition", definition, .. extra, "--wait"]);
             Assert.True(started.ExitCode == 3, $"{definition} should wait at the restore gate: {started}");
             var runId = Regex.Match(started.StandardError, @"run (\d+) waits for approval at step 'restore'").Groups[1].Value;
-            Assert.Contains($"`run approve {runId} --step restore`", started.StandardError, StringComparison.Ordinal);
-
-            var restored = await CliRunner.RunAsync(environment, TimeSpan.FromMinutes(5), "run", "approve", runId, "--step", "restore", "--wait");
-            Assert.True(restored.ExitCode == 3, $"{definition} should wait at the reopen gate: {restored}");
-            Assert.Contains($"`run approve {runId} --step reopen`", restored.StandardError, StringComparison.Ordinal);
-
-            var reopened = await CliRunner.RunAsync(environment, TimeSpan.FromMinutes(5), "run", "approve", runId, "--step", "reopen", "--wait");
-            Assert.True(reopened.ExitCode == 0, $"{definition} should succeed: {reopened}");
+            runs[definition] = runId;
+            var waiting = started;
+            for (var i = 0; i < gates.Length; i++)
+            {
+                Assert.Contains($"`run approve {runId} --step {gates[i]}`", waiting.StandardError, StringComparison.Ordinal);
+                waiting = await CliRunner.RunAsync(environment, TimeSpan.FromMinutes(5), "run", "approve", runId, "--step", gates[i], "--wait");
+                var last = i == gates.Length - 1;
+                Assert.True(waiting.ExitCode == (last ? 0 : 3), $"{definition} after approving {gates[i]} should {(last ? "succeed" : $"wait at {gates[i + 1]}")}: {waiting}");
+            }
             var workers = await File.ReadAllTextAsync(Path.Combine(dataDir, "workers.log"));
             Assert.Contains($"pause (run {runId})", workers, StringComparison.Ordinal);
             Assert.Contains($"resume (run {runId})", workers, StringComparison.Ordinal);
         }
         Assert.Contains("DATABASE_URL=", await File.ReadAllTextAsync(Path.Combine(dataDir, "services.env")), StringComparison.Ordinal);
+
+        // The rehearsal: every step ran, and the report shows the check, the failover with its propagation and the failback, timed.
+        var report = await CliRunner.RunAsync(environment, TimeSpan.FromMinutes(3), "run", "report", runs["dr-rehearsal"], "--json");
+        Assert.True(report.ExitCode == 0, report.ToString());
+        var json = JsonNode.Parse(report.StandardOutput)!;
+        var steps = json["steps"]!.AsArray().ToDictionary(s => s!["id"]!.GetValue<string>(), s => s!);
+        Assert.All(steps.Values, s => Assert.Equal("Succeeded", s!["state"]!.GetValue<string>()));
+        Assert.Equal(["check", "quarantine", "provision", "download", "restore", "migrate", "reconfigure", "validate", "failover", "reopen", "failback", "post-mortem"], steps.Keys);
+        var rto = json["rtoSeconds"]!.GetValue<double>();
+        foreach (var inRto in new[] { "check", "failover" })
+        {
+            Assert.True(steps[inRto]!["countsTowardRto"]!.GetValue<bool>(), $"{inRto} counts toward the RTO");
+            Assert.True(steps[inRto]!["workSeconds"]!.GetValue<double>() > 0, $"{inRto} is timed");
+        }
+        Assert.True(rto >= steps["check"]!["totalSeconds"]!.GetValue<double>() + steps["failover"]!["totalSeconds"]!.GetValue<double>(), $"the RTO {rto} s holds the check and the failover");
+        Assert.True(steps["failback"]!["workSeconds"]!.GetValue<double>() > 0, "the failback is timed");
+        var propagation = json["dns"]!["propagationSeconds"]!.GetValue<double>();
+        Assert.InRange(propagation, 0, steps["failover"]!["workSeconds"]!.GetValue<double>());
+        Assert.Equal("put back", json["dns"]!["records"]![0]!["now"]!.GetValue<string>());
+        Assert.Contains(json["infrastructure"]!.AsArray(), f => f!["check"]!.GetValue<string>() == "target-major-version" && f["outcome"]!.GetValue<string>() == "passed");
+        var markdown = await CliRunner.RunAsync(environment, TimeSpan.FromMinutes(3), "run", "report", runs["dr-rehearsal"]);
+        Assert.Contains("| DNS propagation (inside step failover) |", markdown.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("| A app.leopass.demo | 192.0.2.10 (ttl 300, not proxied) | 192.0.2.20 (ttl 60, not proxied) | put back |", markdown.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("**Infrastructure check**", markdown.StandardOutput, StringComparison.Ordinal);
+
+        // The incident left DNS on the standby; dns-failback, behind its gate, puts it back.
+        Assert.Equal("192.0.2.20", DemoRecord(dataDir));
+        var failback = await CliRunner.RunAsync(environment, TimeSpan.FromMinutes(5), "run", "start", "dns-failback", "--param", $"failoverRun={runs["incident-restore"]}", "--wait");
+        Assert.True(failback.ExitCode == 3, $"dns-failback should wait at its gate: {failback}");
+        var failbackRun = Regex.Match(failback.StandardError, @"run (\d+) waits for approval at step 'failback'").Groups[1].Value;
+        var failedBack = await CliRunner.RunAsync(environment, TimeSpan.FromMinutes(5), "run", "approve", failbackRun, "--step", "failback", "--wait");
+        Assert.True(failedBack.ExitCode == 0, failedBack.ToString());
+        Assert.Equal("192.0.2.10", DemoRecord(dataDir));
+        var requests = await File.ReadAllTextAsync(Path.Combine(dataDir, "cloudflare", "requests.log"));
+        Assert.Equal(4, Regex.Matches(requests, @" PATCH /client/v4/zones/[0-9a-f]+/dns_records/demo-record-app 200").Count);
+    }
+
+    /// <summary>What the demo's pretend zone says app.leopass.demo points at.</summary>
+    private static string DemoRecord(string dataDir) =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(dataDir, "cloudflare", "zone.json")))!["records"]![0]!["content"]!.GetValue<string>();
+
+    private static void StopCloudflareStandIn(string pidFile)
+    {
+        if (!File.Exists(pidFile)) return;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture));
+            process.Kill();
+        }
+        catch (ArgumentException)
+        {
+            // Already gone.
+        }
     }
 
 

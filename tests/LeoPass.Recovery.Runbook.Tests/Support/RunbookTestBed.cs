@@ -41,8 +41,16 @@ public sealed class RunbookTestBed : IAsyncDisposable
         TargetName = "tgt_" + Guid.NewGuid().ToString("N")[..10];
         AppDirectory = Directory.CreateDirectory(Path.Combine(work, "app")).FullName;
         Http = new RecordingHttpServer();
-        Http.Responder = CloudflareAnswers;
+        Dns = new FakeCloudflareDns(ZoneId);
+        // One Cloudflare: the DNS records API keeps state, the rulesets API answers as the quarantine expects.
+        Http.Handler = request => Dns.Answer(request) ?? (200, CloudflareAnswers(request));
+        AppRecordId = Dns.Add(AppName, "A", PrimaryAddress, 300, proxied: false);
     }
+
+    /// <summary>The application's name in the fake zone, pointing at the primary until a failover.</summary>
+    public const string AppName = "app.leopass.test";
+    public const string PrimaryAddress = "198.51.100.10";
+    public const string StandbyAddress = "198.51.100.20";
 
     public TestDatabase Source { get; }
     public TestDatabase Recovery { get; }
@@ -50,6 +58,9 @@ public sealed class RunbookTestBed : IAsyncDisposable
     public string TargetName { get; }
     public string AppDirectory { get; }
     public RecordingHttpServer Http { get; }
+    /// <summary>The zone's DNS records behind <see cref="Http"/> (Cloudflare's DNS records API).</summary>
+    public FakeCloudflareDns Dns { get; }
+    public string AppRecordId { get; }
     public string ShipNotes => Path.Combine(WorkDirectory, "SHIP_NOTES.md");
     public string SmokeEnvFile => Path.Combine(AppDirectory, "smoke-env.txt");
     public string ServicesEnvFile => Path.Combine(WorkDirectory, "services.env");
@@ -86,7 +97,7 @@ public sealed class RunbookTestBed : IAsyncDisposable
         return bed;
     }
 
-    /// <summary>The traffic switches and services channels, all pointed at the recording server.</summary>
+    /// <summary>The traffic switches, the DNS failover and the services channels, all pointed at the recording server.</summary>
     public void ConfigureProductionSwitches()
     {
         Variables["CLOUDFLARE_API_BASE_URL"] = Http.Url("/client/v4").ToString();
@@ -94,6 +105,7 @@ public sealed class RunbookTestBed : IAsyncDisposable
         Variables["CLOUDFLARE_ZONE_ID"] = ZoneId;
         Variables["WORKER_HOOK_URL"] = Http.Url("/workers").ToString();
         Variables["SERVICES_ENV_FILE"] = ServicesEnvFile;
+        Variables["DNS_FAILOVER_RECORDS"] = $$"""[{"name":"{{AppName}}","type":"A","content":"{{StandbyAddress}}","ttl":60}]""";
     }
 
     /// <summary>The application's migration: adds a column (a real schema change), or fails with exit code 3.</summary>
