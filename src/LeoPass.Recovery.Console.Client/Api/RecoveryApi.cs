@@ -33,7 +33,7 @@ public sealed class RecoveryApi(HttpClient http, TokenSession session)
     {
         var query = new List<string> { $"limit={filter.Limit}" };
         if (filter.Definition is { Length: > 0 } d) query.Add($"definition={Uri.EscapeDataString(d)}");
-        if (filter.State is { Length: > 0 } s) query.Add($"state={Uri.EscapeDataString(s)}");
+        if (filter.State is { } s) query.Add($"state={s}");
         if (filter.Since is { } since) query.Add($"since={Uri.EscapeDataString(since.ToString("O", CultureInfo.InvariantCulture))}");
         if (filter.Until is { } until) query.Add($"until={Uri.EscapeDataString(until.ToString("O", CultureInfo.InvariantCulture))}");
         return SendAsync(HttpMethod.Get, "api/runs?" + string.Join('&', query), null, Json.IReadOnlyListRun, cancellationToken);
@@ -84,6 +84,59 @@ public sealed class RecoveryApi(HttpClient http, TokenSession session)
 
     public Task<DefinitionDetails> DefinitionAsync(string id, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, $"api/definitions/{Uri.EscapeDataString(id)}", null, Json.DefinitionDetails, cancellationToken);
+
+    public Task<DefinitionDetails> DefinitionAsync(string id, int version, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, $"api/definitions/{Uri.EscapeDataString(id)}?version={version}", null, Json.DefinitionDetails, cancellationToken);
+
+    public Task<IReadOnlyList<DefinitionVersionSummary>> VersionsAsync(string id, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, $"api/definitions/{Uri.EscapeDataString(id)}/versions", null, Json.IReadOnlyListDefinitionVersionSummary, cancellationToken);
+
+    /// <param name="to">A version number, or "draft".</param>
+    public Task<DefinitionDiff> DiffAsync(string id, int from, string to, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, $"api/definitions/{Uri.EscapeDataString(id)}/diff?from={from}&to={Uri.EscapeDataString(to)}", null, Json.DefinitionDiff, cancellationToken);
+
+    public Task<CronPreview> CronPreviewAsync(string cron, string? timeZone, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, $"api/definitions/cron-preview?cron={Uri.EscapeDataString(cron)}{(timeZone is null ? "" : $"&timeZone={Uri.EscapeDataString(timeZone)}")}", null, Json.CronPreview, cancellationToken);
+
+    public Task<IReadOnlyList<ActivityEntry>> ActivitiesAsync(CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, "api/activities", null, Json.IReadOnlyListActivityEntry, cancellationToken);
+
+    public Task<IReadOnlyList<DraftSummary>> DraftsAsync(CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, "api/drafts", null, Json.IReadOnlyListDraftSummary, cancellationToken);
+
+    public Task<DraftDetails> DraftAsync(string id, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, $"api/drafts/{Uri.EscapeDataString(id)}", null, Json.DraftDetails, cancellationToken);
+
+    public Task<DraftSummary> SaveDraftAsync(string id, SaveDraftRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Put, $"api/drafts/{Uri.EscapeDataString(id)}", JsonContent.Create(request, Json.SaveDraftRequest), Json.DraftSummary, cancellationToken);
+
+    public async Task DiscardDraftAsync(string id, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendRawAsync(HttpMethod.Delete, $"api/drafts/{Uri.EscapeDataString(id)}", null, cancellationToken);
+    }
+
+    public Task<DefinitionSummary> PublishDraftAsync(string id, int revision, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, $"api/drafts/{Uri.EscapeDataString(id)}/publish?revision={revision}", null, Json.DefinitionSummary, cancellationToken);
+
+    public Task<DraftSummary> ImportAsync(ImportRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, "api/definitions/import", JsonContent.Create(request, Json.ImportRequest), Json.DraftSummary, cancellationToken);
+
+    public Task<DryRunPlan> DryRunAsync(DryRunRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, "api/dry-run", JsonContent.Create(request, Json.DryRunRequest), Json.DryRunPlan, cancellationToken);
+
+    /// <summary>Checks a definition as publishing would: every error by JSON path, none when it is valid.</summary>
+    public async Task<IReadOnlyDictionary<string, string[]>> ValidateAsync(JsonElement definition, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await SendAsync(HttpMethod.Post, "api/definitions/validate", JsonContent.Create(definition, Json.JsonElement), Json.DefinitionValidation, cancellationToken);
+            return new Dictionary<string, string[]>();
+        }
+        catch (ApiException e) when (e.Status == 400 && e.Errors.Count > 0)
+        {
+            return e.Errors;
+        }
+    }
 
     /// <summary>
     /// Opens /api/events. The browser streams the body as it arrives (fetch with a readable stream),
