@@ -19,6 +19,9 @@ public sealed record DefinitionRoles(string Start, string SkipOrAbort, string Sk
 /// <summary>GET /api/definitions/{id}: the summary and the definition's JSON, exactly as the workflows/ file format has it.</summary>
 public sealed record DefinitionDetails(DefinitionSummary Summary, JsonElement Content);
 
+/// <summary>POST /api/definitions/check: every error of a definition by JSON path, answered 200 either way (the designer asks as its author types).</summary>
+public sealed record DefinitionCheck(bool Valid, IReadOnlyDictionary<string, string[]> Errors);
+
 /// <summary>POST /api/definitions/validate when the definition is valid.</summary>
 public sealed record DefinitionValidation(bool Valid, string Id, int Version, string Title, int Steps, string ContentHash);
 

@@ -32,11 +32,11 @@ public sealed class DesignerEndToEndTests(ConsoleTestBed bed)
         var nodes = canvas.Locator("[role=option]");
 
         // Three steps from the palette, each dragged to where it belongs: the first into the empty canvas, one after it, one before both.
-        await Palette(page, "diagnostics.sleep").DragToAsync(canvas.Locator(".slot[data-slot='0']"));
+        await (await PaletteAsync(page, "diagnostics.sleep")).DragToAsync(canvas.Locator(".slot[data-slot='0']"));
         await Expect(nodes).ToHaveCountAsync(1);
-        await Palette(page, "diagnostics.echo").DragToAsync(canvas.Locator(".slot[data-slot='1']"));
+        await (await PaletteAsync(page, "diagnostics.echo")).DragToAsync(canvas.Locator(".slot[data-slot='1']"));
         await Expect(nodes).ToHaveCountAsync(2);
-        await Palette(page, "diagnostics.noop").DragToAsync(canvas.Locator(".slot[data-slot='0']"));
+        await (await PaletteAsync(page, "diagnostics.noop")).DragToAsync(canvas.Locator(".slot[data-slot='0']"));
         await Expect(nodes).ToHaveCountAsync(3);
         Assert.Equal(["noop", "sleep", "echo"], await StepIdsAsync(nodes));
 
@@ -128,9 +128,17 @@ public sealed class DesignerEndToEndTests(ConsoleTestBed bed)
         await Expect(changed).ToContainTextAsync("parameters.duration: was PT4S, now PT1S");
         await Screenshots.TakeAsync(page, "designer-diff.png");
 
-        // The open definition with its property panel, as the README shows it.
-        await canvas.Locator("[data-step=sleep]").ClickAsync();
+        // The shipped drill in the designer: its steps with their badges, a step's properties, and the plan of a dry run.
+        await page.GotoAsync("/workflows/restore-drill");
+        await canvas.Locator("[data-step=download]").ClickAsync();
+        await Expect(page.Locator("#param-backup")).ToBeVisibleAsync();
+        await Expect(canvas.Locator("[data-step=quarantine] .nbadge.disabled")).ToHaveTextAsync("disabled");
         await Screenshots.TakeAsync(page, "designer-properties.png");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Run" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Dry run" }).ClickAsync();
+        await Expect(page.Locator(".plan li[data-step=download]")).ToContainTextAsync($"would download artefact {bed.BackupKey}");
+        await Expect(page.Locator(".plan li[data-step=restore]")).ToContainTextAsync("with pg_restore --clean --if-exists -j 2");
+        await Screenshots.TakeAsync(page, "designer-dry-run.png");
         await browser.WatchAsync(page);
         browser.AssertNothingLeaked(bed.Secrets);
         var errors = browser.ConsoleMessages.Where(m => m.StartsWith("error", StringComparison.Ordinal) || m.StartsWith("pageerror", StringComparison.Ordinal)).ToList();
@@ -168,7 +176,14 @@ public sealed class DesignerEndToEndTests(ConsoleTestBed bed)
         browser.AssertNothingLeaked(bed.Secrets);
     }
 
-    private static ILocator Palette(IPage page, string activity) => page.Locator($".palette-item[data-activity='{activity}']");
+    /// <summary>The activity in the palette, found as a person finds it: by searching.</summary>
+    private static async Task<ILocator> PaletteAsync(IPage page, string activity)
+    {
+        await page.GetByRole(AriaRole.Searchbox, new() { Name = "Search activities" }).FillAsync(activity);
+        var item = page.Locator($".palette-item[data-activity='{activity}']");
+        await Expect(page.Locator(".palette-item")).ToHaveCountAsync(1);
+        return item;
+    }
 
     /// <summary>Types a value and leaves the field, as a person does: the change is committed on leaving.</summary>
     private static async Task CommitAsync(ILocator field, string value)

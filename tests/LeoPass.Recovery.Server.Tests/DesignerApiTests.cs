@@ -95,6 +95,14 @@ public sealed class DesignerApiTests(ApiHost host)
 
         var bad = file.DeepClone().AsObject();
         bad["steps"]![1]!["activity"] = "runbook.teleport-database";
+        // The designer's live check: the same errors, answered 200 while the author types.
+        var (checkedStatus, check) = await host.Viewer.PostJsonAsync("/api/definitions/check", bad.ToJsonString());
+        Assert.Equal(HttpStatusCode.OK, checkedStatus);
+        Assert.False(check!["valid"]!.GetValue<bool>());
+        Assert.Contains("runbook.teleport-database", check["errors"]!["$.steps[1].activity"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        var (_, good) = await host.Viewer.PostJsonAsync("/api/definitions/check", file.ToJsonString());
+        Assert.True(good!["valid"]!.GetValue<bool>());
+
         var id = NewId("bad");
         var (refused, badProblem) = await host.Operator.PostJsonAsync("/api/definitions/import", new { content = bad, mode = "AsNew", id });
         Assert.Equal(HttpStatusCode.BadRequest, refused);

@@ -29,7 +29,7 @@ namespace LeoPass.Recovery.Console.Api;
 [JsonSerializable(typeof(SaveDraftRequest))]
 [JsonSerializable(typeof(DefinitionSummary))]
 [JsonSerializable(typeof(IReadOnlyList<DefinitionVersionSummary>))]
-[JsonSerializable(typeof(DefinitionValidation))]
+[JsonSerializable(typeof(DefinitionCheck))]
 [JsonSerializable(typeof(DefinitionDiff))]
 [JsonSerializable(typeof(ImportRequest))]
 [JsonSerializable(typeof(DryRunRequest))]

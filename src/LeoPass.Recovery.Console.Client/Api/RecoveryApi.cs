@@ -125,18 +125,8 @@ public sealed class RecoveryApi(HttpClient http, TokenSession session)
         SendAsync(HttpMethod.Post, "api/dry-run", JsonContent.Create(request, Json.DryRunRequest), Json.DryRunPlan, cancellationToken);
 
     /// <summary>Checks a definition as publishing would: every error by JSON path, none when it is valid.</summary>
-    public async Task<IReadOnlyDictionary<string, string[]>> ValidateAsync(JsonElement definition, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await SendAsync(HttpMethod.Post, "api/definitions/validate", JsonContent.Create(definition, Json.JsonElement), Json.DefinitionValidation, cancellationToken);
-            return new Dictionary<string, string[]>();
-        }
-        catch (ApiException e) when (e.Status == 400 && e.Errors.Count > 0)
-        {
-            return e.Errors;
-        }
-    }
+    public async Task<IReadOnlyDictionary<string, string[]>> ValidateAsync(JsonElement definition, CancellationToken cancellationToken = default) =>
+        (await SendAsync(HttpMethod.Post, "api/definitions/check", JsonContent.Create(definition, Json.JsonElement), Json.DefinitionCheck, cancellationToken)).Errors;
 
     /// <summary>
     /// Opens /api/events. The browser streams the body as it arrives (fetch with a readable stream),

@@ -8,7 +8,7 @@ namespace LeoPass.Recovery.Console.Designer.Model;
 public sealed record NodeBadge(string Kind, string Text);
 
 /// <summary>One step as the canvas draws it.</summary>
-/// <param name="Label">The node's accessible name: position, title, activity, badges, errors and overlay, as a screen reader says it.</param>
+/// <param name="Label">The node in one sentence (position, title, activity, badges, errors, overlay): its tooltip. Its accessible name is its visible text.</param>
 public sealed record CanvasNode(
     int Index,
     string Id,
@@ -78,7 +78,7 @@ public static class CanvasLayout
         { Running: true } => $"running now (run {overlay.RunningRun})",
         { LastState: { } state } => $"last: {DesignerText.State(state)}"
             + (overlay.LastDuration is { } d && state != StepState.Skipped ? $" in {DesignerText.Duration(d)}" : "")
-            + (overlay.Median is { } m ? string.Create(CultureInfo.InvariantCulture, $" · median {DesignerText.Duration(m)} of {overlay.Samples}") : ""),
+            + (overlay.Median is { } m ? string.Create(CultureInfo.InvariantCulture, $" · median {DesignerText.Duration(m)} over {overlay.Samples} run{(overlay.Samples == 1 ? "" : "s")}") : ""),
         _ => null,
     };
 

@@ -25,6 +25,7 @@ public static class DefinitionsApi
         api.MapGet("/{id}", GetDefinition).WithSummary("A published definition (newest version unless ?version=) with its JSON");
         // Validation changes nothing, so a viewer may check a definition before asking an admin to publish it.
         api.MapPost("/validate", ValidateDefinition).WithSummary("Check a definition against the schema and the activities of this node; publishes nothing");
+        api.MapPost("/check", CheckDefinition).WithSummary("The same check, answered 200 with every error by JSON path (none: valid): for a designer checking as its author types");
         api.MapPost("/", PublishDefinition).RequireAuthorization(RolePolicies.Admin)
             .WithSummary("Publish a new definition version (admin). The same content again is a no-op; other content under a published version is 409");
         api.MapGet("/cron-preview", PreviewCron).WithSummary("The next three fire times of a cron (environment references resolved as this node resolves them), or why it does not parse");
@@ -126,6 +127,20 @@ public static class DefinitionsApi
     {
         var loaded = loader.Parse(definition.GetRawText(), "request body");
         return TypedResults.Ok(Validation(loaded));
+    }
+
+    public static Ok<DefinitionCheck> CheckDefinition(JsonElement definition, DefinitionLoader loader)
+    {
+        try
+        {
+            loader.Parse(definition.GetRawText(), "request body");
+            return TypedResults.Ok(new DefinitionCheck(true, new Dictionary<string, string[]>()));
+        }
+        catch (InvalidDefinitionException e)
+        {
+            return TypedResults.Ok(new DefinitionCheck(false, e.Errors.GroupBy(x => x.Path)
+                .ToDictionary(g => Errors.ApiRedactor.Redact(g.Key), g => g.Select(x => Errors.ApiRedactor.Redact(x.Reason)).ToArray())));
+        }
     }
 
     public static async Task<Results<Created<DefinitionSummary>, Ok<DefinitionSummary>>> PublishDefinition(
