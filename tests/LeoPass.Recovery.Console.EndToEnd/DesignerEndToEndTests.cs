@@ -176,6 +176,25 @@ public sealed class DesignerEndToEndTests(ConsoleTestBed bed)
         browser.AssertNothingLeaked(bed.Secrets);
     }
 
+    [Fact]
+    public async Task The_dashboard_does_not_download_the_designer_which_comes_when_workflows_is_first_opened()
+    {
+        await using var browser = await BrowserSession.StartAsync(bed.BaseAddress);
+        var page = await browser.SignInAsync(bed.ViewerToken);
+        await Expect(page.Locator("section.badge[data-rpo-level]")).ToBeVisibleAsync();
+        Assert.DoesNotContain(browser.RequestedUrls, url => url.Contains("LeoPass.Recovery.Console.Designer", StringComparison.Ordinal));
+        Assert.Contains(browser.RequestedUrls, url => url.Contains("LeoPass.Recovery.Console.Client", StringComparison.Ordinal));
+
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Workflows" }).ClickAsync();
+        await Expect(page.Locator("table.workflows tr[data-workflow=restore-drill]")).ToBeVisibleAsync();
+        Assert.Contains(browser.RequestedUrls, url => url.Contains("LeoPass.Recovery.Console.Designer", StringComparison.Ordinal) && url.EndsWith(".wasm", StringComparison.Ordinal));
+        // A viewer reads: no new, import, duplicate or edit.
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "New workflow" })).ToHaveCountAsync(0);
+        await page.Locator("table.workflows tr[data-workflow=restore-drill] a").ClickAsync();
+        await Expect(page.Locator("section.canvas [role=option]")).ToHaveCountAsync(9);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save draft" })).ToBeDisabledAsync();
+    }
+
     /// <summary>The activity in the palette, found as a person finds it: by searching.</summary>
     private static async Task<ILocator> PaletteAsync(IPage page, string activity)
     {

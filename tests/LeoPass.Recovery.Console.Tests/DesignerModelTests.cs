@@ -75,7 +75,7 @@ public sealed class DesignerModelTests
     }
 
     [Fact]
-    public void Nodes_carry_badges_errors_and_an_accessible_name()
+    public void Nodes_carry_badges_errors_and_a_one_line_summary()
     {
         var document = ThreeSteps();
         document.SetStepValue(0, "gate.before", JsonValue.Create("Restore into staging?"));
@@ -113,7 +113,7 @@ public sealed class DesignerModelTests
         Assert.Equal(TimeSpan.FromSeconds(20), overlay["wait"].Median);
         Assert.Equal(StepState.Failed, overlay["say"].LastState);
         Assert.Equal(TimeSpan.FromSeconds(2), overlay["say"].LastDuration);
-        Assert.Equal("last: failed in 2.0 s · median 1.0 s of 2", CanvasLayout.OverlayText(overlay["say"]));
+        Assert.Equal("last: failed in 2.0 s · median 1.0 s over 2 runs", CanvasLayout.OverlayText(overlay["say"]));
     }
 
     [Fact]

@@ -8,6 +8,7 @@ namespace LeoPass.Recovery.Console.Designer.Model;
 public sealed record NodeBadge(string Kind, string Text);
 
 /// <summary>One step as the canvas draws it.</summary>
+/// <param name="Numbered">The title already starts with the step's position ("3. Download…"): no second number is drawn.</param>
 /// <param name="Label">The node in one sentence (position, title, activity, badges, errors, overlay): its tooltip. Its accessible name is its visible text.</param>
 public sealed record CanvasNode(
     int Index,
@@ -19,7 +20,8 @@ public sealed record CanvasNode(
     IReadOnlyList<PlacedError> Errors,
     StepOverlay? Overlay,
     bool Selected,
-    string Label);
+    string Label,
+    bool Numbered);
 
 /// <summary>
 /// The canvas of an ordered runbook: one node per step, top to bottom, connected in order, with a
@@ -42,7 +44,7 @@ public static class CanvasLayout
             var stepErrors = errors.Where(x => x.Step == i).ToList();
             var stepOverlay = overlay?.GetValueOrDefault(id);
             nodes.Add(new CanvasNode(i, id, title, activity, enabled, badges, stepErrors, stepOverlay, selected == i,
-                Label(i, steps.Count, title, activity, badges, stepErrors, stepOverlay)));
+                Label(i, steps.Count, title, activity, badges, stepErrors, stepOverlay), IsNumbered(title, i)));
         }
         return nodes;
     }
@@ -67,6 +69,9 @@ public static class CanvasLayout
         }
         return badges;
     }
+
+    /// <summary>Whether a title begins with its own position, as the shipped runbooks' titles do ("3. Download…").</summary>
+    public static bool IsNumbered(string title, int index) => title.StartsWith(string.Create(CultureInfo.InvariantCulture, $"{index + 1}."), StringComparison.Ordinal);
 
     /// <summary>A gate side is on when it is true or a question (the schema's gateSide).</summary>
     public static bool IsGate(JsonNode? side) => side is JsonValue v && (v.TryGetValue<bool>(out var on) ? on : v.TryGetValue<string>(out _));
