@@ -41,6 +41,7 @@ mkdir -p "$work/workflows"
 # One step behind an approval gate: the run waits until `run approve`, whose commit is the change measured.
 cat > "$work/workflows/bench-gated.json" <<'JSON'
 { "id": "bench-gated", "version": 1, "title": "Console benchmark: a gate, then a no-op", "trigger": { "type": "manual" },
+  "policy": { "start": "operator", "skip": "operator", "abort": "operator" },
   "steps": [ { "id": "gated", "activity": "diagnostics.noop", "gate": { "before": "Go?" } } ] }
 JSON
 # Sixty steps, for the designer's canvas.

@@ -18,7 +18,7 @@ public sealed class RecoveryApi(HttpClient http, TokenSession session)
     private static readonly ConsoleJson Json = ConsoleJson.Default;
 
     public Task<Caller> MeAsync(string token, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Get, "api/me", null, Json.Caller, cancellationToken, token);
+        SendCoreAsync(HttpMethod.Get, "api/me", null, Json.Caller, cancellationToken, token);
 
     public Task<RecoveryStatus> StatusAsync(CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, "api/status", null, Json.RecoveryStatus, cancellationToken);
@@ -85,49 +85,6 @@ public sealed class RecoveryApi(HttpClient http, TokenSession session)
     public Task<DefinitionDetails> DefinitionAsync(string id, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, $"api/definitions/{Uri.EscapeDataString(id)}", null, Json.DefinitionDetails, cancellationToken);
 
-    public Task<DefinitionDetails> DefinitionAsync(string id, int version, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Get, $"api/definitions/{Uri.EscapeDataString(id)}?version={version}", null, Json.DefinitionDetails, cancellationToken);
-
-    public Task<IReadOnlyList<DefinitionVersionSummary>> VersionsAsync(string id, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Get, $"api/definitions/{Uri.EscapeDataString(id)}/versions", null, Json.IReadOnlyListDefinitionVersionSummary, cancellationToken);
-
-    /// <param name="to">A version number, or "draft".</param>
-    public Task<DefinitionDiff> DiffAsync(string id, int from, string to, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Get, $"api/definitions/{Uri.EscapeDataString(id)}/diff?from={from}&to={Uri.EscapeDataString(to)}", null, Json.DefinitionDiff, cancellationToken);
-
-    public Task<CronPreview> CronPreviewAsync(string cron, string? timeZone, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Get, $"api/definitions/cron-preview?cron={Uri.EscapeDataString(cron)}{(timeZone is null ? "" : $"&timeZone={Uri.EscapeDataString(timeZone)}")}", null, Json.CronPreview, cancellationToken);
-
-    public Task<IReadOnlyList<ActivityEntry>> ActivitiesAsync(CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Get, "api/activities", null, Json.IReadOnlyListActivityEntry, cancellationToken);
-
-    public Task<IReadOnlyList<DraftSummary>> DraftsAsync(CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Get, "api/drafts", null, Json.IReadOnlyListDraftSummary, cancellationToken);
-
-    public Task<DraftDetails> DraftAsync(string id, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Get, $"api/drafts/{Uri.EscapeDataString(id)}", null, Json.DraftDetails, cancellationToken);
-
-    public Task<DraftSummary> SaveDraftAsync(string id, SaveDraftRequest request, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Put, $"api/drafts/{Uri.EscapeDataString(id)}", JsonContent.Create(request, Json.SaveDraftRequest), Json.DraftSummary, cancellationToken);
-
-    public async Task DiscardDraftAsync(string id, CancellationToken cancellationToken = default)
-    {
-        using var response = await SendRawAsync(HttpMethod.Delete, $"api/drafts/{Uri.EscapeDataString(id)}", null, cancellationToken);
-    }
-
-    public Task<DefinitionSummary> PublishDraftAsync(string id, int revision, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, $"api/drafts/{Uri.EscapeDataString(id)}/publish?revision={revision}", null, Json.DefinitionSummary, cancellationToken);
-
-    public Task<DraftSummary> ImportAsync(ImportRequest request, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, "api/definitions/import", JsonContent.Create(request, Json.ImportRequest), Json.DraftSummary, cancellationToken);
-
-    public Task<DryRunPlan> DryRunAsync(DryRunRequest request, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, "api/dry-run", JsonContent.Create(request, Json.DryRunRequest), Json.DryRunPlan, cancellationToken);
-
-    /// <summary>Checks a definition as publishing would: every error by JSON path, none when it is valid.</summary>
-    public async Task<IReadOnlyDictionary<string, string[]>> ValidateAsync(JsonElement definition, CancellationToken cancellationToken = default) =>
-        (await SendAsync(HttpMethod.Post, "api/definitions/check", JsonContent.Create(definition, Json.JsonElement), Json.DefinitionCheck, cancellationToken)).Errors;
-
     /// <summary>
     /// Opens /api/events. The browser streams the body as it arrives (fetch with a readable stream),
     /// so the bearer token travels in the header: EventSource could only put it in the URL.
@@ -145,7 +102,20 @@ public sealed class RecoveryApi(HttpClient http, TokenSession session)
     private Task<RunDetails> ActAsync(long id, string action, HttpContent? body, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, $"api/runs/{id}/{action}", body ?? JsonContent.Create(new object()), Json.RunDetails, cancellationToken);
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? body, JsonTypeInfo<T> type, CancellationToken cancellationToken, string? token = null)
+    /// <summary>
+    /// A call a module of the console (the designer) makes with its own serializer metadata, so the
+    /// responder pages do not carry the module's types: the same token, errors and sign-out on 401.
+    /// </summary>
+    public Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? body, JsonTypeInfo<T> type, CancellationToken cancellationToken = default) =>
+        SendCoreAsync(method, path, body, type, cancellationToken, null);
+
+    /// <summary>A call whose answer has no body to read (204).</summary>
+    public async Task SendAsync(HttpMethod method, string path, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendRawAsync(method, path, null, cancellationToken);
+    }
+
+    private async Task<T> SendCoreAsync<T>(HttpMethod method, string path, HttpContent? body, JsonTypeInfo<T> type, CancellationToken cancellationToken, string? token = null)
     {
         using var response = await SendRawAsync(method, path, body, cancellationToken, token);
         return await response.Content.ReadFromJsonAsync(type, cancellationToken)
