@@ -116,6 +116,24 @@ public sealed class DesignerModelTests
         Assert.Equal("last: failed in 2.0 s · median 1.0 s over 2 runs", CanvasLayout.OverlayText(overlay["say"]));
     }
 
+    [Theory]
+    [InlineData("PT5M", 300.0)]
+    [InlineData("PT1H30M", 5400.0)]
+    [InlineData("P1D", 86400.0)]
+    [InlineData("PT0.5S", 0.5)]
+    [InlineData("P1DT2H", 93600.0)]
+    [InlineData("soon", null)]
+    [InlineData("PT", null)]
+    [InlineData("PT5", null)]
+    [InlineData("P1M", null)]
+    [InlineData("PT5M1H", null)]
+    [InlineData("P5H", null)]
+    public void Durations_read_as_the_api_writes_them(string text, double? seconds)
+    {
+        Assert.Equal(seconds is not null, IsoDuration.TryParse(text, out var value));
+        if (seconds is { } expected) Assert.Equal(TimeSpan.FromSeconds(expected), value);
+    }
+
     [Fact]
     public void Property_fields_come_from_the_json_schema_and_a_clear_secret_is_refused()
     {
@@ -140,5 +158,7 @@ public sealed class DesignerModelTests
         Assert.Equal(FieldKind.Secret, fields["credential"].Kind);
         Assert.Null(SchemaFields.Refusal(fields["credential"], "${CLOUDFLARE_API_TOKEN}"));
         Assert.Contains("never the secret itself", SchemaFields.Refusal(fields["credential"], "hunter2"), StringComparison.Ordinal);
+        Assert.NotNull(SchemaFields.Refusal(fields["credential"], "${TOKEN} and more"));
+        Assert.NotNull(SchemaFields.Refusal(fields["credential"], "${9LIVES}"));
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace LeoPass.Recovery.Console.Designer.Model;
 
@@ -22,7 +21,7 @@ public sealed record ParameterField(string Name, string? Description, FieldKind 
 /// Schema: string, number, boolean, enum, duration (<c>format: duration</c>) and secret references
 /// (<c>secret: true</c>: only <c>${NAME}</c>, never a clear value).
 /// </summary>
-public static partial class SchemaFields
+public static class SchemaFields
 {
     public static IReadOnlyList<ParameterField> From(JsonElement schema)
     {
@@ -54,13 +53,16 @@ public static partial class SchemaFields
     {
         if (field.Kind == FieldKind.Secret)
         {
-            return EnvironmentReference().IsMatch(value) ? null
+            return IsEnvironmentReference(value) ? null
                 : $"'{field.Name}' is a secret: write where it comes from, an environment reference such as ${{{field.Name.ToUpperInvariant()}}}, never the secret itself (definitions are stored and exported)";
         }
         // Anything else is kept in the draft and checked by the API as the author types: the error shows on the node and the field.
         return null;
     }
 
-    [GeneratedRegex(@"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$")]
-    private static partial Regex EnvironmentReference();
+    /// <summary>Exactly one <c>${NAME}</c>, as the API accepts for a secret (checked by hand: no regular-expression engine in the browser for this).</summary>
+    public static bool IsEnvironmentReference(string value) =>
+        value.Length > 3 && value.StartsWith("${", StringComparison.Ordinal) && value[^1] == '}'
+        && (char.IsAsciiLetter(value[2]) || value[2] == '_')
+        && value[2..^1].All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 }

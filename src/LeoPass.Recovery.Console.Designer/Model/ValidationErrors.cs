@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace LeoPass.Recovery.Console.Designer.Model;
 
@@ -12,17 +11,19 @@ public sealed record PlacedError(string Path, int? Step, string Field, string Me
 /// Places the API's validation errors (keyed by JSON path, <c>$.steps[2].parameters.duration</c>)
 /// on the node and the field they belong to.
 /// </summary>
-public static partial class ValidationErrors
+public static class ValidationErrors
 {
     public static IReadOnlyList<PlacedError> Place(IReadOnlyDictionary<string, string[]> errors) =>
         errors.SelectMany(e => e.Value.Select(message => Place(e.Key, message))).OrderBy(e => e.Step ?? -1).ThenBy(e => e.Field, StringComparer.Ordinal).ToList();
 
     public static PlacedError Place(string path, string message)
     {
-        var step = StepPath().Match(path);
-        if (step.Success)
+        const string Steps = "$.steps[";
+        var close = path.IndexOf(']', StringComparison.Ordinal);
+        if (path.StartsWith(Steps, StringComparison.Ordinal) && close > Steps.Length
+            && int.TryParse(path[Steps.Length..close], NumberStyles.None, CultureInfo.InvariantCulture, out var index))
         {
-            return new PlacedError(path, int.Parse(step.Groups["index"].Value, CultureInfo.InvariantCulture), step.Groups["field"].Value.TrimStart('.'), message);
+            return new PlacedError(path, index, path[(close + 1)..].TrimStart('.'), message);
         }
         var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path == "$" ? "" : path;
         return new PlacedError(path, null, field, message);
@@ -31,7 +32,4 @@ public static partial class ValidationErrors
     /// <summary>The errors of one step's field (or, with an empty field, of the whole step).</summary>
     public static IEnumerable<PlacedError> For(IEnumerable<PlacedError> errors, int step, string field) =>
         errors.Where(e => e.Step == step && (field.Length == 0 || e.Field == field));
-
-    [GeneratedRegex(@"^\$\.steps\[(?<index>\d+)\](?<field>.*)$")]
-    private static partial Regex StepPath();
 }
