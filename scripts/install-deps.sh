@@ -2,7 +2,7 @@
 # Installs what the product and its tests need, only when missing:
 # PostgreSQL 15 (server + client tools), gpg, zstd, dnsmasq-base (the DNS tests' authoritative
 # server), Node.js + s3rver (test S3 server),
-# Debian's chromium (the console's browser tests drive it; Playwright downloads no browser),
+# Debian's chromium (the console's browser tests drive it; Playwright downloads no browser), axe-core (their accessibility rules),
 # docker-compose (compose file validation only; no engine runs it here).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -31,4 +31,10 @@ fi
 if [ ! -f "$REPO_ROOT/.tools/node_modules/s3rver/bin/s3rver.js" ]; then
   log "installing s3rver into .tools/"
   npm install --prefix "$REPO_ROOT/.tools" --no-audit --no-fund --loglevel=error s3rver@3.7.1 >/dev/null
+fi
+
+# axe-core: the accessibility rules the console's browser test runs in chromium (WCAG 2.1 A/AA).
+if [ ! -f "$REPO_ROOT/.tools/node_modules/axe-core/axe.min.js" ]; then
+  log "installing axe-core into .tools/"
+  npm install --prefix "$REPO_ROOT/.tools" --no-audit --no-fund --loglevel=error axe-core@4.14.1 >/dev/null
 fi

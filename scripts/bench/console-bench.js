@@ -32,7 +32,11 @@ async function firstLoad() {
     const page = context.pages()[0] || await context.newPage();
     let transferred = 0;
     const sizes = [];
-    page.on('requestfinished', request => sizes.push(request.sizes().then(s => { transferred += s.responseBodySize; })));
+    let designer = 0;
+    page.on('requestfinished', request => sizes.push(request.sizes().then(s => {
+      transferred += s.responseBodySize;
+      if (request.url().includes('LeoPass.Recovery.Console.Designer')) designer += s.responseBodySize;
+    })));
     const start = Date.now();
     await page.goto(url + '/');
     await page.waitForSelector('#token', { state: 'visible' });
@@ -43,7 +47,15 @@ async function firstLoad() {
     await page.waitForSelector('section.badge[data-rpo-level]');
     const dashboard = Date.now() - submitted;
     await Promise.all(sizes);
-    return { signInReady, dashboard, transferred };
+    const designerOnFirstLoad = designer;
+    // The designer: the list (its code is downloaded now, once), then a definition of sixty steps.
+    await page.click('nav[aria-label=Main] >> text=Workflows');
+    await page.waitForSelector('table.workflows tr[data-workflow=bench-sixty] a');
+    const clicked = Date.now();
+    await page.click('table.workflows tr[data-workflow=bench-sixty] a');
+    await page.waitForFunction(() => document.querySelectorAll('section.canvas [role=option]').length === 60);
+    const sixty = Date.now() - clicked;
+    return { signInReady, dashboard, transferred, designerOnFirstLoad, sixty };
   });
 }
 
@@ -98,7 +110,7 @@ const row = (name, xs, unit, aim) => console.log(`| ${name} | ${median(xs).toFix
   for (let i = 0; i < rounds; i++) {
     loads.push(await firstLoad());
     latencies.push(await updateLatency());
-    process.stderr.write(`round ${i + 1}/${rounds}: sign-in form ${loads[i].signInReady} ms, dashboard ${loads[i].dashboard} ms, update ${latencies[i]} ms\n`);
+    process.stderr.write(`round ${i + 1}/${rounds}: sign-in form ${loads[i].signInReady} ms, dashboard ${loads[i].dashboard} ms, sixty steps ${loads[i].sixty} ms, update ${latencies[i]} ms\n`);
   }
   console.log(`\nConsole benchmark, ${rounds} rounds, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)} at the end\n`);
   console.log('| measure | median | range | aim |');
@@ -106,6 +118,8 @@ const row = (name, xs, unit, aim) => console.log(`| ${name} | ${median(xs).toFix
   row('first load, cold: / until the sign-in form is usable', loads.map(l => l.signInReady), 'ms', '< 2 s');
   row('sign-in until the dashboard shows', loads.map(l => l.dashboard), 'ms', '');
   row('run changed by another process until the page shows it', latencies, 'ms', '< 1 s');
+  row('designer: a definition of 60 steps, click until drawn', loads.map(l => l.sixty), 'ms', '< 1 s');
   row('first load, bytes transferred (brotli)', loads.map(l => l.transferred / 1024), 'KiB', '');
+  row('first load, of which the designer (lazy-loaded)', loads.map(l => l.designerOnFirstLoad / 1024), 'KiB', '0');
   console.log(`| all of the app's files, brotli (maps and symbols excluded) | ${(brotliBytesOfAllFiles(process.env.BENCH_WWWROOT) / 1024).toFixed(0)} KiB | | |`);
 })().catch(e => { console.error(e); process.exit(1); });

@@ -6,7 +6,10 @@
 #  - update latency: a run page is open; another process (`run approve`, as another node would)
 #    changes the run; time from the change's commit (its audit record) to the page showing the new
 #    state (aim: < 1 s);
-#  - download size of the app as the browser fetched it (brotli), and of all its files.
+#  - download size of the app as the browser fetched it (brotli), and of all its files; whether the
+#    first load fetched the workflow designer (it must not: it is lazy-loaded);
+#  - opening a definition of 60 steps in the designer: from the click on it in the workflows list
+#    until its 60 nodes are drawn (aim: < 1 s).
 # Usage: scripts/bench/console.sh [rounds]   (default 5; prints medians, min and max)
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
@@ -38,8 +41,19 @@ mkdir -p "$work/workflows"
 # One step behind an approval gate: the run waits until `run approve`, whose commit is the change measured.
 cat > "$work/workflows/bench-gated.json" <<'JSON'
 { "id": "bench-gated", "version": 1, "title": "Console benchmark: a gate, then a no-op", "trigger": { "type": "manual" },
+  "policy": { "start": "operator", "skip": "operator", "abort": "operator" },
   "steps": [ { "id": "gated", "activity": "diagnostics.noop", "gate": { "before": "Go?" } } ] }
 JSON
+# Sixty steps, for the designer's canvas.
+{
+  printf '{ "id": "bench-sixty", "version": 1, "title": "Console benchmark: sixty steps", "trigger": { "type": "manual" },\n'
+  printf '  "policy": { "start": "operator", "skip": "operator", "abort": "operator" },\n  "steps": [\n'
+  for i in $(seq 1 60); do
+    printf '    { "id": "step-%02d", "title": "Step %d", "activity": "diagnostics.sleep", "parameters": { "duration": "PT1S" }, "timeout": "PT5M"%s }%s\n' \
+      "$i" "$i" "$([ $((i % 10)) = 0 ] && echo ', "gate": { "before": true }')" "$([ "$i" = 60 ] || echo ,)"
+  done
+  printf '  ] }\n'
+} > "$work/workflows/bench-sixty.json"
 port=$(free_port)
 export RECOVERY_DATABASE_URL="$base/bench_recovery" BACKUP_DIR="$work/store" LEOPASS_WORKFLOWS_DIR="$work/workflows"
 export LEOPASS_ENABLE_TEST_ACTIVITIES=1 LEOPASS_SCHEDULER_NAME="bench-console-$$" LEOPASS_LISTEN_URL="http://127.0.0.1:$port"

@@ -9,8 +9,8 @@ namespace LeoPass.Recovery.Console.Tests;
 
 public sealed class ActionButtonTests : BunitContext
 {
-    private static readonly DefinitionRoles Drill = new("operator", "operator");
-    private static readonly DefinitionRoles Production = new("admin", "admin");
+    private static readonly DefinitionRoles Drill = new("operator", "operator", "operator", "operator");
+    private static readonly DefinitionRoles Production = new("admin", "admin", "admin", "admin");
     private static readonly string[] HaltedAllows = ["retry", "skip", "resume", "abort"];
 
     public ActionButtonTests()

@@ -35,7 +35,7 @@ public sealed class DashboardTests : BunitContext
     [InlineData(new[] { "WaitingForApproval", "Halted" }, "tone-failed", "Waiting for a person (2)")]
     public void Incident_inbox_takes_the_colour_of_the_worst_run_in_it(string[] states, string tone, string title)
     {
-        var items = states.Select((state, i) => new AttentionItem(10 + i, "restore-drill", state, "migrate", null)).ToList();
+        var items = states.Select((state, i) => new AttentionItem(10 + i, "restore-drill", Enum.Parse<RunState>(state), "migrate", null)).ToList();
 
         var inbox = Render<IncidentInbox>(p => p.Add(c => c.Items, items));
 

@@ -1,2 +1,3 @@
 global using Bunit;
 global using Xunit;
+global using LeoPass.Recovery.Contracts;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using LeoPass.Recovery.Cli.Hosting;
 using LeoPass.Recovery.Cli.Output;
 using LeoPass.Recovery.Core.Configuration;
+using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Nodes;
@@ -37,14 +38,44 @@ internal static class RunCommands
         var definition = new Argument<string>("definition") { Description = "Workflow definition id: the \"id\" in workflows/*.json (GET /api/definitions lists the published ones)." };
         var parameters = new Option<string[]>("--param") { Description = "A run parameter as name=value; repeat for more.", AllowMultipleArgumentsPerToken = false };
         var wait = WaitOption();
-        var command = new Command("start", "Start a run of a workflow definition.") { definition, parameters, wait, Json };
+        var dryRun = new Option<bool>("--dry-run")
+        {
+            Description = "Start nothing: print what each enabled step would do (its plan), reading but never changing the store, the target or anything else. Exit 2 when a real start would be refused.",
+        };
+        var command = new Command("start", "Start a run of a workflow definition.") { definition, parameters, wait, dryRun, Json };
         command.SetAction((parse, ct) => CliErrors.GuardAsync(async () =>
         {
             var values = ParseParameters(parse.GetValue(parameters) ?? []);
+            if (parse.GetValue(dryRun)) return await PlanAsync(parse, parse.GetValue(definition)!, values, parse.GetValue(Json), ct);
             return await ActAndFollowAsync(parse, parse.GetValue(wait), parse.GetValue(Json), "start", async node =>
                 (await node.Get<RunOperations>().StartAsync(new StartRunRequest(parse.GetValue(definition)!, values, Who(node), "manual"), ct)).Id, ct);
         }));
         return command;
+    }
+
+    /// <summary>`run start … --dry-run`: the newest published version (the workflows directory is published first, as a start does), planned step by step.</summary>
+    private static async Task<int> PlanAsync(ParseResult parse, string definitionId, Dictionary<string, string> values, bool json, CancellationToken ct)
+    {
+        await using var node = await RunningNode.StartAsync(NodeRole.Client, parse.GetValue(CommonOptions.Verbose), ct, publishDefinitions: true);
+        var definition = await node.Get<DefinitionCatalog>().FindLatestDefinitionAsync(definitionId, ct)
+            ?? throw new NotFoundException($"no workflow definition '{definitionId}' is published (`run start` names the \"id\" of a file in workflows/)");
+        var plan = await node.Get<DryRun>().PlanAsync(definition, values, ct);
+        if (json)
+        {
+            RunTables.WriteJson(plan);
+        }
+        else
+        {
+            Console.WriteLine($"dry run of {plan.DefinitionId} v{plan.Version}: nothing was started, created or downloaded.");
+            foreach (var (step, i) in plan.Steps.Select((s, i) => (s, i)))
+            {
+                Console.WriteLine($"{i + 1}. {step.Title} ({step.Activity}){(step.Planned ? "" : " — NOT PLANNED")}");
+                foreach (var action in step.Actions) Console.WriteLine($"     {action}");
+            }
+        }
+        if (plan.WouldRefuse is null) return 0;
+        await Console.Error.WriteLineAsync($"a real start would be refused: {plan.WouldRefuse}");
+        return CliErrors.Refused;
     }
 
     /// <summary>

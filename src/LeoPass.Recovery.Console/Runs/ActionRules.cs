@@ -53,12 +53,12 @@ public static class ActionRules
         _ => action.ToString(),
     };
 
-    public static Step? FailedStep(Run run) => run.Steps.FirstOrDefault(s => s.State == "Failed");
+    public static Step? FailedStep(Run run) => run.Steps.FirstOrDefault(s => s.State == StepState.Failed);
 
-    public static Step? GateStep(Run run) => run.Steps.FirstOrDefault(s => s.State == "WaitingForApproval");
+    public static Step? GateStep(Run run) => run.Steps.FirstOrDefault(s => s.State == StepState.WaitingForApproval);
 
     /// <summary>The step a skip applies to: the failed one, else the first not yet run.</summary>
-    public static Step? SkipTarget(Run run) => FailedStep(run) ?? run.Steps.FirstOrDefault(s => s.State == "Pending");
+    public static Step? SkipTarget(Run run) => FailedStep(run) ?? run.Steps.FirstOrDefault(s => s.State == StepState.Pending);
 
     /// <summary>What the confirmation says the action will do, and which reason or note it asks for.</summary>
     public static Confirmation Confirm(RunAction action, Run run)

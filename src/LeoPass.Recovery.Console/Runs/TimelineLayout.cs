@@ -70,7 +70,7 @@ public sealed record TimelineLayout(TimeSpan Axis, TimeSpan Elapsed, TimeSpan Bu
                         $"waited {TimeFormat.Duration(attempt.WaitingTime)} for approval after attempt {attempt.Number}"));
                 }
             }
-            if (step.State == "WaitingForApproval")
+            if (step.State == StepState.WaitingForApproval)
             {
                 // Still waiting: from where the step's work stopped (or the run reached it) until now.
                 var since = step.WaitingAtGate == "after" && attempts.Count > 0

@@ -17,23 +17,23 @@ public enum Tone
 
 public static class Tones
 {
-    public static Tone OfRunState(string state) => state switch
+    public static Tone OfRunState(RunState state) => state switch
     {
-        "Succeeded" => Tone.Succeeded,
-        "Halted" => Tone.Failed,
-        "WaitingForApproval" => Tone.Waiting,
-        "Running" => Tone.Running,
-        "Aborted" => Tone.Skipped,
+        RunState.Succeeded => Tone.Succeeded,
+        RunState.Halted => Tone.Failed,
+        RunState.WaitingForApproval => Tone.Waiting,
+        RunState.Running => Tone.Running,
+        RunState.Aborted => Tone.Skipped,
         _ => Tone.Pending,
     };
 
-    public static Tone OfStepState(string state) => state switch
+    public static Tone OfStepState(StepState state) => state switch
     {
-        "Succeeded" => Tone.Succeeded,
-        "Failed" => Tone.Failed,
-        "WaitingForApproval" => Tone.Waiting,
-        "Running" => Tone.Running,
-        "Skipped" => Tone.Skipped,
+        StepState.Succeeded => Tone.Succeeded,
+        StepState.Failed => Tone.Failed,
+        StepState.WaitingForApproval => Tone.Waiting,
+        StepState.Running => Tone.Running,
+        StepState.Skipped => Tone.Skipped,
         _ => Tone.Pending,
     };
 
@@ -48,6 +48,10 @@ public static class Tones
 
     /// <summary>The CSS class carrying the tone's colour (console.css).</summary>
     public static string Css(this Tone tone) => "tone-" + tone.ToString().ToLowerInvariant();
+
+    public static string Words(RunState state) => Words(state.ToString());
+
+    public static string Words(StepState state) => Words(state.ToString());
 
     /// <summary>States as a person reads them.</summary>
     public static string Words(string state) => state switch

@@ -22,6 +22,13 @@ public sealed record ActivityDescriptor(string Type, string Description, IReadOn
 
     /// <summary>The activity type that undoes this one's effect (quarantine ↔ reopen), if any.</summary>
     public string? Undo { get; init; }
+
+    /// <summary>
+    /// What the activity is for, as the designer's palette groups it: backup, restore, traffic,
+    /// validation, reporting, diagnostics. Default: the first part of the type name when it is one
+    /// of those, else restore.
+    /// </summary>
+    public string Category { get; init; } = Type.Split('.')[0] is "backup" or "diagnostics" or "traffic" or "validation" or "reporting" ? Type.Split('.')[0] : "restore";
 }
 
 /// <summary>One field of an activity's output.</summary>
@@ -34,7 +41,10 @@ public sealed record ActivityOutput(string Name, string Description);
 /// the value itself — definitions are stored, served by the API and exported from the designer.
 /// </param>
 /// <param name="Type">JSON Schema type (string, integer, number, boolean, object, array); null: the type of <paramref name="Default"/>, else string.</param>
-public sealed record ActivityParameter(string Name, string Description, bool Required = false, JsonNode? Default = null, bool Secret = false, string? Type = null)
+/// <param name="Format">JSON Schema format of a string: <c>duration</c> for an ISO 8601 duration (PT5M).</param>
+/// <param name="Allowed">The only values allowed (JSON Schema <c>enum</c>), or null for any.</param>
+public sealed record ActivityParameter(string Name, string Description, bool Required = false, JsonNode? Default = null, bool Secret = false, string? Type = null,
+    string? Format = null, IReadOnlyList<string>? Allowed = null)
 {
     public string SchemaType => Type ?? Default?.GetValueKind() switch
     {

@@ -78,6 +78,13 @@ public sealed class DefinitionCatalog(IDbContextFactory<EngineDbContext> dbFacto
         return await db.DefinitionVersions.AsNoTracking().SingleOrDefaultAsync(d => d.DefinitionId == definitionId && d.Version == version, cancellationToken);
     }
 
+    /// <summary>Every published version of a definition, newest first (the designer's version history).</summary>
+    public async Task<IReadOnlyList<DefinitionVersionRecord>> ListVersionsAsync(string definitionId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.DefinitionVersions.AsNoTracking().Where(d => d.DefinitionId == definitionId).OrderByDescending(d => d.Version).ToListAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<DefinitionVersionRecord>> ListLatestAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

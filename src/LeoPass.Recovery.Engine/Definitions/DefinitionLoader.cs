@@ -182,7 +182,8 @@ public sealed partial class DefinitionLoader(ActivityRegistry activities, Func<s
     {
         if (policy is null) return DefinitionPolicy.Default;
         var production = policy["production"]?.GetValue<bool>() ?? false;
-        var fallback = production ? PolicyRole.Admin : PolicyRole.Operator;
+        // A role the policy leaves out is admin's, like a missing policy: operators get only what is written.
+        var fallback = PolicyRole.Admin;
         PolicyRole Role(string action)
         {
             var role = policy[action]?.GetValue<string>() switch
@@ -306,6 +307,19 @@ public sealed partial class DefinitionLoader(ActivityRegistry activities, Func<s
             var run = runParameters.FirstOrDefault(p => p.Name == parameter.Name);
             if (run is not null && (run.Required || run.Default is not null)) continue;
             error(JsonPath.Property(path, parameter.Name), $"missing required parameter '{parameter.Name}' of activity '{activity.Type}': {parameter.Description}");
+        }
+        foreach (var parameter in activity.Parameters.Where(p => p.Format is not null || p.Allowed is not null))
+        {
+            // A reference is resolved when the run starts; only a value written out can be checked now.
+            if (parameters[parameter.Name] is not JsonValue given || !given.TryGetValue<string>(out var text) || text.Contains("${", StringComparison.Ordinal)) continue;
+            if (parameter.Format == "duration" && !IsoDuration.TryParse(text, out _))
+            {
+                error(JsonPath.Property(path, parameter.Name), $"'{text}' is not an ISO 8601 duration such as PT30S, PT5M or PT2H (parameter '{parameter.Name}' of activity '{activity.Type}')");
+            }
+            if (parameter.Allowed is { } allowed && !allowed.Contains(text, StringComparer.Ordinal))
+            {
+                error(JsonPath.Property(path, parameter.Name), $"'{text}' is not one of {string.Join(", ", allowed)} (parameter '{parameter.Name}' of activity '{activity.Type}')");
+            }
         }
         foreach (var parameter in activity.Parameters.Where(p => p.Secret))
         {

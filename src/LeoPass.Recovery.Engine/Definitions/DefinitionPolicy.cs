@@ -34,8 +34,12 @@ public enum DefinitionPurpose
 /// </param>
 public sealed record DefinitionPolicy(PolicyRole Start, PolicyRole Skip, PolicyRole Abort, bool Production)
 {
-    /// <summary>When a definition says nothing: any responder may drive it, as before policies existed.</summary>
-    public static DefinitionPolicy Default { get; } = new(PolicyRole.Operator, PolicyRole.Operator, PolicyRole.Operator, false);
+    /// <summary>
+    /// When a definition says nothing: only an admin may start, skip or abort its runs. A runbook
+    /// designed in the console or imported from a file gets operator rights only when its author
+    /// writes them down; forgetting the policy must never widen who may run it.
+    /// </summary>
+    public static DefinitionPolicy Default { get; } = new(PolicyRole.Admin, PolicyRole.Admin, PolicyRole.Admin, false);
 
     /// <summary>The run parameter a production definition must declare as required.</summary>
     public const string ConfirmParameter = "confirm";

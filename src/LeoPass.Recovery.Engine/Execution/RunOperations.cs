@@ -214,7 +214,7 @@ public sealed class RunOperations(
     private static string Required(string? text, string message) =>
         string.IsNullOrWhiteSpace(text) ? throw new InvalidRunRequestException(message) : text.Trim();
 
-    private static JsonObject BindRunParameters(WorkflowDefinition definition, IReadOnlyDictionary<string, string> given)
+    internal static JsonObject BindRunParameters(WorkflowDefinition definition, IReadOnlyDictionary<string, string> given)
     {
         var unknown = given.Keys.Where(k => definition.Parameters.All(p => p.Name != k)).ToList();
         if (unknown.Count > 0)

@@ -52,6 +52,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<ActivityRegistry>();
         services.AddSingleton(sp => new DefinitionLoader(sp.GetRequiredService<ActivityRegistry>(), options.Variables));
         services.AddSingleton<DefinitionCatalog>();
+        services.AddSingleton<DefinitionDrafts>();
         services.AddSingleton<ActiveRuns>();
         services.AddSingleton<RunObservers>();
         services.AddSingleton<RunChanges>();
@@ -59,6 +60,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<RunExecutor>();
         services.AddSingleton<StepSettingsCheck>();
         services.AddSingleton<RunOperations>();
+        services.AddSingleton<DryRun>();
         services.AddSingleton<RunQueries>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<RunLocks>();

@@ -14,6 +14,7 @@ public sealed class EngineDbContext(DbContextOptions<EngineDbContext> options) :
     public const string MigrationsHistoryTable = "__ef_migrations_history";
 
     public DbSet<DefinitionVersionRecord> DefinitionVersions => Set<DefinitionVersionRecord>();
+    public DbSet<DefinitionDraftRecord> DefinitionDrafts => Set<DefinitionDraftRecord>();
     public DbSet<RunRecord> Runs => Set<RunRecord>();
     public DbSet<StepRecord> Steps => Set<StepRecord>();
     public DbSet<AttemptRecord> Attempts => Set<AttemptRecord>();
@@ -29,6 +30,13 @@ public sealed class EngineDbContext(DbContextOptions<EngineDbContext> options) :
             e.ToTable("definition_versions");
             e.HasIndex(d => new { d.DefinitionId, d.Version }).IsUnique();
             e.Property(d => d.Content).HasColumnType("jsonb");
+        });
+
+        modelBuilder.Entity<DefinitionDraftRecord>(e =>
+        {
+            e.ToTable("definition_drafts");
+            e.HasKey(d => d.DefinitionId);
+            e.Property(d => d.Revision).IsConcurrencyToken();
         });
 
         modelBuilder.Entity<RunRecord>(e =>

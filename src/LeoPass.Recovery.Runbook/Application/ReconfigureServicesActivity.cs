@@ -20,7 +20,7 @@ namespace LeoPass.Recovery.Runbook.Application;
 /// attempt rotates again and delivers the newer password: the world ends as after one attempt.
 /// </summary>
 public sealed class ReconfigureServicesActivity(Restore.RestoreTargetPlan target, RecoverySettings settings, IHttpClientFactory http)
-    : IActivity, IActivityDeclaration, IActivitySettingsRequirements
+    : IActivity, IActivityDeclaration, IActivitySettingsRequirements, IActivityPlanner
 {
     public static ActivityDescriptor Descriptor { get; } = new("runbook.reconfigure-services",
         "Point the services at the restored database (env file, command, HTTP hook); optionally rotate the application role's password.",
@@ -41,6 +41,26 @@ public sealed class ReconfigureServicesActivity(Restore.RestoreTargetPlan target
         {
             yield return new SettingProblem("APP_DATABASE_ROLE", "rotateCredentials replaces the password of the application's login role");
         }
+    }
+
+    public Task<ActivityPlan> PlanAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var runbook = settings.Runbook;
+        var database = context.Parameters.GetString("database") is { Length: > 0 } name ? name : target.ConfiguredName;
+        var where = PostgresConnectionString.Describe(PostgresConnectionString.WithDatabase(runbook.RequireTargetDatabase(), database));
+        var actions = new List<string>();
+        if (context.Parameters.GetBoolean("rotateCredentials") ?? false)
+        {
+            actions.Add($"would set a new random password on role {runbook.ApplicationRole ?? "(APP_DATABASE_ROLE is not set: the step would fail)"} at {where}; the old one stops working at once");
+        }
+        if (runbook.ServicesEnvFile is { } envFile) actions.Add($"would write DATABASE_URL for {where} to {envFile}");
+        if (runbook.ServicesReconfigureCommand is { } command) actions.Add($"would run `{command}` with DATABASE_URL for {where}");
+        if (runbook.ServicesHookUrl is { } hook) actions.Add($"would POST the new DATABASE_URL to the services hook at {hook.Host}");
+        if (actions.Count == 0 || (actions.Count == 1 && actions[0].StartsWith("would set", StringComparison.Ordinal)))
+        {
+            actions.Add("would fail: no way to reach the services (set SERVICES_ENV_FILE, SERVICES_RECONFIGURE_COMMAND or SERVICES_HOOK_URL)");
+        }
+        return Task.FromResult(new ActivityPlan(actions, new JsonObject { ["database"] = database }));
     }
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)

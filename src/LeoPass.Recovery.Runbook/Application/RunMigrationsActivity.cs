@@ -15,7 +15,7 @@ namespace LeoPass.Recovery.Runbook.Application;
 /// schema mismatch" — when the backup's newest migration differs from the one the code expects.
 /// Migrations are idempotent by design (applied ones are recorded and skipped).
 /// </summary>
-public sealed class RunMigrationsActivity(RestoreTargetPlan target, ArtefactReader reader, RecoverySettings settings) : IActivity, IActivityDeclaration, IActivitySettingsRequirements
+public sealed class RunMigrationsActivity(RestoreTargetPlan target, ArtefactReader reader, RecoverySettings settings) : IActivity, IActivityDeclaration, IActivitySettingsRequirements, IActivityPlanner
 {
     public static ActivityDescriptor Descriptor { get; } = new("runbook.run-migrations",
         "Run the migrations command (default `npx prisma migrate deploy`) against the restored database; warn on a schema mismatch.",
@@ -26,6 +26,21 @@ public sealed class RunMigrationsActivity(RestoreTargetPlan target, ArtefactRead
     ]);
 
     public IEnumerable<SettingProblem> CheckSettings(ActivityParameters parameters) => target.CheckSettings();
+
+    public Task<ActivityPlan> PlanAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var database = context.Parameters.GetString("database") is { Length: > 0 } name ? name : target.ConfiguredName;
+        var where = PostgresConnectionString.Describe(PostgresConnectionString.WithDatabase(settings.Runbook.RequireTargetDatabase(), database));
+        var command = context.Parameters.GetString("command") is { Length: > 0 } c ? c : settings.Runbook.MigrationsCommand;
+        var actions = new List<string> { $"would run `{command}` in {settings.Runbook.AppDirectory ?? "the current directory"} with DATABASE_URL at {where}" };
+        var expected = settings.Runbook.ExpectedMigration ?? NewestPrismaMigration(settings.Runbook.AppDirectory);
+        var download = context.StepOutputs.Values.FirstOrDefault(o => o.ContainsKey("latestMigration"));
+        if (expected is not null && download is not null && download["latestMigration"]?.GetValue<string>() is var fromBackup && fromBackup != expected)
+        {
+            actions.Add($"would warn of a schema mismatch: the backup's newest migration is {fromBackup ?? "(none)"}, the code expects {expected}");
+        }
+        return Task.FromResult(new ActivityPlan(actions, new JsonObject { ["command"] = command }));
+    }
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {

@@ -15,7 +15,7 @@ namespace LeoPass.Recovery.Runbook.Application;
 /// checks" are an approval gate after this step, when the definition asks for one. Read-only,
 /// hence idempotent.
 /// </summary>
-public sealed class ValidationActivity(RestoreTargetPlan target, ArtefactReader reader, RecoverySettings settings) : IActivity, IActivityDeclaration, IActivitySettingsRequirements
+public sealed class ValidationActivity(RestoreTargetPlan target, ArtefactReader reader, RecoverySettings settings) : IActivity, IActivityDeclaration, IActivitySettingsRequirements, IActivityPlanner
 {
     public static ActivityDescriptor Descriptor { get; } = new("runbook.validate",
         "Check every manifest table is present with equal row counts, then run the smoke-test commands against the restored database.",
@@ -23,9 +23,34 @@ public sealed class ValidationActivity(RestoreTargetPlan target, ArtefactReader 
         new ActivityParameter("database", "The restored database.", Default: JsonValue.Create("${steps.provision.output.database}")),
         new ActivityParameter("key", "The restored artefact, whose manifest lists the tables.", Default: JsonValue.Create("${steps.download.output.key}")),
         new ActivityParameter("smokeTests", "false skips the smoke-test commands (SMOKE_TEST_COMMANDS).", Default: JsonValue.Create(true)),
-    ]);
+    ])
+    {
+        Category = "validation",
+    };
 
     public IEnumerable<SettingProblem> CheckSettings(ActivityParameters parameters) => target.CheckSettings();
+
+    public async Task<ActivityPlan> PlanAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var database = context.Parameters.GetString("database") is { Length: > 0 } name ? name : target.ConfiguredName;
+        var where = PostgresConnectionString.Describe(PostgresConnectionString.WithDatabase(settings.Runbook.RequireTargetDatabase(), database));
+        var key = context.Parameters.RequireString("key");
+        var manifest = await RunbookFailures.NotRetryableAsync(() => reader.ResolveAsync(key, cancellationToken));
+        var actions = new List<string>
+        {
+            $"would compare the row counts of {manifest.Tables.Count} tables ({manifest.Tables.Sum(t => t.Rows)} rows) in the manifest of {manifest.Key} with {where} (read-only)",
+        };
+        if (context.Parameters.GetBoolean("smokeTests") ?? true)
+        {
+            actions.AddRange(settings.Runbook.SmokeTestCommands.Select(command => $"would run smoke test `{command}` with DATABASE_URL at {where}"));
+            if (settings.Runbook.SmokeTestCommands.Count == 0) actions.Add("would run no smoke test: SMOKE_TEST_COMMANDS is empty");
+        }
+        else
+        {
+            actions.Add("would run no smoke test: smokeTests is false");
+        }
+        return new ActivityPlan(actions, new JsonObject { ["database"] = database, ["tablesChecked"] = manifest.Tables.Count });
+    }
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {

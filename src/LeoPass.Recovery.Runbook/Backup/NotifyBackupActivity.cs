@@ -9,13 +9,23 @@ namespace LeoPass.Recovery.Runbook.Backup;
 /// absence Kuma turns into an alarm) and, when configured, the Ops webhook. Failures are
 /// reported when the run halts (<see cref="BackupRunAlerts"/>). A down alert target never fails this step.
 /// </summary>
-public sealed class NotifyBackupActivity(BackupAlerts alerts) : IActivity, IActivityDeclaration
+public sealed class NotifyBackupActivity(BackupAlerts alerts, LeoPass.Recovery.Core.Configuration.RecoverySettings settings) : IActivity, IActivityDeclaration, IActivityPlanner
 {
     public static ActivityDescriptor Descriptor { get; } = new("backup.notify",
         "Report the run's success to Uptime Kuma (and the Ops webhook when it takes successes).",
     [
         new ActivityParameter("backupStep", "Id of the step whose output names the backup.", Default: JsonValue.Create("dump-upload")),
     ]);
+
+    public Task<ActivityPlan> PlanAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var targets = new List<string>();
+        if (settings.Alerts.UptimeKumaPushUrl is { } kuma) targets.Add($"Uptime Kuma at {kuma.Host}");
+        if (settings.Alerts.OpsWebhookUrl is { } ops) targets.Add($"the Ops webhook at {ops.Host} (when it takes successes)");
+        return Task.FromResult(new ActivityPlan([targets.Count == 0
+            ? "would report the success nowhere: no UPTIME_KUMA_PUSH_URL or OPS_WEBHOOK_URL is set"
+            : $"would report the run's success to {string.Join(" and ", targets)}"]));
+    }
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {

@@ -6,7 +6,7 @@ using LeoPass.Recovery.Engine.Activities;
 namespace LeoPass.Recovery.Runbook.Backup;
 
 /// <summary>`backup.prune`: retention. Idempotent by nature: a second pass finds nothing left to delete.</summary>
-public sealed class PruneBackupsActivity(BackupPruner pruner, RecoverySettings settings) : IActivity, IActivityDeclaration
+public sealed class PruneBackupsActivity(BackupPruner pruner, RecoverySettings settings) : IActivity, IActivityDeclaration, IActivityPlanner
 {
     public static ActivityDescriptor Descriptor { get; } = new("backup.prune",
         "Delete backups older than the retention window, never the newest verified one, never the last.",
@@ -14,6 +14,18 @@ public sealed class PruneBackupsActivity(BackupPruner pruner, RecoverySettings s
         new ActivityParameter("retentionDays", "Days to keep; default BACKUP_RETENTION_DAYS.", Type: "integer"),
         new ActivityParameter("dryRun", "true lists what would go and deletes nothing.", Default: JsonValue.Create(false)),
     ]);
+
+    /// <summary>The pruner's own dry run: lists the store, deletes nothing.</summary>
+    public async Task<ActivityPlan> PlanAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var days = (int)(context.Parameters.GetInt64("retentionDays") ?? settings.Backup.RetentionDays);
+        var plan = await pruner.PruneAsync(days, dryRun: true, cancellationToken);
+        var actions = plan.Delete.Select(d => $"would delete backup {d.Key} (taken {d.TakenAt:yyyy-MM-dd HH:mm} UTC, older than {days} days) from {settings.Storage.Describe()}").ToList();
+        if (actions.Count == 0) actions.Add($"would delete nothing: no backup in {settings.Storage.Describe()} is older than {days} days (or it is the newest verified one)");
+        if (plan.KeptNewestVerified is { } kept) actions.Add($"would keep {kept.Key}: the newest verified backup is never pruned");
+        if ((context.Parameters.GetBoolean("dryRun") ?? false) && plan.Delete.Count > 0) actions.Insert(0, "the step itself is a dry run (dryRun: true): it would only list these");
+        return new ActivityPlan(actions, new JsonObject { ["retentionDays"] = days });
+    }
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {

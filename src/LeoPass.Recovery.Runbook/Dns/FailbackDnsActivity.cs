@@ -31,6 +31,7 @@ public sealed class FailbackDnsActivity(RecoverySettings settings, IHttpClientFa
     {
         Outputs = [new("records", "Each record with its values before and after the failover, and whether this step put it back"), new("propagation", "How long until the old values were visible again")],
         Undo = "runbook.failover-dns",
+        Category = "traffic",
     };
 
     public IEnumerable<SettingProblem> CheckSettings(ActivityParameters parameters)

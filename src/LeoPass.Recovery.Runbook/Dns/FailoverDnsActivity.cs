@@ -30,6 +30,7 @@ public sealed class FailoverDnsActivity(RecoverySettings settings, IHttpClientFa
             new("propagation", "How long until the change was visible (seconds), and how it was checked"),
         ],
         Undo = "runbook.failback-dns",
+        Category = "traffic",
     };
 
     /// <summary>What the failover and the failback both need: named once at the start, with both steps.</summary>

@@ -15,13 +15,27 @@ namespace LeoPass.Recovery.Runbook.Reporting;
 /// Also removes the run's working directory (no plaintext dump outlives the run).
 /// </summary>
 public sealed class PostMortemActivity(RunReportBuilder reports, RecoverySettings settings, IHttpClientFactory http, DumpFiles dumps)
-    : IActivity, IActivityDeclaration
+    : IActivity, IActivityDeclaration, IActivityPlanner
 {
     public static ActivityDescriptor Descriptor { get; } = new("runbook.post-mortem",
         "Append the run's report (RPO, RTO against target, steps with attempts and durations, notes, follow-ups) to SHIP_NOTES and post it to the incident tracker.",
     [
         new ActivityParameter("notes", "Operator notes for the entry (run parameter `notes`).", Default: JsonValue.Create("")),
-    ]);
+    ])
+    {
+        Category = "reporting",
+    };
+
+    public Task<ActivityPlan> PlanAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var actions = new List<string>
+        {
+            $"would write the run's report (RPO, RTO against the target, every step) to {Path.GetFullPath(settings.Runbook.ShipNotesPath)}",
+        };
+        if (settings.Runbook.IncidentWebhookUrl is { } webhook) actions.Add($"would post the report to the incident tracker at {webhook.Host}");
+        actions.Add("would delete the run's working directory (the decrypted dump)");
+        return Task.FromResult(new ActivityPlan(actions, new JsonObject { ["shipNotes"] = settings.Runbook.ShipNotesPath }));
+    }
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Core.Targets;
 using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Engine.Journal;
+using LeoPass.Recovery.Runbook.Planning;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LeoPass.Recovery.Runbook.Restore;
@@ -14,7 +15,7 @@ namespace LeoPass.Recovery.Runbook.Restore;
 /// step. Records the RPO: run start minus the snapshot's start.
 /// </summary>
 public sealed class DownloadArtefactActivity(RestorePointResolver resolver, DumpFiles dumps, RecoverySettings settings)
-    : IActivity, IActivityDeclaration, IActivitySettingsRequirements
+    : IActivity, IActivityDeclaration, IActivitySettingsRequirements, IActivityPlanner
 {
     public static ActivityDescriptor Descriptor { get; } = new("runbook.download-artefact",
         "Choose the restore point (latest verified, a key or a date), download, verify SHA-256, decrypt and decompress to a local file; record the RPO.",
@@ -31,6 +32,32 @@ public sealed class DownloadArtefactActivity(RestorePointResolver resolver, Dump
         {
             yield return new SettingProblem("BACKUP_DECRYPTION_PRIVATE_KEY", "the private key that decrypts the backup");
         }
+    }
+
+    /// <summary>Chooses the restore point from the catalogue and its manifest (both small reads); downloads nothing.</summary>
+    public async Task<ActivityPlan> PlanAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var selector = context.Parameters.GetString("backup") is { Length: > 0 } s ? s : "latest";
+        var manifest = await RunbookFailures.NotRetryableAsync(() => resolver.ResolveAsync(selector, cancellationToken));
+        var path = Path.Combine(dumps.WorkDirectory, $"run-{PlanText.RunId(context.RunId)}", manifest.Key + ".dump");
+        var rpo = context.Time.GetUtcNow() - manifest.Snapshot.StartedAt;
+        return new ActivityPlan(
+        [
+            $"would download artefact {manifest.Key} ({PlanText.Bytes(manifest.Sizes.StoredBytes)}, snapshot of {manifest.Database.Name} taken {manifest.Snapshot.StartedAt:yyyy-MM-dd HH:mm} UTC) from {settings.Storage.Describe()}",
+            $"would verify its SHA-256 {manifest.Sha256[..16]}…, decrypt and decompress it to {path} ({PlanText.Bytes(manifest.Sizes.DumpBytes)})",
+            $"the restore point would be {PlanText.Age(rpo)} old now (RPO target {PlanText.Age(RecoveryTargets.RecoveryPointObjective)}){(rpo > RecoveryTargets.RecoveryPointObjective ? ": over the target" : "")}",
+        ], new JsonObject
+        {
+            ["key"] = manifest.Key,
+            ["file"] = path,
+            ["node"] = context.Identity.Node,
+            ["sha256"] = manifest.Sha256,
+            ["storedBytes"] = manifest.Sizes.StoredBytes,
+            ["dumpBytes"] = manifest.Sizes.DumpBytes,
+            ["snapshotStartedAt"] = manifest.Snapshot.StartedAt,
+            ["latestMigration"] = manifest.LatestMigration?.Name,
+            ["tables"] = manifest.Tables.Count,
+        });
     }
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)

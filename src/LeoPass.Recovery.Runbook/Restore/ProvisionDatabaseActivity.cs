@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using LeoPass.Recovery.Backup.Restore;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Activities;
+using LeoPass.Recovery.Runbook.Planning;
 using Npgsql;
 
 namespace LeoPass.Recovery.Runbook.Restore;
@@ -12,7 +13,7 @@ namespace LeoPass.Recovery.Runbook.Restore;
 /// attempt ends exactly where one attempt would. Refuses any other database, and the source.
 /// The new database's comment names the run that created it (<see cref="RestoreTargetPlan.CreatedBy"/>).
 /// </summary>
-public sealed class ProvisionDatabaseActivity(RestoreTargetPlan target) : IActivity, IActivityDeclaration, IActivitySettingsRequirements
+public sealed class ProvisionDatabaseActivity(RestoreTargetPlan target) : IActivity, IActivityDeclaration, IActivitySettingsRequirements, IActivityPlanner
 {
     public static ActivityDescriptor Descriptor { get; } = new("runbook.provision-database",
         "Drop and create the restore target database (TARGET_DATABASE_URL, or a per-run name) on the target server; never the source.",
@@ -24,6 +25,49 @@ public sealed class ProvisionDatabaseActivity(RestoreTargetPlan target) : IActiv
     };
 
     public IEnumerable<SettingProblem> CheckSettings(ActivityParameters parameters) => target.CheckSettings();
+
+    /// <summary>Reads whether the target exists and whose mark it carries; drops and creates nothing.</summary>
+    public async Task<ActivityPlan> PlanAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var perRun = context.Parameters.GetBoolean("perRunDatabase") ?? false;
+        var configured = target.ConfiguredName;
+        var name = perRun ? $"{configured}_r{PlanText.RunId(context.RunId)}" : configured;
+        var server = PostgresConnectionString.WithDatabase(target.ConnectionFor(context.RunId, configured), "postgres");
+        var where = PostgresConnectionString.Describe(server);
+        var mark = $"created by leopass-recovery run {PlanText.RunId(context.RunId)}";
+        var output = new JsonObject { ["database"] = name, ["server"] = where, ["recreated"] = null };
+        if (perRun && context.RunId == Engine.Execution.DryRun.NoRun)
+        {
+            return new ActivityPlan([$"would create database {name} on {where} (the run's own database: its name takes the run id) and mark it '{mark}'"], output);
+        }
+        string? comment;
+        bool exists;
+        try
+        {
+            await using var admin = new NpgsqlConnection(server);
+            await admin.OpenAsync(cancellationToken);
+            await using var read = new NpgsqlCommand("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = @name", admin);
+            read.Parameters.AddWithValue("name", name);
+            var found = await read.ExecuteScalarAsync(cancellationToken);
+            exists = found is not null;
+            comment = found as string;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            return new ActivityPlan(
+            [
+                $"cannot tell whether database {name} exists: the target server {where} does not answer ({e.Message})",
+                $"would drop database {name} if it exists, create it and mark it '{mark}'",
+            ], output);
+        }
+        output["recreated"] = exists;
+        return new ActivityPlan(exists
+            ? [
+                $"would drop database {name} on {where} with its sessions ({(comment is null ? "it carries no mark" : $"it carries the mark '{comment}'")})",
+                $"would create database {name} and mark it '{mark}'",
+            ]
+            : [$"would create database {name} on {where} (it does not exist yet) and mark it '{mark}'"], output);
+    }
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {

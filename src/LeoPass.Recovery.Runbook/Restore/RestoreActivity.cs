@@ -3,6 +3,7 @@ using LeoPass.Recovery.Backup;
 using LeoPass.Recovery.Backup.Restore;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Activities;
+using LeoPass.Recovery.Runbook.Planning;
 
 namespace LeoPass.Recovery.Runbook.Restore;
 
@@ -14,7 +15,7 @@ namespace LeoPass.Recovery.Runbook.Restore;
 /// step again here first. The file is deleted once restored (in the background: the step ends when
 /// pg_restore does).
 /// </summary>
-public sealed class RestoreActivity(RestoreTargetPlan target, DumpFiles dumps, RecoverySettings settings) : IActivity, IActivityDeclaration, IActivitySettingsRequirements
+public sealed class RestoreActivity(RestoreTargetPlan target, DumpFiles dumps, RecoverySettings settings) : IActivity, IActivityDeclaration, IActivitySettingsRequirements, IActivityPlanner
 {
     public static ActivityDescriptor Descriptor { get; } = new("runbook.restore",
         "pg_restore --clean --if-exists --jobs N of the downloaded dump into the restore target.",
@@ -26,6 +27,23 @@ public sealed class RestoreActivity(RestoreTargetPlan target, DumpFiles dumps, R
     ]);
 
     public IEnumerable<SettingProblem> CheckSettings(ActivityParameters parameters) => target.CheckSettings();
+
+    public Task<ActivityPlan> PlanAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var dumpStep = context.Parameters.GetString("dumpStep") ?? "download";
+        var database = context.Parameters.GetString("database") is { Length: > 0 } name ? name : target.ConfiguredName;
+        var where = PostgresConnectionString.Describe(PostgresConnectionString.WithDatabase(settings.Runbook.RequireTargetDatabase(), database));
+        var jobs = (int)(context.Parameters.GetInt64("jobs") ?? settings.Runbook.RestoreJobs);
+        var options = $"pg_restore --clean --if-exists -j {jobs}{((context.Parameters.GetBoolean("noOwner") ?? false) ? " --no-owner --no-acl" : "")}";
+        if (!context.StepOutputs.TryGetValue(dumpStep, out var dump) || dump["key"]?.GetValue<string>() is not { } key)
+        {
+            return Task.FromResult(new ActivityPlan([$"would restore the dump step '{dumpStep}' downloads with {options} into {where} (that step's plan names no artefact)"]));
+        }
+        var bytes = dump["dumpBytes"]?.GetValue<long>() ?? 0;
+        return Task.FromResult(new ActivityPlan(
+            [$"would restore artefact {key} ({PlanText.Bytes(bytes)}) with {options} into {where}"],
+            new JsonObject { ["database"] = database, ["key"] = key, ["jobs"] = jobs, ["dumpBytes"] = bytes }));
+    }
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {

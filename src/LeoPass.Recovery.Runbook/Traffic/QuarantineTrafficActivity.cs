@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Activities;
+using LeoPass.Recovery.Runbook.Planning;
 
 namespace LeoPass.Recovery.Runbook.Traffic;
 
@@ -9,7 +10,7 @@ namespace LeoPass.Recovery.Runbook.Traffic;
 /// the workers. Its output records exactly what it changed — the rule's zone, ruleset and id,
 /// and the worker channels used — which is all the reopen step undoes.
 /// </summary>
-public sealed class QuarantineTrafficActivity(RecoverySettings settings, IHttpClientFactory http) : IActivity, IActivityDeclaration, IActivitySettingsRequirements
+public sealed class QuarantineTrafficActivity(RecoverySettings settings, IHttpClientFactory http) : IActivity, IActivityDeclaration, IActivitySettingsRequirements, IActivityPlanner
 {
     public static ActivityDescriptor Descriptor { get; } = new("runbook.quarantine-traffic",
         "Enable a Cloudflare maintenance (WAF) rule and pause background workers; record exactly what changed.",
@@ -22,6 +23,7 @@ public sealed class QuarantineTrafficActivity(RecoverySettings settings, IHttpCl
     {
         Outputs = [new("cloudflare", "The rule it created (zone, ruleset, id), or null"), new("workers", "The worker channels it paused")],
         Undo = "runbook.reopen-traffic",
+        Category = "traffic",
     };
 
     public IEnumerable<SettingProblem> CheckSettings(ActivityParameters parameters)
@@ -34,6 +36,36 @@ public sealed class QuarantineTrafficActivity(RecoverySettings settings, IHttpCl
             yield return new SettingProblem("CLOUDFLARE_API_TOKEN and CLOUDFLARE_ZONE_ID, or WORKER_HOOK_URL or WORKER_PAUSE_COMMAND",
                 "the quarantine needs a traffic switch to flip: a Cloudflare zone, or a way to pause the workers");
         }
+    }
+
+    public Task<ActivityPlan> PlanAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var runbook = settings.Runbook;
+        var actions = new List<string>();
+        var useCloudflare = (context.Parameters.GetBoolean("cloudflare") ?? true) && runbook.CloudflareConfigured;
+        var output = new JsonObject { ["cloudflare"] = null, ["workers"] = new JsonArray() };
+        if (useCloudflare)
+        {
+            var description = $"leopass-recovery maintenance (run {PlanText.RunId(context.RunId)})";
+            actions.Add($"would add Cloudflare rule '{description}' to zone {runbook.CloudflareZoneId}: {context.Parameters.GetString("action")} where {context.Parameters.GetString("expression")}");
+            output["cloudflare"] = new JsonObject { ["zoneId"] = runbook.CloudflareZoneId, ["description"] = description };
+        }
+        else
+        {
+            actions.Add((context.Parameters.GetBoolean("cloudflare") ?? true) ? "would leave Cloudflare alone: CLOUDFLARE_API_TOKEN and CLOUDFLARE_ZONE_ID are not set" : "would leave Cloudflare alone (cloudflare: false)");
+        }
+        var channels = context.Parameters.GetBoolean("workers") ?? true ? WorkerSwitch.ChannelsOf(runbook) : [];
+        if (channels.Count > 0)
+        {
+            actions.Add($"would pause the background workers via {string.Join(" and ", channels)}");
+            output["workers"] = new JsonArray([.. channels.Select(c => (JsonNode?)JsonValue.Create(c))]);
+        }
+        else
+        {
+            actions.Add("would leave the workers running: no WORKER_HOOK_URL or WORKER_PAUSE_COMMAND (or workers: false)");
+        }
+        if (output["cloudflare"] is null && channels.Count == 0) actions.Add("would fail: nothing to quarantine");
+        return Task.FromResult(new ActivityPlan(actions, output));
     }
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)

@@ -10,7 +10,7 @@ namespace LeoPass.Recovery.Runbook.Traffic;
 /// them — and nothing else. With no quarantine output (the step was disabled or skipped) there
 /// is nothing to undo. Idempotent: a rule already deleted counts as deleted.
 /// </summary>
-public sealed class ReopenTrafficActivity(RecoverySettings settings, IHttpClientFactory http) : IActivity, IActivityDeclaration
+public sealed class ReopenTrafficActivity(RecoverySettings settings, IHttpClientFactory http) : IActivity, IActivityDeclaration, IActivityPlanner
 {
     public static ActivityDescriptor Descriptor { get; } = new("runbook.reopen-traffic",
         "Undo exactly what the quarantine step changed: delete its Cloudflare rule, resume the workers it paused.",
@@ -19,7 +19,21 @@ public sealed class ReopenTrafficActivity(RecoverySettings settings, IHttpClient
     ])
     {
         Undo = "runbook.quarantine-traffic",
+        Category = "traffic",
     };
+
+    /// <summary>Undoes what the quarantine step's plan says it would change, and nothing else.</summary>
+    public Task<ActivityPlan> PlanAsync(ActivityContext context, CancellationToken cancellationToken)
+    {
+        var step = context.Parameters.GetString("quarantineStep") ?? "quarantine";
+        var quarantine = context.StepOutputs.GetValueOrDefault(step);
+        var actions = new List<string>();
+        if (quarantine?["cloudflare"] is JsonObject cf) actions.Add($"would delete the Cloudflare rule '{cf["description"]}' the quarantine step adds to zone {cf["zoneId"]}");
+        var channels = (quarantine?["workers"] as JsonArray)?.Select(n => n!.GetValue<string>()).ToList() ?? [];
+        if (channels.Count > 0) actions.Add($"would resume the background workers via {string.Join(" and ", channels)}");
+        if (actions.Count == 0) actions.Add($"would change nothing: step '{step}' would quarantine nothing (disabled, or nothing configured)");
+        return Task.FromResult(new ActivityPlan(actions, new JsonObject()));
+    }
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {

@@ -11,7 +11,10 @@ public sealed class WorkerSwitch(RunbookSettings settings, HttpClient http)
     /// <summary>True when at least one way to pause the workers is configured.</summary>
     public static bool Configured(RunbookSettings settings) => settings.WorkerHookUrl is not null || settings.WorkerPauseCommand is not null;
 
-    public IReadOnlyList<string> Channels =>
+    public IReadOnlyList<string> Channels => ChannelsOf(settings);
+
+    /// <summary>The configured ways to pause the workers: "hook" (WORKER_HOOK_URL), "command" (WORKER_PAUSE_COMMAND).</summary>
+    public static IReadOnlyList<string> ChannelsOf(RunbookSettings settings) =>
     [
         .. settings.WorkerHookUrl is null ? Array.Empty<string>() : ["hook"],
         .. settings.WorkerPauseCommand is null ? Array.Empty<string>() : ["command"],

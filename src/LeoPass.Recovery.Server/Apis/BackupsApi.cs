@@ -15,6 +15,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using BackupSummary = LeoPass.Recovery.Contracts.BackupSummary;
+using BackupVerification = LeoPass.Recovery.Contracts.BackupVerification;
 
 namespace LeoPass.Recovery.Server.Apis;
 

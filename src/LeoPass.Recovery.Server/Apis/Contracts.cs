@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using LeoPass.Recovery.Engine.Journal;
 
 namespace LeoPass.Recovery.Server.Apis;
@@ -21,36 +20,6 @@ public sealed record GateBody(string? Step, string? Note);
 /// the run state machine's answer, before roles). Every call that reads or changes one run answers this.
 /// </summary>
 public sealed record RunDetails(RunView Run, IReadOnlyList<AttemptView> Journal, IReadOnlyList<AuditView> Audit, IReadOnlyList<string> AllowedNow);
-
-/// <param name="Roles">The least role that may start a run of this definition, and skip or abort its steps (operator or admin), from its "policy".</param>
-/// <param name="Label">Short name for buttons ("restore drill").</param>
-/// <param name="Purpose">backup, drill, incident or other: what the workflow is for.</param>
-/// <param name="Production">True when a run writes to production and needs the confirm parameter.</param>
-public sealed record DefinitionSummary(string Id, int Version, string Title, DateTimeOffset PublishedAt, string PublishedBy, string Source, string ContentHash, DefinitionRoles Roles,
-    string Label, string Purpose, bool Production);
-
-/// <summary>Who may act on runs of a definition; retrying, resuming, approving and rejecting always need an operator.</summary>
-/// <param name="SkipOrAbort">The stricter of <paramref name="Skip"/> and <paramref name="Abort"/>, for clients that show one rule for both.</param>
-public sealed record DefinitionRoles(string Start, string SkipOrAbort, string Skip, string Abort);
-
-public sealed record DefinitionDetails(DefinitionSummary Summary, JsonNode? Content);
-
-public sealed record DefinitionValidation(bool Valid, string Id, int Version, string Title, int Steps, string ContentHash);
-
-public sealed record BackupSummary(
-    string Key,
-    string Database,
-    DateTimeOffset SnapshotStartedAt,
-    DateTimeOffset CreatedAt,
-    long StoredBytes,
-    long DumpBytes,
-    string Sha256,
-    string UploadVerification,
-    string Compression,
-    DateTimeOffset? LastVerifiedAt,
-    string? LastVerifyResult);
-
-public sealed record BackupVerification(string Key, bool Decrypted, string Sha256, long StoredBytes, long DumpBytes, TimeSpan Duration);
 
 public sealed record HealthEntry(string Name, string Status, string? Description, TimeSpan Duration);
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using System.Text.Json;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Runs;
@@ -24,30 +25,122 @@ public static class DefinitionsApi
         api.MapGet("/{id}", GetDefinition).WithSummary("A published definition (newest version unless ?version=) with its JSON");
         // Validation changes nothing, so a viewer may check a definition before asking an admin to publish it.
         api.MapPost("/validate", ValidateDefinition).WithSummary("Check a definition against the schema and the activities of this node; publishes nothing");
+        api.MapPost("/check", CheckDefinition).WithSummary("The same check, answered 200 with every error by JSON path (none: valid): for a designer checking as its author types");
         api.MapPost("/", PublishDefinition).RequireAuthorization(RolePolicies.Admin)
             .WithSummary("Publish a new definition version (admin). The same content again is a no-op; other content under a published version is 409");
+        api.MapGet("/cron-preview", PreviewCron).WithSummary("The next three fire times of a cron (environment references resolved as this node resolves them), or why it does not parse");
+        api.MapGet("/{id}/versions", ListVersions).WithSummary("Every published version of a definition, newest first, with who published it and when");
+        api.MapGet("/{id}/diff", Diff).WithSummary("What changed between two versions (?from=1&to=2; to=draft for the saved draft), step by step: added, removed, moved, changed fields");
+        api.MapPost("/import", Import).RequireAuthorization(RolePolicies.Operator)
+            .WithSummary("Import a workflows/ file as a draft: as a new definition (refused when the id exists) or as the next draft of an existing one (refused when it has a draft). Never overwrites");
         return api;
     }
 
-    public static async Task<Ok<IReadOnlyList<DefinitionSummary>>> ListDefinitions(DefinitionCatalog catalog, CancellationToken cancellationToken)
+    public static async Task<Ok<IReadOnlyList<DefinitionSummary>>> ListDefinitions(DefinitionCatalog catalog, DefinitionDrafts drafts, CancellationToken cancellationToken)
     {
+        var drafted = (await drafts.ListAsync(cancellationToken)).Select(d => d.DefinitionId).ToHashSet(StringComparer.Ordinal);
         var summaries = new List<DefinitionSummary>();
-        foreach (var record in await catalog.ListLatestAsync(cancellationToken)) summaries.Add(await SummaryAsync(record, catalog, cancellationToken));
+        foreach (var record in await catalog.ListLatestAsync(cancellationToken)) summaries.Add(await SummaryAsync(record, catalog, drafted.Contains(record.DefinitionId), cancellationToken));
         return TypedResults.Ok<IReadOnlyList<DefinitionSummary>>(summaries);
     }
 
-    public static async Task<Ok<DefinitionDetails>> GetDefinition(string id, int? version, DefinitionCatalog catalog, CancellationToken cancellationToken)
+    public static async Task<Ok<DefinitionDetails>> GetDefinition(string id, int? version, DefinitionCatalog catalog, DefinitionDrafts drafts, CancellationToken cancellationToken)
     {
-        var record = (version is { } v ? await catalog.FindVersionAsync(id, v, cancellationToken) : await catalog.FindLatestAsync(id, cancellationToken))
-            ?? throw new NotFoundException($"no workflow definition '{id}'{(version is null ? "" : $" version {version}")} is published");
-        // Definitions should hold ${ENV} references, not secrets; masked anyway in case one was pasted in.
-        return TypedResults.Ok(new DefinitionDetails(await SummaryAsync(record, catalog, cancellationToken), JsonNode.Parse(Errors.ApiRedactor.Redact(record.Content))));
+        var record = await FindAsync(id, version, catalog, cancellationToken);
+        var hasDraft = await drafts.FindAsync(id, cancellationToken) is not null;
+        return TypedResults.Ok(new DefinitionDetails(await SummaryAsync(record, catalog, hasDraft, cancellationToken), Served(record.Content)));
     }
+
+    /// <summary>The stored JSON as the API serves it: definitions should hold ${ENV} references, not secrets; masked anyway in case one was pasted in.</summary>
+    public static JsonElement Served(string content)
+    {
+        using var document = JsonDocument.Parse(Errors.ApiRedactor.Redact(content));
+        return document.RootElement.Clone();
+    }
+
+    public static Ok<CronPreview> PreviewCron(string? cron, string? timeZone, LeoPass.Recovery.Engine.Nodes.EngineOptions options, TimeProvider time)
+    {
+        string resolved = cron ?? "", zone = timeZone ?? "UTC";
+        try
+        {
+            resolved = EnvironmentReferences.Resolve(resolved, options.Variables);
+            zone = EnvironmentReferences.Resolve(zone, options.Variables);
+        }
+        catch (KeyNotFoundException e)
+        {
+            return TypedResults.Ok(new CronPreview(resolved, zone, [], e.Message));
+        }
+        if (!CronSchedule.TryParse(resolved, zone, out var schedule, out var error)) return TypedResults.Ok(new CronPreview(resolved, zone, [], error));
+        var next = new List<DateTimeOffset>();
+        var after = time.GetUtcNow();
+        while (next.Count < 3 && schedule!.NextAfter(after) is { } fire)
+        {
+            next.Add(fire);
+            after = fire;
+        }
+        return TypedResults.Ok(new CronPreview(resolved, zone, next, null));
+    }
+
+    public static async Task<Ok<IReadOnlyList<DefinitionVersionSummary>>> ListVersions(string id, DefinitionCatalog catalog, CancellationToken cancellationToken)
+    {
+        var versions = await catalog.ListVersionsAsync(id, cancellationToken);
+        if (versions.Count == 0) throw new NotFoundException($"no workflow definition '{id}' is published");
+        return TypedResults.Ok<IReadOnlyList<DefinitionVersionSummary>>(versions
+            .Select(v => new DefinitionVersionSummary(v.Version, v.Title, v.PublishedAt, v.PublishedBy, v.Source, v.ContentHash)).ToList());
+    }
+
+    /// <param name="from">A published version.</param>
+    /// <param name="to">A published version, or "draft" for the saved draft.</param>
+    public static async Task<Results<Ok<DefinitionDiff>, ValidationProblem>> Diff(string id, int? from, string? to, DefinitionCatalog catalog, DefinitionDrafts drafts, CancellationToken cancellationToken)
+    {
+        var validation = new Validation()
+            .Check(from is > 0, "from", "from must name a published version (?from=1)")
+            .Check(to is "draft" || int.TryParse(to, out var n) && n > 0, "to", "to must name a published version or 'draft' (?to=2)");
+        if (!validation.IsValid) return validation.Result();
+        var older = await FindAsync(id, from, catalog, cancellationToken);
+        string newer;
+        if (to == "draft")
+        {
+            newer = (await drafts.FindAsync(id, cancellationToken) ?? throw new NotFoundException($"definition '{id}' has no draft")).Content;
+        }
+        else
+        {
+            newer = (await FindAsync(id, int.Parse(to!, System.Globalization.CultureInfo.InvariantCulture), catalog, cancellationToken)).Content;
+        }
+        var diff = Designer.DefinitionDiffer.Compare(
+            JsonNode.Parse(Errors.ApiRedactor.Redact(older.Content))!.AsObject(),
+            JsonNode.Parse(Errors.ApiRedactor.Redact(newer))!.AsObject());
+        return TypedResults.Ok(diff with { Id = id, From = $"v{from}", To = to == "draft" ? "draft" : $"v{to}" });
+    }
+
+    public static async Task<Created<DraftSummary>> Import(ImportRequest request, ClaimsPrincipal user, Designer.DefinitionImport import, CancellationToken cancellationToken)
+    {
+        var draft = await import.ImportAsync(request, user.Caller().Who, cancellationToken);
+        return TypedResults.Created($"/api/drafts/{draft.Id}", draft);
+    }
+
+    private static async Task<DefinitionVersionRecord> FindAsync(string id, int? version, DefinitionCatalog catalog, CancellationToken cancellationToken) =>
+        (version is { } v ? await catalog.FindVersionAsync(id, v, cancellationToken) : await catalog.FindLatestAsync(id, cancellationToken))
+        ?? throw new NotFoundException($"no workflow definition '{id}'{(version is null ? "" : $" version {version}")} is published");
 
     public static Ok<DefinitionValidation> ValidateDefinition(JsonElement definition, DefinitionLoader loader)
     {
         var loaded = loader.Parse(definition.GetRawText(), "request body");
         return TypedResults.Ok(Validation(loaded));
+    }
+
+    public static Ok<DefinitionCheck> CheckDefinition(JsonElement definition, DefinitionLoader loader)
+    {
+        try
+        {
+            loader.Parse(definition.GetRawText(), "request body");
+            return TypedResults.Ok(new DefinitionCheck(true, new Dictionary<string, string[]>()));
+        }
+        catch (InvalidDefinitionException e)
+        {
+            return TypedResults.Ok(new DefinitionCheck(false, e.Errors.GroupBy(x => x.Path)
+                .ToDictionary(g => Errors.ApiRedactor.Redact(g.Key), g => g.Select(x => Errors.ApiRedactor.Redact(x.Reason)).ToArray())));
+        }
     }
 
     public static async Task<Results<Created<DefinitionSummary>, Ok<DefinitionSummary>>> PublishDefinition(
@@ -58,19 +151,20 @@ public static class DefinitionsApi
         var existing = await catalog.FindLatestAsync(loaded.Definition.Id, cancellationToken);
         var record = await catalog.PublishAsync(loaded, caller.Who, cancellationToken);
         var unchanged = existing is not null && existing.Id == record.Id;
-        var summary = await SummaryAsync(record, catalog, cancellationToken);
+        var summary = await SummaryAsync(record, catalog, hasDraft: false, cancellationToken);
         return unchanged
             ? TypedResults.Ok(summary)
             : TypedResults.Created($"/api/definitions/{record.DefinitionId}?version={record.Version}", summary);
     }
 
-    private static async Task<DefinitionSummary> SummaryAsync(DefinitionVersionRecord d, DefinitionCatalog catalog, CancellationToken cancellationToken)
+    public static async Task<DefinitionSummary> SummaryAsync(DefinitionVersionRecord d, DefinitionCatalog catalog, bool hasDraft, CancellationToken cancellationToken)
     {
         var definition = await catalog.GetVersionAsync(d.Id, cancellationToken);
         var (start, skip, abort) = (RolePolicies.ToStart(definition), RolePolicies.ToSkip(definition), RolePolicies.ToAbort(definition));
         return new(d.DefinitionId, d.Version, d.Title, d.PublishedAt, d.PublishedBy, d.Source, d.ContentHash,
             new DefinitionRoles(start.Name(), (skip > abort ? skip : abort).Name(), skip.Name(), abort.Name()),
-            definition.Label, definition.Purpose.ToString().ToLowerInvariant(), definition.Policy.Production);
+            definition.Label, definition.Purpose.ToString().ToLowerInvariant(), definition.Policy.Production,
+            definition.Description, definition.Trigger.Type == WorkflowTriggerType.Cron ? definition.Trigger.Cron : null, hasDraft);
     }
 
     private static DefinitionValidation Validation(LoadedDefinition loaded) =>

@@ -39,6 +39,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
             Extensions = { ["currentState"] = e.CurrentState, ["operation"] = e.Operation, ["allowedNow"] = e.AllowedNow },
         },
         DefinitionVersionConflictException e => new ProblemDetails { Status = 409, Title = "Definition version already published", Detail = e.Message },
+        DraftConflictException e => new ProblemDetails { Status = 409, Title = "Nothing was overwritten", Detail = e.Message },
         IdempotencyKeyReusedException e => new ProblemDetails { Status = 422, Title = "Idempotency-Key reused with a different request", Detail = e.Message },
         NotFoundException e => new ProblemDetails { Status = 404, Title = "Not found", Detail = e.Message },
         DefinitionPurposeException e => new ProblemDetails { Status = 409, Title = "No single definition has this purpose", Detail = e.Message },

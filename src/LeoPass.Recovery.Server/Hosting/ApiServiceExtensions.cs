@@ -37,6 +37,7 @@ public static class ApiServiceExtensions
         services.AddSingleton(sp => new TokenStore(sp.GetRequiredService<RecoverySettings>().RequireRecoveryDatabase(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AuthFailureLimiter>();
         services.AddSingleton<IdempotentRunStarter>();
+        services.AddSingleton<Designer.DefinitionImport>();
         services.AddHostedService<AccessStartup>();
 
         services.AddAuthentication(BearerTokenHandler.SchemeName)
@@ -78,6 +79,8 @@ public static class ApiServiceExtensions
 
         app.MapHealthApi();
         app.MapDefinitionsApi();
+        app.MapDraftsApi();
+        app.MapDryRunApi();
         app.MapActivitiesApi();
         app.MapRunsApi();
         app.MapBackupsApi();

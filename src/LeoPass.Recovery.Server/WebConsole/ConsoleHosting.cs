@@ -26,7 +26,7 @@ public static class ConsoleHosting
     public const string EndpointsManifest = "LeoPass.Recovery.Console.staticwebassets.endpoints.json";
 
     /// <summary>The console's page addresses (its router's routes, src/LeoPass.Recovery.Console/*Page.razor): a new page adds its routes here.</summary>
-    public static readonly IReadOnlyList<string> Pages = ["/", "/runs", "/runs/{**rest}", "/backups", "/backups/{**rest}"];
+    public static readonly IReadOnlyList<string> Pages = ["/", "/runs", "/runs/{**rest}", "/backups", "/backups/{**rest}", "/workflows", "/workflows/{**rest}"];
 
     public static WebApplicationBuilder AddRecoveryConsole(this WebApplicationBuilder builder)
     {

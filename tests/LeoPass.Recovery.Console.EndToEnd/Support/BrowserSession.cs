@@ -82,6 +82,15 @@ public sealed class BrowserSession : IAsyncDisposable
         return page;
     }
 
+    /// <summary>Every URL the browser has requested so far, in order.</summary>
+    public IReadOnlyList<string> RequestedUrls
+    {
+        get
+        {
+            lock (_seen) return [.. _seen.Where(s => s.StartsWith("request ", StringComparison.Ordinal)).Select(s => s["request ".Length..])];
+        }
+    }
+
     /// <summary>Records what the page shows now: its title, URL and text.</summary>
     public async Task WatchAsync(IPage page)
     {

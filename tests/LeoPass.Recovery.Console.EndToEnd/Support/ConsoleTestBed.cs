@@ -52,6 +52,8 @@ public sealed class ConsoleTestBed : IAsyncLifetime
         v["SMOKE_TEST_COMMANDS"] = "sh smoke.sh";
         v["SHIP_NOTES_PATH"] = Path.Combine(WorkDirectory, "SHIP_NOTES.md");
         v["LEOPASS_SCHEDULER_NAME"] = "console-" + Guid.NewGuid().ToString("N")[..8];
+        // The designer's test builds its workflow from the diagnostics activities (a sleep long enough to watch it run).
+        v["LEOPASS_ENABLE_TEST_ACTIVITIES"] = "1";
         await WriteMigrationAsync(succeeds: true);
         await File.WriteAllTextAsync(Path.Combine(AppDirectory, "smoke.sh"), """
             psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -tAc "SELECT count(*) FROM attendees WHERE checked_in = false"

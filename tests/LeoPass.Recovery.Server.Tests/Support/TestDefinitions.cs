@@ -39,6 +39,8 @@ public static class TestDefinitions
         ["trigger"] = new JsonObject { ["type"] = "api" },
         ["rtoTarget"] = "PT2H",
         ["parameters"] = new JsonObject { ["label"] = new JsonObject { ["default"] = "from-run" } },
+        // Written out: a definition without a policy is admin's alone, and these are driven by operators.
+        ["policy"] = new JsonObject { ["start"] = "operator", ["skip"] = "operator", ["abort"] = "operator" },
         ["steps"] = new JsonArray(steps.Select(s => (JsonNode)s).ToArray()),
     }.ToJsonString();
 

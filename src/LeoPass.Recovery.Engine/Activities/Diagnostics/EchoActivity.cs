@@ -6,7 +6,7 @@ namespace LeoPass.Recovery.Engine.Activities.Diagnostics;
 /// Returns its <c>text</c> as its output and journals it as its intent, as a careless activity
 /// echoing its environment would: proves that what leaves the API and the logs is masked.
 /// </summary>
-public sealed class EchoActivity : IActivity, IActivityDeclaration
+public sealed class EchoActivity : IActivity, IActivityDeclaration, IActivityPlanner
 {
     public static ActivityDescriptor Descriptor { get; } = new("diagnostics.echo", "Echoes its text into its output and intent.",
     [
@@ -16,6 +16,9 @@ public sealed class EchoActivity : IActivity, IActivityDeclaration
     {
         Outputs = [new("text", "The text, references substituted"), new("credential", "The credential reference as written")],
     };
+
+    public Task<ActivityPlan> PlanAsync(ActivityContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(new ActivityPlan([$"would echo '{context.Parameters.GetString("text")}'"], new JsonObject { ["text"] = context.Parameters.GetString("text") }));
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {

@@ -1,4 +1,4 @@
-namespace LeoPass.Recovery.Console.Api;
+namespace LeoPass.Recovery.Contracts;
 
 /// <summary>GET /api/status: is the database recoverable right now?</summary>
 public sealed record RecoveryStatus(BackupStatus Backup, DrillStatus Drill, IReadOnlyList<AttentionItem> NeedsAttention, bool Healthy);
@@ -8,7 +8,7 @@ public sealed record BackupStatus(string? Key, DateTimeOffset? SnapshotStartedAt
 public sealed record DrillStatus(long? RunId, string? Definition, DateTimeOffset? EndedAt, TimeSpan? Rto, TimeSpan RtoTarget, bool? WithinRto);
 
 /// <summary>A run halted or waiting at a gate: the incident inbox.</summary>
-public sealed record AttentionItem(long RunId, string Definition, string State, string? Step, string? Reason);
+public sealed record AttentionItem(long RunId, string Definition, RunState State, string? Step, string? Reason);
 
 /// <summary>GET /api/status/schedule.</summary>
 public sealed record ScheduledDefinition(string Definition, string Title, string? Cron, string? TimeZone, DateTimeOffset? NextRunAt);

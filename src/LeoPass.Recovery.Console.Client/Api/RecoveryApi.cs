@@ -18,7 +18,7 @@ public sealed class RecoveryApi(HttpClient http, TokenSession session)
     private static readonly ConsoleJson Json = ConsoleJson.Default;
 
     public Task<Caller> MeAsync(string token, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Get, "api/me", null, Json.Caller, cancellationToken, token);
+        SendCoreAsync(HttpMethod.Get, "api/me", null, Json.Caller, cancellationToken, token);
 
     public Task<RecoveryStatus> StatusAsync(CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, "api/status", null, Json.RecoveryStatus, cancellationToken);
@@ -33,7 +33,7 @@ public sealed class RecoveryApi(HttpClient http, TokenSession session)
     {
         var query = new List<string> { $"limit={filter.Limit}" };
         if (filter.Definition is { Length: > 0 } d) query.Add($"definition={Uri.EscapeDataString(d)}");
-        if (filter.State is { Length: > 0 } s) query.Add($"state={Uri.EscapeDataString(s)}");
+        if (filter.State is { } s) query.Add($"state={s}");
         if (filter.Since is { } since) query.Add($"since={Uri.EscapeDataString(since.ToString("O", CultureInfo.InvariantCulture))}");
         if (filter.Until is { } until) query.Add($"until={Uri.EscapeDataString(until.ToString("O", CultureInfo.InvariantCulture))}");
         return SendAsync(HttpMethod.Get, "api/runs?" + string.Join('&', query), null, Json.IReadOnlyListRun, cancellationToken);
@@ -102,7 +102,20 @@ public sealed class RecoveryApi(HttpClient http, TokenSession session)
     private Task<RunDetails> ActAsync(long id, string action, HttpContent? body, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, $"api/runs/{id}/{action}", body ?? JsonContent.Create(new object()), Json.RunDetails, cancellationToken);
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? body, JsonTypeInfo<T> type, CancellationToken cancellationToken, string? token = null)
+    /// <summary>
+    /// A call a module of the console (the designer) makes with its own serializer metadata, so the
+    /// responder pages do not carry the module's types: the same token, errors and sign-out on 401.
+    /// </summary>
+    public Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? body, JsonTypeInfo<T> type, CancellationToken cancellationToken = default) =>
+        SendCoreAsync(method, path, body, type, cancellationToken, null);
+
+    /// <summary>A call whose answer has no body to read (204).</summary>
+    public async Task SendAsync(HttpMethod method, string path, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendRawAsync(method, path, null, cancellationToken);
+    }
+
+    private async Task<T> SendCoreAsync<T>(HttpMethod method, string path, HttpContent? body, JsonTypeInfo<T> type, CancellationToken cancellationToken, string? token = null)
     {
         using var response = await SendRawAsync(method, path, body, cancellationToken, token);
         return await response.Content.ReadFromJsonAsync(type, cancellationToken)

@@ -1,4 +1,4 @@
-namespace LeoPass.Recovery.Console.Api;
+namespace LeoPass.Recovery.Contracts;
 
 /// <summary>GET /api/backups: one catalogued backup.</summary>
 public sealed record BackupSummary(

@@ -1,7 +1,7 @@
-namespace LeoPass.Recovery.Console.Api;
+namespace LeoPass.Recovery.Contracts;
 
 // The JSON of /api/runs, as the server writes it (camelCase, enums as strings, TimeSpan as "d.hh:mm:ss.fffffff").
-// The console keeps its own copy of the contract on purpose: it never references the server's assemblies.
+// The server's test ContractTests reads its real answers into these records and fails on any field either side lacks.
 
 /// <summary>GET /api/runs/{id}, POST /api/runs and every action on a run: the run, its journal, its audit trail and what may be asked of it now.</summary>
 public sealed record RunDetails(Run Run, IReadOnlyList<Attempt> Journal, IReadOnlyList<AuditEntry> Audit, IReadOnlyList<string> AllowedNow);
@@ -10,7 +10,7 @@ public sealed record Run(
     long Id,
     string DefinitionId,
     int DefinitionVersion,
-    string State,
+    RunState State,
     string Trigger,
     string StartedBy,
     DateTimeOffset CreatedAt,
@@ -19,7 +19,9 @@ public sealed record Run(
     string? HolderNode,
     string? HaltReason,
     TimeSpan? WallTime,
-    IReadOnlyList<Step> Steps);
+    IReadOnlyList<Step> Steps,
+    DateTimeOffset? HolderCheckedInAt = null,
+    bool? HolderPresumedDead = null);
 
 /// <param name="WaitingAtGate">"before" or "after" while the step waits for approval.</param>
 public sealed record Step(
@@ -27,14 +29,16 @@ public sealed record Step(
     int Position,
     string Title,
     string Activity,
-    string State,
+    StepState State,
     int Attempts,
     TimeSpan WorkTime,
     TimeSpan WaitingTime,
     string? WaitingAtGate,
     string? Error,
     string? SkipReason,
-    string? Output);
+    string? Output,
+    DateTimeOffset? StartedAt = null,
+    DateTimeOffset? EndedAt = null);
 
 /// <summary>One journal row: an attempt of a step.</summary>
 public sealed record Attempt(
@@ -55,7 +59,7 @@ public sealed record AuditEntry(DateTimeOffset At, string Who, string Action, st
 /// <summary>GET /api/runs/{id}/report: the figures the run page shows beside the timeline.</summary>
 public sealed record RunReport(
     long RunId,
-    string State,
+    RunState State,
     string Outcome,
     string? RestorePoint,
     DateTimeOffset? SnapshotStartedAt,
@@ -68,9 +72,10 @@ public sealed record RunReport(
     string RtoMeasuredUntil);
 
 /// <summary>An event of /api/events: a run changed, on any node.</summary>
-public sealed record RunChange(long RunId, string Definition, string State, DateTimeOffset UpdatedAt);
+public sealed record RunChange(long RunId, string Definition, RunState State, DateTimeOffset UpdatedAt);
 
 /// <summary>Filters of GET /api/runs; null means any.</summary>
-public sealed record RunFilter(string? Definition = null, string? State = null, DateTimeOffset? Since = null, DateTimeOffset? Until = null, int Limit = 100);
+public sealed record RunFilter(string? Definition = null, RunState? State = null, DateTimeOffset? Since = null, DateTimeOffset? Until = null, int Limit = 100);
 
-public sealed record StartRunRequest(string Definition, IReadOnlyDictionary<string, string> Parameters);
+/// <summary>POST /api/runs: the newest published version of <see cref="Definition"/>, or <see cref="Version"/>.</summary>
+public sealed record StartRunRequest(string Definition, IReadOnlyDictionary<string, string> Parameters, int? Version = null);

@@ -1,0 +1,2 @@
+// The wire records every page reads and sends, shared with the server.
+global using LeoPass.Recovery.Contracts;
