@@ -20,8 +20,11 @@ public sealed class BackupCatalogue(string connectionString, TimeProvider clock)
     /// <summary>Creates or upgrades the catalogue tables. Safe to call from several nodes at once.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
-        await using var db = Open();
-        await db.Database.MigrateAsync(cancellationToken);
+        await Core.Database.MigrationLock.RunAsync(connectionString, async ct =>
+        {
+            await using var db = Open();
+            await db.Database.MigrateAsync(ct);
+        }, cancellationToken);
     }
 
     public async Task RecordAsync(BackupManifest manifest, CancellationToken cancellationToken = default)

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using LeoPass.Recovery.Core.Database;
 using Npgsql;
 
 namespace LeoPass.Recovery.Engine.Journal;
@@ -7,40 +8,22 @@ namespace LeoPass.Recovery.Engine.Journal;
 public static class EngineDatabase
 {
     /// <summary>
-    /// Applies pending migrations. Several nodes starting at once each try: EF takes a lock on its
-    /// history table, so they apply one after another and the later ones find nothing to do.
+    /// Applies pending migrations. Several nodes or commands starting at once each try, one after
+    /// another under <see cref="MigrationLock"/>; the later ones find nothing to do.
     /// </summary>
-    public static async Task MigrateAsync(string connectionString, CancellationToken cancellationToken = default)
-    {
-        var builder = new DbContextOptionsBuilder<EngineDbContext>();
-        EngineDbContext.Configure(builder, connectionString);
-        await using var db = new EngineDbContext(builder.Options);
-        await using (var connection = new NpgsqlConnection(connectionString))
+    public static Task MigrateAsync(string connectionString, CancellationToken cancellationToken = default) =>
+        MigrationLock.RunAsync(connectionString, async ct =>
         {
-            // EF's own lock needs the schema of its history table to exist.
-            await connection.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand($"CREATE SCHEMA IF NOT EXISTS {EngineDbContext.Schema}", connection);
-            try
+            // EF's history table lives in the engine schema, which must exist before EF looks for it.
+            await using (var connection = new NpgsqlConnection(connectionString))
             {
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                await connection.OpenAsync(ct);
+                await using var command = new NpgsqlCommand($"CREATE SCHEMA IF NOT EXISTS {EngineDbContext.Schema}", connection);
+                await command.ExecuteNonQueryAsync(ct);
             }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-            {
-                // Two nodes created it at the same instant; it exists, which is all we need.
-            }
-        }
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await db.Database.MigrateAsync(cancellationToken);
-                return;
-            }
-            catch (PostgresException e) when (attempt < 3 && e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable or PostgresErrorCodes.DuplicateObject)
-            {
-                // Nodes started together raced to create the history table; the next try finds it.
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken);
-            }
-        }
-    }
+            var builder = new DbContextOptionsBuilder<EngineDbContext>();
+            EngineDbContext.Configure(builder, connectionString);
+            await using var db = new EngineDbContext(builder.Options);
+            await db.Database.MigrateAsync(ct);
+        }, cancellationToken);
 }

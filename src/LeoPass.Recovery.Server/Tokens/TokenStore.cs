@@ -18,8 +18,11 @@ public sealed class TokenStore(string connectionString, TimeProvider clock)
     /// <summary>Creates or upgrades the access tables. Safe from several nodes at once.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
-        await using var db = Open();
-        await db.Database.MigrateAsync(cancellationToken);
+        await Core.Database.MigrationLock.RunAsync(connectionString, async ct =>
+        {
+            await using var db = Open();
+            await db.Database.MigrateAsync(ct);
+        }, cancellationToken);
     }
 
     public async Task<CreatedToken> CreateAsync(string name, ApiRole role, string createdBy, CancellationToken cancellationToken = default)
