@@ -28,6 +28,8 @@ public static class RunbookServiceCollectionExtensions
         services.AddActivity<VerifyBackupActivity>();
         services.AddActivity<PruneBackupsActivity>();
         services.AddActivity<NotifyBackupActivity>();
+        services.AddActivity<RecordRestoreVerifiedActivity>();
+        services.AddSingleton<IRunObserver, RestoreVerificationFailures>();
 
         services.AddHttpClient(HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30)).RemoveAllLoggers();
         services.AddSingleton<RestoreTargetPlan>();
@@ -40,6 +42,7 @@ public static class RunbookServiceCollectionExtensions
         services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<DumpCleanup>());
         services.AddSingleton<IRunObserver, AbortedRestoreTarget>();
         services.AddSingleton<RunReportBuilder>();
+        services.AddSingleton<Prediction.RtoPredictor>();
         services.AddSingleton<IRunStartCheck, RunbookStartCheck>();
         services.AddActivity<QuarantineTrafficActivity>();
         services.AddActivity<ProvisionDatabaseActivity>();
@@ -50,6 +53,7 @@ public static class RunbookServiceCollectionExtensions
         services.AddActivity<ValidationActivity>();
         services.AddActivity<ReopenTrafficActivity>();
         services.AddActivity<PostMortemActivity>();
+        services.AddActivity<DropRestoreTargetActivity>();
         return services;
     }
 }

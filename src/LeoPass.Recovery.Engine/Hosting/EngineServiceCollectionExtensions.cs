@@ -54,12 +54,14 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<DefinitionCatalog>();
         services.AddSingleton<ActiveRuns>();
         services.AddSingleton<RunObservers>();
+        services.AddSingleton<IRunObserver, FollowerRuns>();
         services.AddSingleton<RunChanges>();
         services.AddSingleton<RunJournalWriter>();
         services.AddSingleton<RunExecutor>();
         services.AddSingleton<StepSettingsCheck>();
         services.AddSingleton<RunOperations>();
         services.AddSingleton<RunQueries>();
+        services.AddSingleton<RunStatistics>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<RunLocks>();
         services.AddSingleton<IRunDispatcher, QuartzRunDispatcher>();

@@ -8,7 +8,7 @@ namespace LeoPass.Recovery.Runbook.Restore;
 
 /// <summary>
 /// Runbook step 2, `runbook.provision-database`: a fresh, empty restore target on
-/// TARGET_DATABASE_URL's server — dropped (with its sessions) and created again, so a repeated
+/// TARGET_DATABASE_URL's server (or, with <c>scratch</c>, a restore verification's own database) — dropped (with its sessions) and created again, so a repeated
 /// attempt ends exactly where one attempt would. Refuses any other database, and the source.
 /// The new database's comment names the run that created it (<see cref="RestoreTargetPlan.CreatedBy"/>).
 /// </summary>
@@ -18,16 +18,20 @@ public sealed class ProvisionDatabaseActivity(RestoreTargetPlan target) : IActiv
         "Drop and create the restore target database (TARGET_DATABASE_URL, or a per-run name) on the target server; never the source.",
     [
         new ActivityParameter("perRunDatabase", "true: restore into <target>_r<run id> instead of the configured target name.", Default: JsonValue.Create(false)),
+        new ActivityParameter("scratch", "true: a scratch database of this run's own, <prefix>_r<run id> on VERIFY_RESTORE_DATABASE_URL's server (default TARGET_DATABASE_URL's), never the target itself; for restore verification.", Default: JsonValue.Create(false)),
     ])
     {
         Outputs = [new("database", "The database restored into"), new("server", "The target server, described without credentials"), new("recreated", "Whether an existing database was dropped first")],
     };
 
-    public IEnumerable<SettingProblem> CheckSettings(ActivityParameters parameters) => target.CheckSettings();
+    public IEnumerable<SettingProblem> CheckSettings(ActivityParameters parameters) =>
+        parameters.GetBoolean("scratch") == true ? target.CheckScratchSettings() : target.CheckSettings();
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        var name = target.NameFor(context.RunId, context.Parameters.GetBoolean("perRunDatabase") ?? false);
+        var name = context.Parameters.GetBoolean("scratch") == true
+            ? target.ScratchNameFor(context.RunId)
+            : target.NameFor(context.RunId, context.Parameters.GetBoolean("perRunDatabase") ?? false);
         var connection = target.ConnectionFor(context.RunId, name);
         await context.RecordIntentAsync($"drop (if it exists) and create database {PostgresConnectionString.Describe(connection)}", cancellationToken);
         await using var admin = new NpgsqlConnection(PostgresConnectionString.WithDatabase(connection, "postgres"));

@@ -48,7 +48,14 @@ public sealed record BackupSummary(
     string UploadVerification,
     string Compression,
     DateTimeOffset? LastVerifiedAt,
-    string? LastVerifyResult);
+    string? LastVerifyResult,
+    RestoreVerification? RestoreVerification = null);
+
+/// <summary>
+/// What restore verifications found about a backup: <see cref="VerifiedAt"/> is set once a restore
+/// proved it (null: never); <see cref="FailedAt"/> and <see cref="Failure"/> the last failed attempt.
+/// </summary>
+public sealed record RestoreVerification(DateTimeOffset? VerifiedAt, long? RunId, int? Tables, string? Summary, DateTimeOffset? FailedAt, string? Failure);
 
 public sealed record BackupVerification(string Key, bool Decrypted, string Sha256, long StoredBytes, long DumpBytes, TimeSpan Duration);
 

@@ -44,9 +44,12 @@ public static class DefinitionsApi
         return TypedResults.Ok(new DefinitionDetails(await SummaryAsync(record, catalog, cancellationToken), JsonNode.Parse(Errors.ApiRedactor.Redact(record.Content))));
     }
 
-    public static Ok<DefinitionValidation> ValidateDefinition(JsonElement definition, DefinitionLoader loader)
+    public static async Task<Ok<DefinitionValidation>> ValidateDefinition(JsonElement definition, DefinitionLoader loader, DefinitionCatalog catalog, CancellationToken cancellationToken)
     {
         var loaded = loader.Parse(definition.GetRawText(), "request body");
+        // What publishing would also refuse: an `after` trigger naming what is not published, or a loop.
+        var followErrors = await FollowedDefinitionCheck.ErrorsAsync(loaded.Definition, loaded.Source, catalog, cancellationToken);
+        if (followErrors.Count > 0) throw new InvalidDefinitionException(followErrors);
         return TypedResults.Ok(Validation(loaded));
     }
 
