@@ -43,6 +43,11 @@ public static class RunbookServiceCollectionExtensions
         services.AddSingleton<IRunObserver, AbortedRestoreTarget>();
         services.AddSingleton<RunReportBuilder>();
         services.AddSingleton<Prediction.RtoPredictor>();
+        services.AddSingleton<Watchdog.IRecoveryPointSource, Watchdog.CatalogueRecoveryPoints>();
+        services.AddSingleton<Watchdog.RpoWatch>();
+        services.AddSingleton<Watchdog.IWatch>(sp => sp.GetRequiredService<Watchdog.RpoWatch>());
+        services.AddSingleton<Watchdog.IWatch, Watchdog.PredictedRtoWatch>();
+        services.AddSingleton<Watchdog.ClusterWatchdog>();
         services.AddSingleton<IRunStartCheck, RunbookStartCheck>();
         services.AddActivity<QuarantineTrafficActivity>();
         services.AddActivity<ProvisionDatabaseActivity>();

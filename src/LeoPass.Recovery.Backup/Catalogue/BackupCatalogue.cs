@@ -106,6 +106,13 @@ public sealed class BackupCatalogue(string connectionString, TimeProvider clock)
             .SetProperty(b => b.RestoreVerifyFailure, failure), cancellationToken);
     }
 
+    /// <summary>Every watch of the cluster's watchdog as it last stood.</summary>
+    public async Task<IReadOnlyList<Watchdog.WatchRecord>> WatchesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = Open();
+        return await db.Watches.AsNoTracking().OrderBy(w => w.Watch).ToListAsync(cancellationToken);
+    }
+
     public async Task RecordVerificationAsync(string key, string result, CancellationToken cancellationToken = default)
     {
         await using var db = Open();

@@ -192,8 +192,25 @@ public sealed partial class DefinitionLoader(ActivityRegistry activities, Func<s
         if (trigger["after"] is JsonObject followed)
         {
             if (type != WorkflowTriggerType.After) error("$.trigger.after", $"'after' is only read for trigger type 'after', not '{trigger["type"]}'");
+            var enabled = followed["enabled"] switch
+            {
+                JsonValue v when v.TryGetValue<bool>(out var b) => b ? "true" : "false",
+                JsonValue v => v.GetValue<string>(),
+                _ => "true",
+            };
             after = new FollowedDefinition(followed["definition"]!.GetValue<string>(),
-                (followed["parameters"] as JsonObject ?? []).ToDictionary(p => p.Key, p => p.Value!.GetValue<string>(), StringComparer.Ordinal));
+                (followed["parameters"] as JsonObject ?? []).ToDictionary(p => p.Key, p => p.Value!.GetValue<string>(), StringComparer.Ordinal), enabled);
+            try
+            {
+                if (EnvironmentReferences.Resolve(enabled, _environment).Trim().ToLowerInvariant() is not ("true" or "false"))
+                {
+                    error("$.trigger.after.enabled", $"'{enabled}' is not true or false");
+                }
+            }
+            catch (KeyNotFoundException e)
+            {
+                error("$.trigger.after.enabled", e.Message);
+            }
             if (after.DefinitionId == id) error("$.trigger.after.definition", $"a definition cannot follow itself ('{id}'): every run would start another");
             foreach (var name in after.Parameters.Keys.Where(n => runParameters.All(p => p.Name != n)))
             {

@@ -46,7 +46,13 @@ public sealed record WorkflowTrigger(WorkflowTriggerType Type, string? Cron, str
 /// follower parameter name → text with <c>${steps.&lt;id&gt;.output.&lt;field&gt;}</c> and <c>${run.&lt;name&gt;}</c>
 /// references to the followed run).
 /// </summary>
-public sealed record FollowedDefinition(string DefinitionId, IReadOnlyDictionary<string, string> Parameters);
+/// <param name="Enabled">"true", "false" or an environment reference resolving to one (<see cref="IsEnabled"/>).</param>
+public sealed record FollowedDefinition(string DefinitionId, IReadOnlyDictionary<string, string> Parameters, string Enabled = "true")
+{
+    /// <summary>Whether successful runs start the follower, with <c>${NAME}</c> references resolved by <paramref name="lookup"/>.</summary>
+    public bool IsEnabled(Func<string, string?> lookup) =>
+        !string.Equals(EnvironmentReferences.Resolve(Enabled, lookup).Trim(), "false", StringComparison.OrdinalIgnoreCase);
+}
 
 public sealed record RunParameterDefinition(string Name, string? Description, bool Required, JsonNode? Default);
 

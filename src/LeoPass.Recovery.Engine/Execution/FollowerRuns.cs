@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Journal;
+using LeoPass.Recovery.Engine.Nodes;
 using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Engine.Steps;
 using Microsoft.EntityFrameworkCore;
@@ -22,13 +23,13 @@ namespace LeoPass.Recovery.Engine.Execution;
 /// between starts no follower for that run; what the follower proves then shows as missing (for
 /// verify-restore: the restore-verified age grows, which the metrics and their alert rule watch).
 /// </remarks>
-public sealed class FollowerRuns(IServiceProvider services, DefinitionCatalog definitions, IDbContextFactory<EngineDbContext> dbFactory, ILogger<FollowerRuns> logger) : IRunObserver
+public sealed class FollowerRuns(IServiceProvider services, DefinitionCatalog definitions, IDbContextFactory<EngineDbContext> dbFactory, EngineOptions options, ILogger<FollowerRuns> logger) : IRunObserver
 {
     public async Task OnRunStateChangedAsync(RunStateChange change, CancellationToken cancellationToken)
     {
         if (change.State != RunState.Succeeded) return;
         var followers = (await definitions.ListLatestDefinitionsAsync(cancellationToken))
-            .Where(d => d.Trigger.Type == WorkflowTriggerType.After && d.Trigger.After?.DefinitionId == change.DefinitionId).ToList();
+            .Where(d => d.Trigger.Type == WorkflowTriggerType.After && d.Trigger.After?.DefinitionId == change.DefinitionId && d.Trigger.After.IsEnabled(options.Variables)).ToList();
         if (followers.Count == 0) return;
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -57,6 +57,8 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<IRunObserver, FollowerRuns>();
         services.AddSingleton<RunChanges>();
         services.AddSingleton<RunJournalWriter>();
+        services.AddMetrics();
+        services.AddSingleton<EngineMetrics>();
         services.AddSingleton<RunExecutor>();
         services.AddSingleton<StepSettingsCheck>();
         services.AddSingleton<RunOperations>();

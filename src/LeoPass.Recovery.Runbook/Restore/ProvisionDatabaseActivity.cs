@@ -29,7 +29,8 @@ public sealed class ProvisionDatabaseActivity(RestoreTargetPlan target) : IActiv
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        var name = context.Parameters.GetBoolean("scratch") == true
+        var scratch = context.Parameters.GetBoolean("scratch") == true;
+        var name = scratch
             ? target.ScratchNameFor(context.RunId)
             : target.NameFor(context.RunId, context.Parameters.GetBoolean("perRunDatabase") ?? false);
         var connection = target.ConnectionFor(context.RunId, name);
@@ -52,6 +53,11 @@ public sealed class ProvisionDatabaseActivity(RestoreTargetPlan target) : IActiv
         {
             exists.Parameters.AddWithValue("name", name);
             existed = await exists.ExecuteScalarAsync(cancellationToken) is not null;
+        }
+        if (existed && scratch && await MarkedDatabase.MarkOfAsync(connection, cancellationToken) != RestoreTargetPlan.CreatedBy(context.RunId))
+        {
+            // A scratch name is this run's alone; one that exists with another mark belongs to someone else.
+            throw new ActivityFailedException($"scratch database {name} already exists and was not created by run {context.RunId}: left as it is; drop it by hand if it is a leftover", retryable: false);
         }
         if (existed)
         {

@@ -31,15 +31,20 @@ public sealed class RestoreTargetPlan(RecoverySettings settings)
 
     public string ConfiguredName => PostgresConnectionString.DatabaseOf(settings.Runbook.RequireTargetDatabase());
 
-    /// <summary>Scratch databases are named after this: VERIFY_RESTORE_DATABASE_URL's database name, else leopass_verify.</summary>
-    public const string DefaultScratchPrefix = "leopass_verify";
 
     /// <summary>Whether a scratch server is known: VERIFY_RESTORE_DATABASE_URL, else TARGET_DATABASE_URL.</summary>
     public bool ScratchConfigured => ScratchServer is not null;
 
     private string? ScratchServer => settings.Runbook.VerifyRestoreDatabase ?? settings.Runbook.TargetDatabase;
 
-    private string ScratchPrefix => settings.Runbook.VerifyRestoreDatabase is { } verify ? PostgresConnectionString.DatabaseOf(verify) : DefaultScratchPrefix;
+    /// <summary>
+    /// Scratch databases are named after VERIFY_RESTORE_DATABASE_URL's database name, else after the
+    /// restore target's (<c>leopass_restore_verify</c>): run ids count per installation, so two
+    /// installations sharing a server must not share a prefix.
+    /// </summary>
+    private string ScratchPrefix => settings.Runbook.VerifyRestoreDatabase is { } verify
+        ? PostgresConnectionString.DatabaseOf(verify)
+        : PostgresConnectionString.DatabaseOf(settings.Runbook.RequireTargetDatabase()) + "_verify";
 
     /// <summary>The scratch database of one restore verification run.</summary>
     public string ScratchNameFor(long runId) => $"{ScratchPrefix}_r{runId}";
