@@ -96,7 +96,7 @@ public sealed partial class ConsoleEndToEndTests(ConsoleTestBed bed)
 
         // Prove it again: the button starts verify-restore on this backup and opens its run, which ends green.
         var before = first["verifiedAt"]!.GetValue<DateTimeOffset>();
-        await mark.GetByRole(AriaRole.Button, new() { Name = "Prove by restore" }).ClickAsync();
+        await page.Locator("article.backup.selected").GetByRole(AriaRole.Button, new() { Name = "Prove by restore" }).ClickAsync();
         await page.WaitForURLAsync(RunUrl());
         await WaitUntilFinishedAsync(page, "Succeeded");
         await Expect(page).ToHaveTitleAsync(new Regex("^Run \\d+ · Succeeded"));

@@ -29,7 +29,7 @@ public sealed class RestoreVerificationTests : BunitContext
     {
         var proof = new RestoreVerification(Start.AddMinutes(41), 17, 42, "42 tables, counts equal, migration head 20261201_add_checked_in", null, null);
 
-        var mark = Render<RestoreVerifiedMark>(p => p.Add(m => m.Key, Key).Add(m => m.Verification, proof));
+        var mark = Render<RestoreVerifiedMark>(p => p.Add(m => m.Verification, proof));
 
         var root = mark.Find(".restore-verified");
         Assert.Equal("verified", root.GetAttribute("data-restore-verified"));
@@ -38,35 +38,49 @@ public sealed class RestoreVerificationTests : BunitContext
         Assert.Contains("2026-12-05 02:41:00 UTC", root.TextContent, StringComparison.Ordinal);
         Assert.Contains("42 tables, counts equal, migration head 20261201_add_checked_in", root.TextContent, StringComparison.Ordinal);
         Assert.Equal("runs/17", mark.Find("a").GetAttribute("href"));
-        Assert.Empty(mark.FindAll("button"));
     }
 
     [Fact]
-    public void A_failure_after_the_last_proof_is_shown_red_with_its_reason_and_an_operator_may_prove_it_again()
+    public void A_failure_after_the_last_proof_is_shown_red_with_its_reason()
     {
         var failed = new RestoreVerification(Start.AddDays(-1), 9, 42, "42 tables, counts equal", Start.AddMinutes(40), "run 17: step 'validate' failed: public.users has 3 rows, expected 4");
 
-        var mark = Render<RestoreVerifiedMark>(p => p.Add(m => m.Key, Key).Add(m => m.Verification, failed).Add(m => m.CanStart, true));
+        var mark = Render<RestoreVerifiedMark>(p => p.Add(m => m.Verification, failed));
 
         var root = mark.Find(".restore-verified");
         Assert.Equal("failed", root.GetAttribute("data-restore-verified"));
         Assert.Contains("tone-failed", root.ClassList);
         Assert.Contains("public.users has 3 rows, expected 4", root.TextContent, StringComparison.Ordinal);
-        Assert.Equal("Prove by restore", mark.Find("button[data-action=verify-restore]").TextContent.Trim());
     }
 
     [Fact]
     public void A_backup_never_restored_says_so_in_grey()
     {
-        var mark = Render<RestoreVerifiedMark>(p => p.Add(m => m.Key, Key).Add(m => m.Verification, null));
+        var mark = Render<RestoreVerifiedMark>(p => p.Add(m => m.Verification, null));
 
         Assert.Equal("none", mark.Find(".restore-verified").GetAttribute("data-restore-verified"));
         Assert.Contains("Not proven by a restore yet", mark.Markup, StringComparison.Ordinal);
     }
 
+    private static BackupSummary Backup(RestoreVerification? verification) =>
+        new(Key, "leopass", Start, Start.AddMinutes(3), 4_200_000, 12_600_000, new string('a', 64), "md5-per-part", "zstd", null, null, verification);
+
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 0)]
+    public void The_backup_card_carries_the_mark_and_offers_Prove_by_restore_only_to_who_may_start_it(bool mayStart, int buttons)
+    {
+        var card = Render<BackupCard>(p => p.Add(c => c.Backup, Backup(new RestoreVerification(Start.AddMinutes(41), 17, 42, "42 tables, counts equal", null, null)))
+            .Add(c => c.CanProveByRestore, mayStart));
+
+        Assert.Equal("verified", card.Find(".restore-verified").GetAttribute("data-restore-verified"));
+        Assert.Equal(buttons, card.FindAll("button[data-action=verify-restore]").Count);
+        if (mayStart) Assert.Equal("Prove by restore", card.Find("button[data-action=verify-restore]").TextContent.Trim());
+    }
+
     private static RtoPredictionStatus Prediction(double minutes) => new(TimeSpan.FromMinutes(minutes), TimeSpan.FromHours(2),
         minutes >= 96, minutes > 120, TimeSpan.FromMinutes(minutes * 0.2), TimeSpan.FromMinutes(minutes * 0.7), TimeSpan.FromMinutes(minutes * 0.1),
-        "the last 3 drill(s)", 25 * 1024 * 1024, 8 * 1024 * 1024, 3, 3, Key, 4L << 30, 12L << 30);
+        "mean of the last 3 drills", 25 * 1024 * 1024, 8 * 1024 * 1024, 3, 3, Key, 4L << 30, 12L << 30);
 
     [Theory]
     [InlineData(60, "ok", "tone-succeeded", "Predicted now 1 h 00 min (50 % of 2 h)")]
@@ -85,7 +99,8 @@ public sealed class RestoreVerificationTests : BunitContext
         Assert.Contains(tone, predicted.ClassList);
         Assert.Equal(figure, predicted.QuerySelector(".figure")!.TextContent.Trim());
         Assert.Contains("12.00 GiB at 8.0 MiB/s", predicted.TextContent, StringComparison.Ordinal);
-        Assert.Contains("the last 3 drill(s)", predicted.TextContent, StringComparison.Ordinal);
+        Assert.Contains("other steps", predicted.TextContent, StringComparison.Ordinal);
+        Assert.Contains("(mean of the last 3 drills); throughput measured by the last 3 restores", predicted.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -146,12 +146,12 @@ internal static class BackupCommands
         return command;
     }
 
-    /// <summary>"at 2026-12-07 02:41 (42 tables, counts equal)", "FAILED at …: why", or "never".</summary>
+    /// <summary>"2026-12-07 02:41:09Z (42 tables equal)", "FAILED 2026-12-07 …, run 17", or "never"; `--json` has the whole summary and reason.</summary>
     private static string RestoreVerifiedText(CatalogueEntry b)
     {
         var failedLater = b.RestoreVerifyFailedAt is { } failedAt && (b.RestoreVerifiedAt is null || failedAt > b.RestoreVerifiedAt);
-        if (failedLater) return $"FAILED {Format.Time(b.RestoreVerifyFailedAt)}: {b.RestoreVerifyFailure}";
-        return b.RestoreVerifiedAt is null ? "never" : $"{Format.Time(b.RestoreVerifiedAt)} ({b.RestoreVerifiedSummary})";
+        if (failedLater) return $"FAILED {Format.Time(b.RestoreVerifyFailedAt)}, {b.RestoreVerifyFailure?.Split(':')[0]}";
+        return b.RestoreVerifiedAt is null ? "never" : $"{Format.Time(b.RestoreVerifiedAt)} ({b.RestoreVerifiedTables} tables equal)";
     }
 
     private static Command Verify()

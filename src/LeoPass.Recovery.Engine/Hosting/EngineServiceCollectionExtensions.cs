@@ -54,7 +54,8 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<DefinitionCatalog>();
         services.AddSingleton<ActiveRuns>();
         services.AddSingleton<RunObservers>();
-        services.AddSingleton<IRunObserver, FollowerRuns>();
+        services.AddSingleton<FollowerRuns>();
+        services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<FollowerRuns>());
         services.AddSingleton<RunChanges>();
         services.AddSingleton<RunJournalWriter>();
         services.AddMetrics();
@@ -111,6 +112,7 @@ public static class EngineServiceCollectionExtensions
         services.AddHostedService<EngineStartup>();
         if (options.ExecutesRuns)
         {
+            services.AddHostedService<FollowerCatchUp>();
             // Running activities are cancelled at shutdown (journaled Interrupted, handed to another node): a pg_restore must not hold a deploy for an hour.
             // The stop waits for the cancelled jobs to unwind (milliseconds) so that their completion reaches the
             // job store: a stop that did not wait left each running job's fired-trigger row behind, which the next

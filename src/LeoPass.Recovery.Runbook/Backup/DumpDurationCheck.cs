@@ -32,5 +32,7 @@ public static class DumpDurationCheck
         return null;
     }
 
-    private static string Minutes(TimeSpan span) => string.Create(CultureInfo.InvariantCulture, $"{span.TotalMinutes:0.#} min");
+    private static string Minutes(TimeSpan span) => span < TimeSpan.FromMinutes(1)
+        ? string.Create(CultureInfo.InvariantCulture, $"{span.TotalSeconds:0.###} s")
+        : string.Create(CultureInfo.InvariantCulture, $"{span.TotalMinutes:0.#} min");
 }

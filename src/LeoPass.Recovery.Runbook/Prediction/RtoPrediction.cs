@@ -13,7 +13,7 @@ public sealed record ThroughputSample(long RunId, string DefinitionId, long Byte
 /// than a small one), and <c>fixed</c> is the rest of a drill's RTO — everything but downloading
 /// and restoring (provision, migrations, validation, gates, overhead) — taken from the last drills.
 /// </summary>
-/// <param name="FixedBasis">What the fixed time comes from: "the last N drill(s)" or "no drill yet: 0".</param>
+/// <param name="FixedBasis">What the fixed time comes from: "as in the last drill", "mean of the last 3 drills", "no drill yet, not counted".</param>
 public sealed record RtoPrediction(
     TimeSpan Predicted,
     TimeSpan Target,

@@ -37,7 +37,11 @@ public sealed class RtoPredictor(RunStatistics statistics, BackupCatalogue catal
             .Select(x => new ThroughputSample(x.Attempt.RunId, x.Attempt.DefinitionId, x.Bytes!.Value, x.Attempt.Duration, x.Attempt.EndedAt))
             .ToList();
 
-    /// <summary>The mean of the last drills' RTO less their download and restore work; zero before the first drill.</summary>
+    /// <summary>
+    /// The mean, over the last drills, of their RTO less their download and restore work, and less
+    /// what a planned restore would not repeat: time halted waiting for a responder and time lost to
+    /// interrupted nodes (gate waits stay: an incident restore waits at its gates too). Zero before the first drill.
+    /// </summary>
     private async Task<(TimeSpan Fixed, string Basis)> FixedTimeAsync(CancellationToken cancellationToken)
     {
         var drillIds = await runs.SucceededSinceAsync(await definitions.RestoreDefinitionIdsAsync(cancellationToken), DateTimeOffset.MinValue, DrillsForFixedTime, cancellationToken);
@@ -47,10 +51,14 @@ public sealed class RtoPredictor(RunStatistics statistics, BackupCatalogue catal
             var report = await reports.BuildAsync(id, null, cancellationToken);
             if (report.RtoSeconds is not { } rto) continue;
             var transfer = report.Steps.Where(s => s.CountsTowardRto && s.Activity is var a && (a == DownloadArtefactActivity.Descriptor.Type || a == RestoreActivity.Descriptor.Type)).Sum(s => s.WorkSeconds);
-            rest.Add(Math.Max(0, rto - transfer));
+            var mishaps = (report.RtoBreakdown?.HaltedSeconds ?? 0) + (report.RtoBreakdown?.LostSeconds ?? 0);
+            rest.Add(Math.Max(0, rto - transfer - mishaps));
         }
-        return rest.Count == 0
-            ? (TimeSpan.Zero, "no drill yet: the steps other than download and restore are not counted")
-            : (TimeSpan.FromSeconds(rest.Average()), $"the last {rest.Count} drill(s)");
+        return rest.Count switch
+        {
+            0 => (TimeSpan.Zero, "no drill yet, not counted"),
+            1 => (TimeSpan.FromSeconds(rest[0]), "as in the last drill"),
+            _ => (TimeSpan.FromSeconds(rest.Average()), $"mean of the last {rest.Count} drills"),
+        };
     }
 }

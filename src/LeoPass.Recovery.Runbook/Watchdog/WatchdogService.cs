@@ -1,4 +1,5 @@
 using LeoPass.Recovery.Core.Configuration;
+using LeoPass.Recovery.Engine.Execution;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -11,31 +12,6 @@ namespace LeoPass.Recovery.Runbook.Watchdog;
 /// </summary>
 public sealed class WatchdogService(ClusterWatchdog watchdog, RecoverySettings settings, TimeProvider clock, ILogger<WatchdogService> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await watchdog.CheckAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // The database may be briefly away; the next round tries again.
-                logger.LogWarning("watchdog check failed: {Error}", e.Message);
-            }
-            try
-            {
-                await Task.Delay(settings.Node.WatchdogInterval, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Periodic.RunAsync(watchdog.CheckAsync, () => settings.Node.WatchdogInterval, clock, logger, "watchdog check", stoppingToken);
 }

@@ -43,8 +43,8 @@ public sealed class FollowedDefinitionTests
         Assert.Equal("said by leader", JsonNode.Parse(run.Steps.Single().Output!)!["text"]!.GetValue<string>());
 
         // A second notice of the same success starts nothing (idempotency key after:<follower>:<run>).
-        await engine.Services.GetServices<Execution.IRunObserver>().OfType<Execution.FollowerRuns>().Single().OnRunStateChangedAsync(
-            new Execution.RunStateChange(led, "leader", 1, RunState.Succeeded, null, null, DateTimeOffset.UtcNow), CancellationToken.None);
+        await engine.Services.GetServices<LeoPass.Recovery.Engine.Execution.IRunObserver>().OfType<LeoPass.Recovery.Engine.Execution.FollowerRuns>().Single().OnRunStateChangedAsync(
+            new LeoPass.Recovery.Engine.Execution.RunStateChange(led, "leader", 1, RunState.Succeeded, null, null, DateTimeOffset.UtcNow), CancellationToken.None);
         Assert.Single(await engine.Queries.ListAsync(10, "follower"));
 
         await engine.PublishAsync(Leader("leader", fails: true).Replace("\"version\":1", "\"version\":2", StringComparison.Ordinal));
@@ -52,6 +52,33 @@ public sealed class FollowedDefinitionTests
         await engine.WaitForAsync(halted, RunState.Halted);
         await WaitUntilAsync(() => engine.Observer.Changes.Any(c => c.RunId == halted && c.State == RunState.Halted));
         Assert.Single(await engine.Queries.ListAsync(10, "follower"));
+    }
+
+    [Fact]
+    public async Task A_follower_its_leaders_node_could_not_start_is_started_by_the_catch_up_once()
+    {
+        // A clock that stands still: the node's own catch-up round runs at start only, so the test's rounds are the only others.
+        await using var engine = await EngineHarness.StartAsync(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow));
+        await engine.PublishAsync(Leader("late-leader"));
+        await engine.PublishAsync(Follower("late-follower", "late-leader"));
+        var led = await engine.StartRunAsync("late-leader");
+        await engine.WaitForAsync(led, RunState.Succeeded);
+        var first = (await WaitForRunsAsync(engine, "late-follower", 1)).Single();
+        await engine.WaitForAsync(first.Id, RunState.Succeeded);
+
+        // As if the leader's node had stopped before its observer ran: no follower carries the leader's key.
+        await using (var db = new Npgsql.NpgsqlConnection(engine.Database.ConnectionString))
+        {
+            await db.OpenAsync();
+            await using var forget = new Npgsql.NpgsqlCommand($"UPDATE engine.runs SET idempotency_key = NULL WHERE id = {first.Id}", db);
+            Assert.Equal(1, await forget.ExecuteNonQueryAsync());
+        }
+        var catchUp = engine.Services.GetRequiredService<LeoPass.Recovery.Engine.Execution.FollowerRuns>();
+        Assert.Equal(1, await catchUp.CatchUpAsync(CancellationToken.None));
+        Assert.Equal(0, await catchUp.CatchUpAsync(CancellationToken.None));
+        var runs = await engine.Queries.ListAsync(10, "late-follower");
+        Assert.Equal(2, runs.Count);
+        Assert.Equal("after", runs[0].Trigger);
     }
 
     [Fact]
@@ -107,7 +134,7 @@ public sealed class FollowedDefinitionTests
         }
     }
 
-    private static async Task<IReadOnlyList<Journal.RunView>> WaitForRunsAsync(EngineHarness engine, string definition, int count)
+    private static async Task<IReadOnlyList<LeoPass.Recovery.Engine.Journal.RunView>> WaitForRunsAsync(EngineHarness engine, string definition, int count)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTime.UtcNow < deadline)

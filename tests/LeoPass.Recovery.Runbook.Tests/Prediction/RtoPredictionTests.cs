@@ -19,7 +19,7 @@ public sealed class RtoPredictionTests
     public void Three_samples_of_known_throughput_predict_fixed_time_plus_size_over_their_byte_weighted_throughput()
     {
         var fixedTime = TimeSpan.FromMinutes(10);
-        var prediction = RtoPrediction.Compute(Downloads, Restores, fixedTime, "the last 1 drill(s)", "leopass-k", storedBytes: 7000 * MiB, dumpBytes: 12000 * MiB, Target)!;
+        var prediction = RtoPrediction.Compute(Downloads, Restores, fixedTime, "as in the last drill", "leopass-k", storedBytes: 7000 * MiB, dumpBytes: 12000 * MiB, Target)!;
 
         // Download: 7000 MiB moved in 300 s → 23.33 MiB/s; today's 7000 MiB take 300 s.
         // Restore: 4000 MiB in 600 s → 6.67 MiB/s; today's 12 000 MiB take 1800 s.

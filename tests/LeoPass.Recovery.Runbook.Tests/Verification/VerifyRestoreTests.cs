@@ -128,6 +128,27 @@ public sealed class VerifyRestoreTests
         Assert.False(await PostgresServer.DatabaseExistsAsync(scratch));
     }
 
+    [Fact]
+    public async Task Backup_verify_restore_on_the_command_line_proves_a_backup_by_hand_and_backup_list_shows_the_mark()
+    {
+        await using var bed = await RunbookTestBed.CreateAsync(rows: 500);
+        var key = await bed.BackupAsync();
+
+        var proof = await CliRunner.RunAsync(bed.Variables, TimeSpan.FromMinutes(4), "backup", "verify", key, "--restore", "--json");
+        Assert.True(proof.ExitCode == 0, proof.ToString());
+        var result = JsonNode.Parse(proof.StandardOutput)!;
+        Assert.Equal(key, result["key"]!.GetValue<string>());
+        Assert.StartsWith($"{result["tables"]!.GetValue<long>()} tables, counts equal", result["summary"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var list = await CliRunner.RunAsync(bed.Variables, TimeSpan.FromMinutes(2), "backup", "list", "--json");
+        Assert.True(list.ExitCode == 0, list.ToString());
+        var listed = JsonNode.Parse(list.StandardOutput)!["backups"]!.AsArray().Single(b => b!["key"]!.GetValue<string>() == key)!;
+        Assert.Equal(result["run"]!.GetValue<long>(), listed["restoreVerifiedRunId"]!.GetValue<long>());
+        Assert.Equal(result["summary"]!.GetValue<string>(), listed["restoreVerifiedSummary"]!.GetValue<string>());
+        var table = await CliRunner.RunAsync(bed.Variables, TimeSpan.FromMinutes(2), "backup", "list");
+        Assert.Contains($"({result["tables"]!.GetValue<long>()} tables equal)", table.StandardOutput, StringComparison.Ordinal);
+    }
+
     private static async Task<RunView> WaitForFollowerAsync(EngineNode node, string definition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);

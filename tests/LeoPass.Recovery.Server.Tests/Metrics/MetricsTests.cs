@@ -20,6 +20,7 @@ public sealed partial class MetricsTests
             ["DATABASE_URL"] = PostgresConnectionStringFor("leopass_source"),
             ["BACKUP_DIR"] = Directory.CreateTempSubdirectory("leopass-metrics-").FullName,
             ["LEOPASS_SCHEDULER_NAME"] = "metrics-" + Guid.NewGuid().ToString("N")[..8],
+            ["LEOPASS_WORKFLOWS_DIR"] = Path.Combine(RepositoryRoot.Path, "workflows"),
         };
         foreach (var (name, value) in extra) variables[name] = value;
         return (await ProductHost.StartServerAsync(variables), database);
@@ -63,9 +64,13 @@ public sealed partial class MetricsTests
         var text = await http.GetStringAsync("/metrics");
         void Has(string line) => Assert.True(text.Split('\n').Contains(line), $"/metrics has no line '{line}':\n{text}");
 
-        Has("leopass_backup_since_last_completion_seconds{database=\"leopass_source\"} +Inf");
-        Has("leopass_recovery_point_age_seconds{database=\"leopass_source\"} +Inf");
-        Has("leopass_backup_since_last_restore_verified_seconds{database=\"leopass_source\"} +Inf");
+        // prometheus-net writes +Inf as "Infinity", which Prometheus reads as +Inf (the scrape test above queries one).
+        foreach (var age in new[] { "leopass_backup_since_last_completion_seconds", "leopass_recovery_point_age_seconds", "leopass_backup_since_last_restore_verified_seconds" })
+        {
+            var line = text.Split('\n').SingleOrDefault(l => l.StartsWith($"{age}{{database=\"leopass_source\"}} ", StringComparison.Ordinal));
+            Assert.True(line is not null, $"/metrics has no {age} for leopass_source:\n{text}");
+            Assert.True(double.IsPositiveInfinity(double.Parse(line![(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture)), line);
+        }
         Assert.DoesNotContain("leopass_rto_predicted_seconds{", text, StringComparison.Ordinal);
         Has("leopass_metrics_collect_ok 1");
         // Every published definition in every state, zeros included.
