@@ -32,6 +32,8 @@ public sealed partial class ConsoleEndToEndTests(ConsoleTestBed bed)
         await Expect(rpo).ToContainTextAsync(AgeText());
         await Expect(rpo).ToContainTextAsync(bed.BackupKey);
         await Expect(page).ToHaveTitleAsync("Dashboard — LeoPass.Recovery");
+        // The picture in the README shows the predicted RTO beside the last drill's: wait for it.
+        await Expect(page.Locator(".predicted-rto")).ToHaveAttributeAsync("data-rto-prediction", "ok");
         await Screenshots.TakeAsync(page, "dashboard.png");
         await browser.WatchAsync(page);
         var phone = await browser.SignInAsync(bed.OperatorToken, "/", width: 390, height: 844);

@@ -74,8 +74,8 @@ public sealed class RestoreVerificationTests : BunitContext
             .Add(c => c.CanProveByRestore, mayStart));
 
         Assert.Equal("verified", card.Find(".restore-verified").GetAttribute("data-restore-verified"));
-        Assert.Equal(buttons, card.FindAll("button[data-action=verify-restore]").Count);
-        if (mayStart) Assert.Equal("Prove by restore", card.Find("button[data-action=verify-restore]").TextContent.Trim());
+        Assert.Equal(buttons, card.FindAll("button[data-action=prove-by-restore]").Count);
+        if (mayStart) Assert.Equal("Prove by restore", card.Find("button[data-action=prove-by-restore]").TextContent.Trim());
     }
 
     private static RtoPredictionStatus Prediction(double minutes) => new(TimeSpan.FromMinutes(minutes), TimeSpan.FromHours(2),

@@ -159,7 +159,7 @@ internal static class BackupCommands
         var key = KeyArgument();
         var restore = new Option<bool>("--restore")
         {
-            Description = "Prove it restores: run the restore verification workflow (\"purpose\": \"verify\", verify-restore) on it and wait: " +
+            Description = "Prove it restores: run the restore verification workflow (the definition with \"purpose\": \"verify\") on it and wait: " +
                           "restore into a scratch database, compare every table's row count and the migration head with the manifest, mark it restore-verified, drop the scratch database",
         };
         var command = new Command("verify", "Download a backup, check its SHA-256 against the manifest, decrypt and decompress it to nowhere; with --restore, restore it into a scratch database and compare") { key, restore };

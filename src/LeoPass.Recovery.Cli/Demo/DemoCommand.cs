@@ -68,7 +68,7 @@ internal static class DemoCommand
         var backup = await SelfAsync(new Dictionary<string, string?>(environment) { ["VERIFY_RESTORE_AFTER_BACKUP"] = "false" }, cancellationToken, "backup", "run");
         if (backup != 0) return backup;
 
-        Say("proving the backup restores (verify-restore: a scratch database, every table's row count and the migration head against the manifest)");
+        Say("proving the backup restores (the restore verification: a scratch database, every table's row count and the migration head against the manifest)");
         var proof = await SelfAsync(environment, cancellationToken, "backup", "verify", "latest", "--restore");
         if (proof != 0) return proof;
 

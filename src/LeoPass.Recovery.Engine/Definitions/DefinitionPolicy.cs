@@ -23,7 +23,7 @@ public enum DefinitionPurpose
     Incident,
 
     /// <summary>
-    /// Proves a backup restores (verify-restore): <c>backup verify --restore KEY</c>, <c>POST /api/backups/{key}/verify-restore</c>
+    /// Proves a backup restores (verify-restore): <c>backup verify --restore KEY</c>, <c>POST /api/backups/{key}/restore-verification</c>
     /// and the console's button start it. At most one definition has it.
     /// </summary>
     Verify,

@@ -28,7 +28,7 @@ public static class BackupsApi
         api.MapGet("/{key}", GetManifest).WithSummary("A backup's manifest, read from the store ('latest' = newest verified)");
         api.MapPost("/run", RunBackupNow).RequireAuthorization(RolePolicies.Operator)
             .WithSummary("Start a run of the backup definition (\"purpose\": \"backup\") now; honours Idempotency-Key. Follow it at /api/runs/{id}");
-        api.MapPost("/{key}/verify-restore", VerifyByRestore)
+        api.MapPost("/{key}/restore-verification", VerifyByRestore)
             .WithSummary("Prove the backup restores: start a run of the restore verification definition (\"purpose\": \"verify\") on it; honours Idempotency-Key. Follow it at /api/runs/{id}");
         api.MapPost("/{key}/verify", VerifyBackup).RequireAuthorization(RolePolicies.Operator)
             .WithSummary("Download the backup and check it against its manifest (decrypting it when this node holds the private key)");

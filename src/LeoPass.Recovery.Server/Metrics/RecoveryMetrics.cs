@@ -45,7 +45,7 @@ public sealed class RecoveryMetrics
         Gauge G(string name, string help, params string[] labels) => f.CreateGauge(name, help, labels);
 
         _sinceCompletion = G("leopass_backup_since_last_completion_seconds", "Seconds since the newest verified backup completed (manifest written); +Inf with none", Database);
-        _sinceRestoreVerified = G("leopass_backup_since_last_restore_verified_seconds", "Seconds since the snapshot of the newest backup a restore proved (verify-restore); +Inf with none", Database);
+        _sinceRestoreVerified = G("leopass_backup_since_last_restore_verified_seconds", "Seconds since the snapshot of the newest backup a restore proved (restore verification); +Inf with none", Database);
         _recoveryPointAge = G("leopass_recovery_point_age_seconds", "Seconds since the newest recovery point's snapshot: the data a restore now would lose (the RPO in use); +Inf with none", Database);
         _lastDuration = G("leopass_backup_last_duration_seconds", "How long the newest verified backup's pg_dump held its snapshot", Database);
         _lastDumpBytes = G("leopass_backup_last_dump_bytes", "Size of the newest verified backup as pg_dump wrote it", Database);
