@@ -89,6 +89,18 @@ public sealed partial class ConsoleEndToEndTests(ConsoleTestBed bed)
         await Expect(predicted).ToContainTextAsync("Predicted now");
         await Expect(predicted).ToContainTextAsync("of 2 h");
 
+        // GET /api/status says the same: the proven backup, and a prediction whose parts add up to it.
+        using (var api = bed.Api(bed.ViewerToken))
+        {
+            var status = (await api.GetFromJsonAsync<JsonNode>("api/status"))!;
+            Assert.Equal(bed.BackupKey, status["restoreVerified"]!["key"]!.GetValue<string>());
+            var prediction = status["rtoPrediction"]!;
+            double Seconds(string part) => TimeSpan.Parse(prediction[part]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture).TotalSeconds;
+            Assert.True(Seconds("restore") > 0, $"a measured restore takes time: {prediction}");
+            Assert.Equal(Seconds("fixed") + Seconds("download") + Seconds("restore"), Seconds("predicted"), 3);
+            Assert.Equal(TimeSpan.FromHours(2).TotalSeconds, Seconds("target"));
+        }
+
         await page.GotoAsync($"/backups/{Uri.EscapeDataString(bed.BackupKey)}");
         var mark = page.Locator("article.backup.selected .restore-verified");
         await Expect(mark).ToHaveAttributeAsync("data-restore-verified", "verified");
