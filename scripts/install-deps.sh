@@ -3,7 +3,8 @@
 # PostgreSQL 15 (server + client tools), gpg, zstd, dnsmasq-base (the DNS tests' authoritative
 # server), Node.js + s3rver (test S3 server),
 # Debian's chromium (the console's browser tests drive it; Playwright downloads no browser), axe-core (their accessibility rules),
-# docker-compose (compose file validation only; no engine runs it here).
+# docker-compose (compose file validation only; no engine runs it here), Debian's prometheus
+# (prometheus + promtool: the metrics tests start a real Prometheus and check the shipped rules).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
@@ -17,6 +18,7 @@ command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
 # Fonts too: a fresh machine has none, and the screenshots are read by people.
 [ -x /usr/bin/chromium ] || need+=(chromium fonts-dejavu-core)
+command -v promtool >/dev/null && command -v prometheus >/dev/null || need+=(prometheus)
 if [ "${LEOPASS_WITH_COMPOSE:-0}" = 1 ]; then command -v docker-compose >/dev/null || need+=(docker-compose); fi
 
 if [ ${#need[@]} -gt 0 ]; then
@@ -26,6 +28,8 @@ if [ ${#need[@]} -gt 0 ]; then
   as_root apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   # Debian's postgresql package starts a system cluster on 5432; we run private clusters instead.
   if command -v pg_lsclusters >/dev/null; then as_root pg_ctlcluster --force 15 main stop >/dev/null 2>&1 || true; fi
+  # Likewise its prometheus service on 9090: the tests start their own on a free port.
+  if [ -x /etc/init.d/prometheus ]; then as_root /etc/init.d/prometheus stop >/dev/null 2>&1 || true; fi
 fi
 
 if [ ! -f "$REPO_ROOT/.tools/node_modules/s3rver/bin/s3rver.js" ]; then

@@ -12,7 +12,15 @@ public sealed record BackupSummary(
     string UploadVerification,
     string Compression,
     DateTimeOffset? LastVerifiedAt,
-    string? LastVerifyResult);
+    string? LastVerifyResult,
+    RestoreVerification? RestoreVerification = null);
+
+/// <summary>What restore verifications found about a backup (verify-restore): proven at, or the last failure.</summary>
+public sealed record RestoreVerification(DateTimeOffset? VerifiedAt, long? RunId, int? Tables, string? Summary, DateTimeOffset? FailedAt, string? Failure)
+{
+    /// <summary>The last attempt failed after (or without) any proof.</summary>
+    public bool LastFailed => FailedAt is { } failed && (VerifiedAt is null || failed > VerifiedAt);
+}
 
 /// <summary>POST /api/backups/{key}/verify.</summary>
 public sealed record BackupVerification(string Key, bool Decrypted, string Sha256, long StoredBytes, long DumpBytes, TimeSpan Duration);

@@ -30,6 +30,8 @@ public static class RunbookServiceCollectionExtensions
         services.AddActivity<VerifyBackupActivity>();
         services.AddActivity<PruneBackupsActivity>();
         services.AddActivity<NotifyBackupActivity>();
+        services.AddActivity<RecordRestoreVerifiedActivity>();
+        services.AddSingleton<IRunObserver, RestoreVerificationFailures>();
 
         services.AddHttpClient(HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30)).RemoveAllLoggers();
         services.AddSingleton<RestoreTargetPlan>();
@@ -42,6 +44,12 @@ public static class RunbookServiceCollectionExtensions
         services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<DumpCleanup>());
         services.AddSingleton<IRunObserver, AbortedRestoreTarget>();
         services.AddSingleton<RunReportBuilder>();
+        services.AddSingleton<Prediction.RtoPredictor>();
+        services.AddSingleton<Watchdog.IRecoveryPointSource, Watchdog.CatalogueRecoveryPoints>();
+        services.AddSingleton<Watchdog.RpoWatch>();
+        services.AddSingleton<Watchdog.IWatch>(sp => sp.GetRequiredService<Watchdog.RpoWatch>());
+        services.AddSingleton<Watchdog.IWatch, Watchdog.PredictedRtoWatch>();
+        services.AddSingleton<Watchdog.ClusterWatchdog>();
         services.AddSingleton<IRunStartCheck, RunbookStartCheck>();
         services.AddActivity<CheckInfrastructureActivity>();
         services.AddActivity<QuarantineTrafficActivity>();
@@ -55,6 +63,7 @@ public static class RunbookServiceCollectionExtensions
         services.AddActivity<ReopenTrafficActivity>();
         services.AddActivity<FailbackDnsActivity>();
         services.AddActivity<PostMortemActivity>();
+        services.AddActivity<DropRestoreTargetActivity>();
         return services;
     }
 }

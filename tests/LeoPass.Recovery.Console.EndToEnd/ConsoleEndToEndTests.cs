@@ -22,6 +22,8 @@ public sealed partial class ConsoleEndToEndTests(ConsoleTestBed bed)
     public async Task Responder_sees_the_backup_age_then_starts_a_drill_from_the_backup_and_watches_it_complete_without_a_reload()
     {
         await bed.WriteMigrationAsync(succeeds: true);
+        // The dashboard as it stands every morning: last night's backup proven by its restore verification.
+        await bed.WaitForRestoreVerifiedAsync(bed.BackupKey);
         await using var browser = await BrowserSession.StartAsync(bed.BaseAddress);
         var page = await browser.SignInAsync(bed.OperatorToken);
 
@@ -30,6 +32,8 @@ public sealed partial class ConsoleEndToEndTests(ConsoleTestBed bed)
         await Expect(rpo).ToContainTextAsync(AgeText());
         await Expect(rpo).ToContainTextAsync(bed.BackupKey);
         await Expect(page).ToHaveTitleAsync("Dashboard — LeoPass.Recovery");
+        // The picture in the README shows the predicted RTO beside the last drill's: wait for it.
+        await Expect(page.Locator(".predicted-rto")).ToHaveAttributeAsync("data-rto-prediction", "ok");
         await Screenshots.TakeAsync(page, "dashboard.png");
         await browser.WatchAsync(page);
         var phone = await browser.SignInAsync(bed.OperatorToken, "/", width: 390, height: 844);
@@ -69,6 +73,51 @@ public sealed partial class ConsoleEndToEndTests(ConsoleTestBed bed)
         browser.AssertNothingLeaked(bed.Secrets);
         var errors = browser.ConsoleMessages.Where(m => m.StartsWith("error", StringComparison.Ordinal) || m.StartsWith("pageerror", StringComparison.Ordinal)).ToList();
         Assert.True(errors.Count == 0, "the browser console shows errors:\n" + string.Join('\n', errors));
+    }
+
+    [Fact]
+    public async Task The_nightly_backups_proof_shows_on_its_card_and_the_dashboard_beside_the_predicted_RTO_and_an_operator_proves_it_again_from_the_card()
+    {
+        var first = await bed.WaitForRestoreVerifiedAsync(bed.BackupKey);
+        await using var browser = await BrowserSession.StartAsync(bed.BaseAddress);
+        var page = await browser.SignInAsync(bed.OperatorToken);
+
+        // Is the data safe? names the proven backup; can we restore in time? predicts today's restore beside the last drill.
+        await Expect(page.Locator("section.badge[data-rpo-level] .proven")).ToContainTextAsync($"Newest restore-verified backup: {bed.BackupKey}");
+        var predicted = page.Locator(".predicted-rto");
+        await Expect(predicted).ToHaveAttributeAsync("data-rto-prediction", "ok");
+        await Expect(predicted).ToContainTextAsync("Predicted now");
+        await Expect(predicted).ToContainTextAsync("of 2 h");
+
+        // GET /api/status says the same: the proven backup, and a prediction whose parts add up to it.
+        using (var api = bed.Api(bed.ViewerToken))
+        {
+            var status = (await api.GetFromJsonAsync<JsonNode>("api/status"))!;
+            Assert.Equal(bed.BackupKey, status["restoreVerified"]!["key"]!.GetValue<string>());
+            var prediction = status["rtoPrediction"]!;
+            double Seconds(string part) => TimeSpan.Parse(prediction[part]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture).TotalSeconds;
+            Assert.True(Seconds("restore") > 0, $"a measured restore takes time: {prediction}");
+            Assert.Equal(Seconds("fixed") + Seconds("download") + Seconds("restore"), Seconds("predicted"), 3);
+            Assert.Equal(TimeSpan.FromHours(2).TotalSeconds, Seconds("target"));
+        }
+
+        await page.GotoAsync($"/backups/{Uri.EscapeDataString(bed.BackupKey)}");
+        var mark = page.Locator("article.backup.selected .restore-verified");
+        await Expect(mark).ToHaveAttributeAsync("data-restore-verified", "verified");
+        await Expect(mark).ToContainTextAsync("tables, counts equal");
+        await Expect(mark.GetByRole(AriaRole.Link)).ToHaveAttributeAsync("href", $"runs/{first["runId"]}");
+        await Screenshots.TakeAsync(page, "backup-restore-verified.png");
+
+        // Prove it again: the button starts verify-restore on this backup and opens its run, which ends green.
+        var before = first["verifiedAt"]!.GetValue<DateTimeOffset>();
+        await page.Locator("article.backup.selected").GetByRole(AriaRole.Button, new() { Name = "Prove by restore" }).ClickAsync();
+        await page.WaitForURLAsync(RunUrl());
+        await WaitUntilFinishedAsync(page, "Succeeded");
+        await Expect(page).ToHaveTitleAsync(new Regex("^Run \\d+ · Succeeded"));
+        var again = await bed.WaitForRestoreVerifiedAsync(bed.BackupKey, before);
+        Assert.EndsWith($"/runs/{again["runId"]}", page.Url, StringComparison.Ordinal);
+        await browser.WatchAsync(page);
+        browser.AssertNothingLeaked(bed.Secrets);
     }
 
     [Fact]

@@ -16,6 +16,13 @@ public sealed record JobOutcome
 
     public required bool Succeeded { get; init; }
 
+    /// <summary>
+    /// News that is neither a plain success nor a failure: a warning (Succeeded, not yet a failure:
+    /// the Ops webhook hears it, Kuma's up/down and Sentry do not) or a recovery from an alert
+    /// (Succeeded: Kuma up, and the Ops webhook that heard the alert).
+    /// </summary>
+    public OutcomeNotice Notice { get; init; }
+
     public required TimeSpan Duration { get; init; }
 
     /// <summary>When the job finished (the webhook's <c>occurred_at</c>, Sentry's timestamp).</summary>
@@ -74,4 +81,14 @@ public sealed record JobOutcome
         Details = details ?? new Dictionary<string, string>(),
         Breadcrumbs = trail.Snapshot(),
     };
+}
+
+/// <summary>What kind of news an outcome is besides its success or failure (<see cref="JobOutcome.Notice"/>).</summary>
+public enum OutcomeNotice
+{
+    None,
+    /// <summary>Not failed yet, but heading there (a backup at 80 % of the RPO, a dump far slower than usual).</summary>
+    Warning,
+    /// <summary>What was alerted is over (a backup landed after an RPO breach).</summary>
+    Recovered,
 }

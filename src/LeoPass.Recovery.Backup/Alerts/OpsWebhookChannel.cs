@@ -5,7 +5,7 @@ namespace LeoPass.Recovery.Backup.Alerts;
 
 /// <summary>
 /// POSTs the outcome as JSON (<see cref="OpsWebhookPayload"/>) to the Ops webhook: always on
-/// failure, on success only when asked (see <see cref="AlertOptions.NotifyOpsWebhookOnSuccess"/>).
+/// failure, warning and recovery, on success only when asked (see <see cref="AlertOptions.NotifyOpsWebhookOnSuccess"/>).
 /// </summary>
 public sealed class OpsWebhookChannel : IAlertChannel
 {
@@ -28,7 +28,8 @@ public sealed class OpsWebhookChannel : IAlertChannel
 
     public string TargetHost => AlertText.HostOf(_url);
 
-    public bool AppliesTo(JobOutcome outcome) => !outcome.Succeeded || _notifyOnSuccess;
+    /// <summary>Failures, warnings and recoveries (who heard the alert hears it is over); plain successes only when asked.</summary>
+    public bool AppliesTo(JobOutcome outcome) => !outcome.Succeeded || outcome.Notice != OutcomeNotice.None || _notifyOnSuccess;
 
     public async Task SendAsync(JobOutcome outcome, CancellationToken cancellationToken)
     {

@@ -6,7 +6,7 @@ namespace LeoPass.Recovery.Backup.Alerts;
 /// <summary>
 /// The JSON the Ops webhook receives. Keys are snake_case:
 /// <c>{ id, job, status, summary, error, failed_stage, duration_ms, host, details, occurred_at, run_url }</c>;
-/// <c>status</c> is "succeeded" or "failed"; <c>id</c> lets a receiver drop a retried duplicate;
+/// <c>status</c> is "succeeded", "failed", "warning" or "recovered"; <c>id</c> lets a receiver drop a retried duplicate;
 /// <c>run_url</c> is the run's page in the console (null unless LEOPASS_PUBLIC_URL is set).
 /// </summary>
 public sealed record OpsWebhookPayload(
@@ -32,7 +32,12 @@ public sealed record OpsWebhookPayload(
     public static OpsWebhookPayload From(JobOutcome outcome, string host, SecretRedactor redactor) => new(
         outcome.Id.ToString("N"),
         redactor.Redact(outcome.JobName),
-        outcome.Succeeded ? "succeeded" : "failed",
+        outcome.Notice switch
+        {
+            OutcomeNotice.Warning => "warning",
+            OutcomeNotice.Recovered => "recovered",
+            _ => outcome.Succeeded ? "succeeded" : "failed",
+        },
         redactor.Redact(outcome.Summary),
         outcome.Error is null ? null : redactor.Redact(outcome.Error),
         outcome.StageThatFailed is null ? null : redactor.Redact(outcome.StageThatFailed),

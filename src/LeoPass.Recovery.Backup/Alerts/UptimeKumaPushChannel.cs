@@ -28,7 +28,8 @@ public sealed class UptimeKumaPushChannel : IAlertChannel
 
     public string TargetHost => AlertText.HostOf(_pushUrl);
 
-    public bool AppliesTo(JobOutcome outcome) => true;
+    /// <summary>Every up and down; not a warning, which is neither (the monitor would flap to up while things get worse).</summary>
+    public bool AppliesTo(JobOutcome outcome) => outcome.Notice != OutcomeNotice.Warning;
 
     public async Task SendAsync(JobOutcome outcome, CancellationToken cancellationToken)
     {

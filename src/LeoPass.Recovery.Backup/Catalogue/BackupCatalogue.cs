@@ -75,6 +75,47 @@ public sealed class BackupCatalogue(string connectionString, TimeProvider clock)
             .OrderByDescending(b => b.SnapshotStartedAt).FirstOrDefaultAsync(cancellationToken);
     }
 
+    /// <summary>The newest backup a restore proved (verify-restore), or null when none was.</summary>
+    public async Task<CatalogueEntry?> LatestRestoreVerifiedAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = Open();
+        return await db.Backups.AsNoTracking()
+            .Where(b => b.PrunedAt == null && b.RestoreVerifiedAt != null)
+            .OrderByDescending(b => b.SnapshotStartedAt).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Marks the backup restore-verified: restored into a scratch database by run <paramref name="runId"/>,
+    /// every one of <paramref name="tables"/> tables (and the migration head) equal to the manifest.
+    /// Throws when the catalogue does not know the key: a proof of an unknown backup proves nothing here.
+    /// </summary>
+    public async Task RecordRestoreVerifiedAsync(string key, long runId, int tables, string summary, CancellationToken cancellationToken = default)
+    {
+        await using var db = Open();
+        var updated = await db.Backups.Where(b => b.Key == key).ExecuteUpdateAsync(s => s
+            .SetProperty(b => b.RestoreVerifiedAt, clock.GetUtcNow())
+            .SetProperty(b => b.RestoreVerifiedRunId, runId)
+            .SetProperty(b => b.RestoreVerifiedTables, tables)
+            .SetProperty(b => b.RestoreVerifiedSummary, summary), cancellationToken);
+        if (updated == 0) throw new BackupException($"the catalogue has no backup {key} to mark restore-verified: run `backup list --refresh`") { Stage = "catalogue" };
+    }
+
+    /// <summary>Records a failed restore verification of the backup (it stays unmarked, or keeps an earlier proof).</summary>
+    public async Task RecordRestoreVerifyFailedAsync(string key, string failure, CancellationToken cancellationToken = default)
+    {
+        await using var db = Open();
+        await db.Backups.Where(b => b.Key == key).ExecuteUpdateAsync(s => s
+            .SetProperty(b => b.RestoreVerifyFailedAt, clock.GetUtcNow())
+            .SetProperty(b => b.RestoreVerifyFailure, failure), cancellationToken);
+    }
+
+    /// <summary>Every watch of the cluster's watchdog as it last stood.</summary>
+    public async Task<IReadOnlyList<Watchdog.WatchRecord>> WatchesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = Open();
+        return await db.Watches.AsNoTracking().OrderBy(w => w.Watch).ToListAsync(cancellationToken);
+    }
+
     public async Task RecordVerificationAsync(string key, string result, CancellationToken cancellationToken = default)
     {
         await using var db = Open();

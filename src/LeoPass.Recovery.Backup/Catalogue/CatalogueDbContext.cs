@@ -13,6 +13,7 @@ public sealed class CatalogueDbContext(DbContextOptions<CatalogueDbContext> opti
 
     public DbSet<CatalogueEntry> Backups => Set<CatalogueEntry>();
     public DbSet<PendingUpload> PendingUploads => Set<PendingUpload>();
+    public DbSet<Watchdog.WatchRecord> Watches => Set<Watchdog.WatchRecord>();
 
     public static DbContextOptions<CatalogueDbContext> OptionsFor(string connectionString) =>
         new DbContextOptionsBuilder<CatalogueDbContext>()
@@ -34,6 +35,11 @@ public sealed class CatalogueDbContext(DbContextOptions<CatalogueDbContext> opti
         {
             upload.ToTable("pending_uploads");
             upload.HasKey(e => e.UploadId);
+        });
+        modelBuilder.Entity<Watchdog.WatchRecord>(watch =>
+        {
+            watch.ToTable("watches");
+            watch.HasKey(e => e.Watch);
         });
     }
 }

@@ -25,4 +25,19 @@ public sealed class CatalogueEntry
     /// <summary>"ok" or the one-line cause of the last failed verification.</summary>
     public string? LastVerifyResult { get; set; }
     public DateTimeOffset? PrunedAt { get; set; }
+
+    /// <summary>
+    /// When a restore of this backup into a scratch database last proved it (verify-restore: every
+    /// table's row count and the migration head equal to the manifest); null until one did.
+    /// </summary>
+    public DateTimeOffset? RestoreVerifiedAt { get; set; }
+    /// <summary>The run that proved it.</summary>
+    public long? RestoreVerifiedRunId { get; set; }
+    /// <summary>How many tables the proof compared.</summary>
+    public int? RestoreVerifiedTables { get; set; }
+    /// <summary>One line: "42 tables, counts equal, migration head 20261101_init".</summary>
+    public string? RestoreVerifiedSummary { get; set; }
+    /// <summary>When a restore verification of this backup last failed, and why (a later success does not clear it: both are history).</summary>
+    public DateTimeOffset? RestoreVerifyFailedAt { get; set; }
+    public string? RestoreVerifyFailure { get; set; }
 }

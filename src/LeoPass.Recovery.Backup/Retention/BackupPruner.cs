@@ -18,12 +18,14 @@ public sealed class BackupPruner(IArtefactStore store, BackupCatalogue catalogue
     {
         var objects = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var item in store.ListAsync(ArtefactKey.Prefix, cancellationToken)) objects.Add(item.Key);
-        var failed = (await catalogue.ListAsync(cancellationToken))
+        var catalogued = await catalogue.ListAsync(cancellationToken);
+        var failed = catalogued
             .Where(b => b.LastVerifyResult is not null && b.LastVerifyResult != "ok")
             .Select(b => b.Key).ToHashSet(StringComparer.Ordinal);
+        var restoreVerified = catalogued.Where(b => b.RestoreVerifiedAt is not null).Select(b => b.Key).ToHashSet(StringComparer.Ordinal);
         var candidates = objects
             .Where(ArtefactKey.IsArtefact)
-            .Select(k => new RetentionCandidate(k, ArtefactKey.TimeOf(k)!.Value, objects.Contains(ArtefactKey.ManifestOf(k)), failed.Contains(k)));
+            .Select(k => new RetentionCandidate(k, ArtefactKey.TimeOf(k)!.Value, objects.Contains(ArtefactKey.ManifestOf(k)), failed.Contains(k), restoreVerified.Contains(k)));
         var plan = RetentionPlanner.Plan(candidates, clock.GetUtcNow(), retentionDays);
         return await SetAsideLockedAsync(plan, objects, cancellationToken);
     }

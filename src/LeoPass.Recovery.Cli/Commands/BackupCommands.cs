@@ -119,6 +119,8 @@ internal static class BackupCommands
                     {
                         key = b.Key, takenAt = b.SnapshotStartedAt, storedBytes = b.StoredBytes, dumpBytes = b.DumpBytes, sha256 = b.Sha256,
                         database = b.DatabaseName, uploadVerification = b.UploadVerification, lastVerifiedAt = b.LastVerifiedAt, lastVerifyResult = b.LastVerifyResult,
+                        restoreVerifiedAt = b.RestoreVerifiedAt, restoreVerifiedRunId = b.RestoreVerifiedRunId, restoreVerifiedTables = b.RestoreVerifiedTables,
+                        restoreVerifiedSummary = b.RestoreVerifiedSummary, restoreVerifyFailedAt = b.RestoreVerifyFailedAt, restoreVerifyFailure = b.RestoreVerifyFailure,
                     }),
                 });
                 return CommandRunner.Success;
@@ -133,21 +135,69 @@ internal static class BackupCommands
                 context.Output.Line("no backups catalogued (run `backup run`, or `backup list --refresh` to read the store's manifests)");
                 return CommandRunner.Success;
             }
-            context.Output.Table(["key", "taken (UTC)", "age", "size", "database", "upload check", "last verify"],
+            context.Output.Table(["key", "taken (UTC)", "age", "size", "database", "upload check", "last verify", "restore-verified"],
                 backups.Select(b => (IReadOnlyList<string>)[
                     b.Key, Format.Time(b.SnapshotStartedAt), Format.Duration(context.Clock.GetUtcNow() - b.SnapshotStartedAt), Format.Bytes(b.StoredBytes),
                     b.DatabaseName, b.UploadVerification, b.LastVerifiedAt is null ? "never" : $"{b.LastVerifyResult} ({Format.Time(b.LastVerifiedAt)})",
+                    RestoreVerifiedText(b),
                 ]));
             return CommandRunner.Success;
         });
         return command;
     }
 
+    /// <summary>"2026-12-07 02:41:09Z (42 tables equal)", "FAILED 2026-12-07 …, run 17", or "never"; `--json` has the whole summary and reason.</summary>
+    private static string RestoreVerifiedText(CatalogueEntry b)
+    {
+        var failedLater = b.RestoreVerifyFailedAt is { } failedAt && (b.RestoreVerifiedAt is null || failedAt > b.RestoreVerifiedAt);
+        if (failedLater) return $"FAILED {Format.Time(b.RestoreVerifyFailedAt)}, {b.RestoreVerifyFailure?.Split(':')[0]}";
+        return b.RestoreVerifiedAt is null ? "never" : $"{Format.Time(b.RestoreVerifiedAt)} ({b.RestoreVerifiedTables} tables equal)";
+    }
+
     private static Command Verify()
     {
         var key = KeyArgument();
-        var command = new Command("verify", "Download a backup, check its SHA-256 against the manifest, decrypt and decompress it to nowhere") { key };
-        command.SetAction(async (context, parse, cancellationToken) =>
+        var restore = new Option<bool>("--restore")
+        {
+            Description = "Prove it restores: run the restore verification workflow (the definition with \"purpose\": \"verify\") on it and wait: " +
+                          "restore into a scratch database, compare every table's row count and the migration head with the manifest, mark it restore-verified, drop the scratch database",
+        };
+        var command = new Command("verify", "Download a backup, check its SHA-256 against the manifest, decrypt and decompress it to nowhere; with --restore, restore it into a scratch database and compare") { key, restore };
+        command.SetAction((parse, cancellationToken) => parse.GetValue(restore)
+            ? VerifyByRestoreAsync(parse, parse.GetValue(key)!, cancellationToken)
+            : VerifyReadBackAsync(parse, key, cancellationToken));
+        return command;
+    }
+
+    private static Task<int> VerifyByRestoreAsync(ParseResult parse, string key, CancellationToken cancellationToken) => CliErrors.GuardAsync(async () =>
+    {
+        var json = parse.GetValue(CommonOptions.Json);
+        var (runId, run) = await RunCommands.ActAsync(parse, follow: true, quiet: json, publish: true, async node =>
+            (await node.Get<RunOperations>().StartAsync(new StartRunRequest((await node.Get<DefinitionCatalog>().VerifyDefinitionAsync(cancellationToken)).Id,
+                new Dictionary<string, string> { ["backup"] = key }, RunCommands.Who(node), "manual", AutomaticRetries: false), cancellationToken)).Id, cancellationToken);
+        if (run.State != RunState.Succeeded)
+        {
+            throw new RunOutcomeException(RunCommands.ExitCodeOf(run.State),
+                $"restore verification run {runId} ({run.DefinitionId}) {run.State.ToString().ToLowerInvariant()}: {run.HaltReason ?? "see `run status " + runId + "`"}; the backup is not marked restore-verified (`run journal {runId}` shows every attempt)");
+        }
+        var marked = StepOutput(run, RecordRestoreVerifiedActivity.Descriptor.Type)
+            ?? throw new RunOutcomeException(CliErrors.Failure, $"run {runId} succeeded but has no {RecordRestoreVerifiedActivity.Descriptor.Type} step: check the {run.DefinitionId} definition");
+        var output = new CliOutput(json, Core.Secrets.SecretRedactor.Shared);
+        if (json)
+        {
+            output.WriteJson(new { ok = true, run = runId, key = Text(marked, "key"), tables = Number(marked, "tables"), summary = Text(marked, "summary") });
+            return CommandRunner.Success;
+        }
+        output.Properties([
+            ("key", Text(marked, "key")),
+            ("result", $"restore-verified: {Text(marked, "summary")}"),
+            ("run", $"{runId} (`run report {runId}`)"),
+        ]);
+        return CommandRunner.Success;
+    }, parse.GetValue(CommonOptions.Json));
+
+    private static Task<int> VerifyReadBackAsync(ParseResult parse, Argument<string> key, CancellationToken cancellationToken) =>
+        CommandRunner.RunWithContextAsync(parse, async (context, parse, cancellationToken) =>
         {
             await context.CatalogueAsync(cancellationToken);
             using var progress = context.Progress();
@@ -167,9 +217,7 @@ internal static class BackupCommands
                 ]);
             }
             return CommandRunner.Success;
-        });
-        return command;
-    }
+        }, cancellationToken);
 
     private static Command Prune()
     {
@@ -187,6 +235,7 @@ internal static class BackupCommands
                 {
                     ok = true, dryRun = isDryRun, retentionDays = days, cutoff = plan.Cutoff, deleted = plan.Delete.Select(d => new { key = d.Key, takenAt = d.TakenAt }),
                     keptNewestVerified = plan.KeptNewestVerified?.Key,
+                    keptNewestRestoreVerified = plan.KeptNewestRestoreVerified?.Key,
                     retained = plan.Retained.Select(r => new { key = r.Key, takenAt = r.TakenAt, retainedUntil = r.RetainedUntil, reason = r.Reason }),
                 });
                 return CommandRunner.Success;
@@ -195,6 +244,7 @@ internal static class BackupCommands
             context.Output.Line($"retention {days} days (cutoff {Format.Time(plan.Cutoff)}): {verb} {plan.Delete.Count} backup(s)");
             foreach (var item in plan.Delete) context.Output.Line($"  {item.Key}");
             if (plan.KeptNewestVerified is { } kept) context.Output.Line($"newest verified backup kept: {kept.Key}");
+            if (plan.KeptNewestRestoreVerified is { } proven && proven.Key != plan.KeptNewestVerified?.Key) context.Output.Line($"newest restore-verified backup kept: {proven.Key}");
             if (plan.Retained.Count > 0) context.Output.Line($"kept {plan.Retained.Count} backup(s) the store still locks (pruned once the lock ends):");
             foreach (var item in plan.Retained) context.Output.Line($"  {item.Key}  {item.Reason}");
             return CommandRunner.Success;

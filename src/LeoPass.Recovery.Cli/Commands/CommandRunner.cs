@@ -19,11 +19,15 @@ internal static class CommandRunner
     public const int Interrupted = 130;
 
     public static void SetAction(this Command command, Func<CliContext, ParseResult, CancellationToken, Task<int>> body) =>
-        command.SetAction((parse, cancellationToken) => RunAsync(parse, async json =>
+        command.SetAction((parse, cancellationToken) => RunWithContextAsync(parse, body, cancellationToken));
+
+    /// <summary>What <see cref="SetAction"/> runs: for a command whose action picks one of several bodies.</summary>
+    public static Task<int> RunWithContextAsync(ParseResult parse, Func<CliContext, ParseResult, CancellationToken, Task<int>> body, CancellationToken cancellationToken) =>
+        RunAsync(parse, async json =>
         {
             await using var context = await CliContext.CreateAsync(json, parse.GetValue(CommonOptions.Verbose), cancellationToken);
             return await body(context, parse, cancellationToken);
-        }, cancellationToken));
+        }, cancellationToken);
 
     /// <summary>
     /// For a command that must work before the configuration does (`keys generate` makes the key

@@ -69,8 +69,13 @@ internal static class DemoCommand
         var environment = await PrepareAsync(directory, cancellationToken);
 
         Say("taking a backup (pg_dump → zstd → OpenPGP → filesystem store → verify → manifest)");
-        var backup = await SelfAsync(environment, cancellationToken, "backup", "run");
+        // Here the proof by restore runs in the foreground, next: a server would start it after the backup by itself.
+        var backup = await SelfAsync(new Dictionary<string, string?>(environment) { ["VERIFY_RESTORE_AFTER_BACKUP"] = "false" }, cancellationToken, "backup", "run");
         if (backup != 0) return backup;
+
+        Say("proving the backup restores (the restore verification: a scratch database, every table's row count and the migration head against the manifest)");
+        var proof = await SelfAsync(environment, cancellationToken, "backup", "verify", "latest", "--restore");
+        if (proof != 0) return proof;
 
         Say("running the restore drill (the runbook's nine steps; quarantine, reconfigure and reopen are disabled in a drill)");
         var drill = await SelfBufferedAsync(environment, cancellationToken, "drill", "start", "--backup", "latest", "--wait", "--json");

@@ -79,6 +79,10 @@ public sealed class RecoveryApi(HttpClient http, TokenSession session)
     public Task<BackupVerification> VerifyBackupAsync(string key, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, $"api/backups/{Uri.EscapeDataString(key)}/verify", null, Json.BackupVerification, cancellationToken);
 
+    /// <summary>POST /api/backups/{key}/restore-verification: starts the restore verification run on this backup.</summary>
+    public Task<RunDetails> VerifyRestoreAsync(string key, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, $"api/backups/{Uri.EscapeDataString(key)}/restore-verification", null, Json.RunDetails, cancellationToken);
+
     public Task<IReadOnlyList<DefinitionSummary>> DefinitionsAsync(CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, "api/definitions", null, Json.IReadOnlyListDefinitionSummary, cancellationToken);
 

@@ -31,6 +31,14 @@ public sealed record BackupSettings
     public string Cron { get; init; } = "0 2 * * *";
     public string TimeZone { get; init; } = "UTC";
 
+    /// <summary>
+    /// BACKUP_DURATION_WARN: a dump that takes longer is alerted (the seed's troubleshooting names
+    /// dumps over 30 minutes); so is one more than 50 % over the median of the last 14 days.
+    /// </summary>
+    public TimeSpan DurationWarn { get; init; } = DefaultDurationWarn;
+
+    public static readonly TimeSpan DefaultDurationWarn = TimeSpan.FromMinutes(30);
+
     /// <summary>The public key path, or a ConfigurationException saying how to get one.</summary>
     public string RequirePublicKey() => EncryptionPublicKeyPath ?? throw new ConfigurationException(
         "BACKUP_ENCRYPTION_PUBLIC_KEY is not set: backups are encrypted to an OpenPGP public key. Set it to the path of an ASCII-armoured public key (create a pair with `leopass-recovery keys generate --out DIR`).");
@@ -56,6 +64,7 @@ public sealed record BackupSettings
         TrustedSignersPath = env.ExistingFile("BACKUP_TRUSTED_SIGNERS"),
         Cron = env.Text("BACKUP_CRON") ?? "0 2 * * *",
         TimeZone = ReadTimeZone(env),
+        DurationWarn = env.Duration("BACKUP_DURATION_WARN", DefaultDurationWarn, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1)),
     };
 
     private static string ReadTimeZone(EnvironmentReader env)

@@ -63,6 +63,37 @@ public sealed class EnvironmentReader
         return defaultValue;
     }
 
+    /// <summary>A duration: minutes as a plain number ("30"), or with a unit ("90s", "45m", "2h"), or ISO 8601 ("PT30M"); between <paramref name="min"/> and <paramref name="max"/>.</summary>
+    public TimeSpan Duration(string name, TimeSpan defaultValue, TimeSpan min, TimeSpan max)
+    {
+        var text = Text(name);
+        if (text is null) return defaultValue;
+        TimeSpan? value = null;
+        var lower = text.ToLowerInvariant();
+        if (lower.StartsWith('p'))
+        {
+            try { value = System.Xml.XmlConvert.ToTimeSpan(text.ToUpperInvariant()); } catch (FormatException) { }
+        }
+        else
+        {
+            var unit = lower.TrimStart("0123456789.".ToCharArray());
+            var number = lower[..^unit.Length];
+            if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount))
+            {
+                value = unit switch
+                {
+                    "" or "m" or "min" => TimeSpan.FromMinutes(amount),
+                    "s" => TimeSpan.FromSeconds(amount),
+                    "h" => TimeSpan.FromHours(amount),
+                    _ => null,
+                };
+            }
+        }
+        if (value is { } v && v >= min && v <= max) return v;
+        _problems.Add($"{name}='{text}' is not valid: expected a duration from {min.TotalMinutes:0.##} to {max.TotalMinutes:0.##} minutes, as minutes (30), with a unit (90s, 45m, 2h) or ISO 8601 (PT30M); default {defaultValue.TotalMinutes:0.##} minutes.");
+        return defaultValue;
+    }
+
     public T Choice<T>(string name, T defaultValue, IReadOnlyDictionary<string, T> choices)
     {
         var text = Text(name);

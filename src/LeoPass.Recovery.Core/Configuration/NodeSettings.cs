@@ -37,6 +37,12 @@ public sealed record NodeSettings
     /// <summary>PG_BIN_DIR: where pg_dump and pg_restore live, to match the server's major version; null uses PATH.</summary>
     public string? PostgresBinDirectory { get; init; }
 
+    /// <summary>LEOPASS_METRICS_TOKEN_REQUIRED: /metrics asks for a viewer token (default: served without one, as Prometheus scrapes usually are on a private network).</summary>
+    public bool MetricsTokenRequired { get; init; }
+
+    /// <summary>LEOPASS_WATCHDOG_INTERVAL: how often the cluster's watchdog looks at the newest recovery point's age (and the predicted RTO).</summary>
+    public TimeSpan WatchdogInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     internal static NodeSettings Read(EnvironmentReader env) => new()
     {
         ListenUrl = ListenUrlOf(env),
@@ -48,6 +54,8 @@ public sealed record NodeSettings
         Debug = env.Flag("LEOPASS_DEBUG"),
         PostgresBinDirectory = env.Text("PG_BIN_DIR"),
         LogLevel = LogLevelOf(env),
+        MetricsTokenRequired = env.Flag("LEOPASS_METRICS_TOKEN_REQUIRED"),
+        WatchdogInterval = env.Duration("LEOPASS_WATCHDOG_INTERVAL", TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
     };
 
     private static Microsoft.Extensions.Logging.LogLevel? LogLevelOf(EnvironmentReader env) =>

@@ -75,7 +75,7 @@ public sealed record RecoverySettings
             foreach (var part in SecretUrl.Parts(url)) yield return part;
         }
         if (Runbook.CloudflareApiToken is not null) yield return Runbook.CloudflareApiToken;
-        foreach (var connection in new[] { SourceDatabase, RecoveryDatabase, Runbook.TargetDatabase })
+        foreach (var connection in new[] { SourceDatabase, RecoveryDatabase, Runbook.TargetDatabase, Runbook.VerifyRestoreDatabase })
         {
             if (connection is null) continue;
             var password = new Npgsql.NpgsqlConnectionStringBuilder(connection).Password;

@@ -21,6 +21,13 @@ public sealed record RunbookSettings
     /// <summary>TARGET_DATABASE_URL: the server (and credentials) restores go to; its database name is the configured restore target.</summary>
     public string? TargetDatabase { get; init; }
 
+    /// <summary>
+    /// VERIFY_RESTORE_DATABASE_URL: the scratch server verify-restore restores onto, each run into a
+    /// database of its own (<c>&lt;name&gt;_r&lt;run id&gt;</c>, the name from the URL, default
+    /// <c>leopass_verify</c>); unset, TARGET_DATABASE_URL's server.
+    /// </summary>
+    public string? VerifyRestoreDatabase { get; init; }
+
     /// <summary>RESTORE_WORK_DIR: where the decrypted dump is written (owner-only) between download and pg_restore.</summary>
     public string WorkDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "leopass-restore");
 
@@ -68,6 +75,7 @@ public sealed record RunbookSettings
         var settings = new RunbookSettings
         {
             TargetDatabase = env.PostgresConnection("TARGET_DATABASE_URL"),
+            VerifyRestoreDatabase = env.PostgresConnection("VERIFY_RESTORE_DATABASE_URL"),
             WorkDirectory = env.Text("RESTORE_WORK_DIR") is { } dir ? Path.GetFullPath(dir) : Path.Combine(Path.GetTempPath(), "leopass-restore"),
             RestoreJobs = env.Integer("RESTORE_JOBS", 2, 1, 64),
             CloudflareApiBaseUrl = env.HttpUrl("CLOUDFLARE_API_BASE_URL") ?? new Uri(DefaultCloudflareApiBaseUrl),

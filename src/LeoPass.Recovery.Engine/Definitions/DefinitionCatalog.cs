@@ -20,6 +20,8 @@ public sealed class DefinitionCatalog(IDbContextFactory<EngineDbContext> dbFacto
     public async Task<DefinitionVersionRecord> PublishAsync(LoadedDefinition loaded, string who, CancellationToken cancellationToken = default)
     {
         var definition = loaded.Definition;
+        var followErrors = await FollowedDefinitionCheck.ErrorsAsync(definition, loaded.Source, this, cancellationToken);
+        if (followErrors.Count > 0) throw new InvalidDefinitionException(followErrors);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Nodes starting together publish the same files at the same moment: one waits for the other

@@ -76,7 +76,6 @@ public sealed partial class DefinitionLoader(ActivityRegistry activities, Func<s
     {
         void Error(string path, string reason) => errors.Add(new DefinitionError(file, path, reason));
 
-        var trigger = BuildTrigger(root["trigger"]!.AsObject(), Error);
         TimeSpan? rto = null;
         if (root["rtoTarget"]?.GetValue<string>() is { } rtoText)
         {
@@ -98,6 +97,7 @@ public sealed partial class DefinitionLoader(ActivityRegistry activities, Func<s
             }
         }
 
+        var trigger = BuildTrigger(root["trigger"]!.AsObject(), root["id"]!.GetValue<string>(), runParameters, Error);
         var steps = new List<StepDefinition>();
         var stepsArray = root["steps"]!.AsArray();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -133,6 +133,7 @@ public sealed partial class DefinitionLoader(ActivityRegistry activities, Func<s
                 "backup" => DefinitionPurpose.Backup,
                 "drill" => DefinitionPurpose.Drill,
                 "incident" => DefinitionPurpose.Incident,
+                "verify" => DefinitionPurpose.Verify,
                 _ => DefinitionPurpose.Other,
             },
             root["label"]?.GetValue<string>() ?? id)
@@ -206,12 +207,13 @@ public sealed partial class DefinitionLoader(ActivityRegistry activities, Func<s
         return result;
     }
 
-    private WorkflowTrigger BuildTrigger(JsonObject trigger, Action<string, string> error)
+    private WorkflowTrigger BuildTrigger(JsonObject trigger, string id, List<RunParameterDefinition> runParameters, Action<string, string> error)
     {
         var type = trigger["type"]!.GetValue<string>() switch
         {
             "cron" => WorkflowTriggerType.Cron,
             "api" => WorkflowTriggerType.Api,
+            "after" => WorkflowTriggerType.After,
             _ => WorkflowTriggerType.Manual,
         };
         var cron = trigger["cron"]?.GetValue<string>();
@@ -219,6 +221,35 @@ public sealed partial class DefinitionLoader(ActivityRegistry activities, Func<s
         if (type != WorkflowTriggerType.Cron && cron is not null)
         {
             error("$.trigger.cron", $"a cron is only read for trigger type 'cron', not '{trigger["type"]}'");
+        }
+        FollowedDefinition? after = null;
+        if (trigger["after"] is JsonObject followed)
+        {
+            if (type != WorkflowTriggerType.After) error("$.trigger.after", $"'after' is only read for trigger type 'after', not '{trigger["type"]}'");
+            var enabled = followed["enabled"] switch
+            {
+                JsonValue v when v.TryGetValue<bool>(out var b) => b ? "true" : "false",
+                JsonValue v => v.GetValue<string>(),
+                _ => "true",
+            };
+            after = new FollowedDefinition(followed["definition"]!.GetValue<string>(),
+                (followed["parameters"] as JsonObject ?? []).ToDictionary(p => p.Key, p => p.Value!.GetValue<string>(), StringComparer.Ordinal), enabled);
+            try
+            {
+                if (EnvironmentReferences.Resolve(enabled, _environment).Trim().ToLowerInvariant() is not ("true" or "false"))
+                {
+                    error("$.trigger.after.enabled", $"'{enabled}' is not true or false");
+                }
+            }
+            catch (KeyNotFoundException e)
+            {
+                error("$.trigger.after.enabled", e.Message);
+            }
+            if (after.DefinitionId == id) error("$.trigger.after.definition", $"a definition cannot follow itself ('{id}'): every run would start another");
+            foreach (var name in after.Parameters.Keys.Where(n => runParameters.All(p => p.Name != n)))
+            {
+                error(JsonPath.Property("$.trigger.after.parameters", name), $"'{name}' is not a run parameter of this definition (declared: {(runParameters.Count == 0 ? "none" : string.Join(", ", runParameters.Select(p => p.Name)))})");
+            }
         }
         if (type == WorkflowTriggerType.Cron && cron is not null)
         {
@@ -231,7 +262,7 @@ public sealed partial class DefinitionLoader(ActivityRegistry activities, Func<s
             catch (KeyNotFoundException e)
             {
                 error("$.trigger", e.Message);
-                return new WorkflowTrigger(type, cron, zone);
+                return new WorkflowTrigger(type, cron, zone) { After = after };
             }
             if (!CronSchedule.TryParse(resolvedCron, resolvedZone, out _, out var reason))
             {
@@ -239,7 +270,7 @@ public sealed partial class DefinitionLoader(ActivityRegistry activities, Func<s
                 error(path, reason + (resolvedCron != cron ? $" (resolved from '{cron}')" : ""));
             }
         }
-        return new WorkflowTrigger(type, cron, zone);
+        return new WorkflowTrigger(type, cron, zone) { After = after };
     }
 
     private StepDefinition BuildStep(JsonObject step, string path, List<RunParameterDefinition> runParameters, Dictionary<string, int> earlierSteps, IReadOnlySet<string> allSteps, Action<string, string> error)

@@ -32,14 +32,22 @@ public static class DefinitionLookups
             .Where(d => d.Purpose is DefinitionPurpose.Drill or DefinitionPurpose.Incident).Select(d => d.Id).ToList();
 
     /// <summary>The one definition with purpose backup; a clear error when there is none or more than one.</summary>
-    public static async Task<WorkflowDefinition> BackupDefinitionAsync(this DefinitionCatalog catalog, CancellationToken cancellationToken = default)
+    public static Task<WorkflowDefinition> BackupDefinitionAsync(this DefinitionCatalog catalog, CancellationToken cancellationToken = default) =>
+        catalog.OnlyDefinitionAsync(DefinitionPurpose.Backup, "to back up", cancellationToken);
+
+    /// <summary>The one definition with purpose verify (restore verification); a clear error when there is none or more than one.</summary>
+    public static Task<WorkflowDefinition> VerifyDefinitionAsync(this DefinitionCatalog catalog, CancellationToken cancellationToken = default) =>
+        catalog.OnlyDefinitionAsync(DefinitionPurpose.Verify, "to prove a backup by restoring it", cancellationToken);
+
+    private static async Task<WorkflowDefinition> OnlyDefinitionAsync(this DefinitionCatalog catalog, DefinitionPurpose purpose, string what, CancellationToken cancellationToken)
     {
-        var backups = (await catalog.ListLatestDefinitionsAsync(cancellationToken)).Where(d => d.Purpose == DefinitionPurpose.Backup).ToList();
-        return backups.Count switch
+        var name = purpose.ToString().ToLowerInvariant();
+        var found = (await catalog.ListLatestDefinitionsAsync(cancellationToken)).Where(d => d.Purpose == purpose).ToList();
+        return found.Count switch
         {
-            1 => backups[0],
-            0 => throw new DefinitionPurposeException("no published definition has \"purpose\": \"backup\": publish one (workflows/ ships one) to back up"),
-            _ => throw new DefinitionPurposeException($"more than one published definition has \"purpose\": \"backup\" ({string.Join(", ", backups.Select(d => d.Id))}): keep it on one"),
+            1 => found[0],
+            0 => throw new DefinitionPurposeException($"no published definition has \"purpose\": \"{name}\": publish one (workflows/ ships one) {what}"),
+            _ => throw new DefinitionPurposeException($"more than one published definition has \"purpose\": \"{name}\" ({string.Join(", ", found.Select(d => d.Id))}): keep it on one"),
         };
     }
 

@@ -21,6 +21,12 @@ public enum DefinitionPurpose
 
     /// <summary>A real restore after an incident: measures the RTO too.</summary>
     Incident,
+
+    /// <summary>
+    /// Proves a backup restores (verify-restore): <c>backup verify --restore KEY</c>, <c>POST /api/backups/{key}/restore-verification</c>
+    /// and the console's button start it. At most one definition has it.
+    /// </summary>
+    Verify,
 }
 
 /// <summary>

@@ -29,10 +29,30 @@ public enum WorkflowTriggerType
     Manual,
     Api,
     Cron,
+    /// <summary>Whenever a run of another definition succeeds (<see cref="WorkflowTrigger.After"/>).</summary>
+    After,
 }
 
 /// <summary>How runs start. <see cref="Cron"/> and <see cref="TimeZone"/> keep environment references unresolved; <see cref="CronSchedule"/> resolves them.</summary>
-public sealed record WorkflowTrigger(WorkflowTriggerType Type, string? Cron, string? TimeZone);
+public sealed record WorkflowTrigger(WorkflowTriggerType Type, string? Cron, string? TimeZone)
+{
+    /// <summary>For <see cref="WorkflowTriggerType.After"/>: which definition's successful runs start this one, and with what.</summary>
+    public FollowedDefinition? After { get; init; }
+}
+
+/// <summary>
+/// A definition another one follows: every successful run of <paramref name="DefinitionId"/> starts
+/// one run of the follower, its run parameters bound from that run (<paramref name="Parameters"/>:
+/// follower parameter name → text with <c>${steps.&lt;id&gt;.output.&lt;field&gt;}</c> and <c>${run.&lt;name&gt;}</c>
+/// references to the followed run).
+/// </summary>
+/// <param name="Enabled">"true", "false" or an environment reference resolving to one (<see cref="IsEnabled"/>).</param>
+public sealed record FollowedDefinition(string DefinitionId, IReadOnlyDictionary<string, string> Parameters, string Enabled = "true")
+{
+    /// <summary>Whether successful runs start the follower, with <c>${NAME}</c> references resolved by <paramref name="lookup"/>.</summary>
+    public bool IsEnabled(Func<string, string?> lookup) =>
+        !string.Equals(EnvironmentReferences.Resolve(Enabled, lookup).Trim(), "false", StringComparison.OrdinalIgnoreCase);
+}
 
 public sealed record RunParameterDefinition(string Name, string? Description, bool Required, JsonNode? Default);
 

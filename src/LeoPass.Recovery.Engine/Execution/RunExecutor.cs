@@ -45,6 +45,7 @@ public sealed class RunExecutor(
     IEnumerable<IExecutionStoppedListener> stoppedListeners,
     TimeProvider time,
     EngineOptions options,
+    EngineMetrics metrics,
     ILoggerFactory loggers)
 {
     private readonly ILogger _logger = loggers.CreateLogger<RunExecutor>();
@@ -280,6 +281,7 @@ public sealed class RunExecutor(
                 throw new ActivityFailedException($"the output of step '{step.Id}' is {Encoding.UTF8.GetByteCount(output)} bytes; at most {ActivityResult.MaxOutputBytes} are kept in the journal", retryable: false);
             }
             await journal.EndAttemptAsync(lease, record, attempt, AttemptOutcome.Succeeded, null, output, step.GateAfter?.Question);
+            metrics.RecordAttempt(lease.DefinitionId, step.Id, nameof(AttemptOutcome.Succeeded), attempt.Duration ?? TimeSpan.Zero);
         }
         catch (Exception e) when (e is not (RunOwnershipLostException or RunNoLongerRunningException))
         {
@@ -297,6 +299,7 @@ public sealed class RunExecutor(
             };
             _logger.LogWarning("run {RunId} step {StepId} attempt {Attempt}: {Outcome}: {Message}", lease.RunId, step.Id, attempt.Number, outcome, message);
             await journal.EndAttemptAsync(lease, record, attempt, outcome, message, null, step.GateAfter?.Question);
+            metrics.RecordAttempt(lease.DefinitionId, step.Id, outcome.ToString(), attempt.Duration ?? TimeSpan.Zero);
             throw;
         }
     }

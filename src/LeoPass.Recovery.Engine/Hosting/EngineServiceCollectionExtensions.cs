@@ -55,13 +55,18 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<DefinitionDrafts>();
         services.AddSingleton<ActiveRuns>();
         services.AddSingleton<RunObservers>();
+        services.AddSingleton<FollowerRuns>();
+        services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<FollowerRuns>());
         services.AddSingleton<RunChanges>();
         services.AddSingleton<RunJournalWriter>();
+        services.AddMetrics();
+        services.AddSingleton<EngineMetrics>();
         services.AddSingleton<RunExecutor>();
         services.AddSingleton<StepSettingsCheck>();
         services.AddSingleton<RunOperations>();
         services.AddSingleton<DryRun>();
         services.AddSingleton<RunQueries>();
+        services.AddSingleton<RunStatistics>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<RunLocks>();
         services.AddSingleton<IRunDispatcher, QuartzRunDispatcher>();
@@ -109,6 +114,7 @@ public static class EngineServiceCollectionExtensions
         services.AddHostedService<EngineStartup>();
         if (options.ExecutesRuns)
         {
+            services.AddHostedService<FollowerCatchUp>();
             // Running activities are cancelled at shutdown (journaled Interrupted, handed to another node): a pg_restore must not hold a deploy for an hour.
             // The stop waits for the cancelled jobs to unwind (milliseconds) so that their completion reaches the
             // job store: a stop that did not wait left each running job's fired-trigger row behind, which the next

@@ -28,7 +28,8 @@ public sealed class EngineStartup(
     {
         await EngineDatabase.MigrateAsync(connection.ConnectionString, cancellationToken);
         if (options.WorkflowsDirectory is null) return;
-        var loaded = loader.LoadDirectory(options.WorkflowsDirectory);
+        // Followed definitions first: publishing a follower checks that what it follows is published.
+        var loaded = FollowedDefinitionCheck.FollowedFirst(loader.LoadDirectory(options.WorkflowsDirectory));
         foreach (var definition in loaded)
         {
             await catalog.PublishAsync(definition, $"node:{options.NodeId}", cancellationToken);

@@ -28,6 +28,15 @@ public static partial class ParameterBinder
         return resolved;
     }
 
+    /// <summary>Text with its <c>${run.…}</c> and <c>${steps.….output.…}</c> references replaced (a missing value is empty).</summary>
+    public static string ResolveText(string text, JsonObject runParameters, IReadOnlyDictionary<string, JsonObject> stepOutputs) =>
+        Resolve(JsonValue.Create(text), runParameters, stepOutputs) switch
+        {
+            JsonValue v when v.TryGetValue<string>(out var s) => s,
+            null => "",
+            var other => other.ToJsonString(),
+        };
+
     private static JsonNode? Resolve(JsonNode? node, JsonObject run, IReadOnlyDictionary<string, JsonObject> outputs)
     {
         switch (node)

@@ -63,7 +63,7 @@ public sealed class AbortedRestoreTarget(
     private async Task<(string Action, string Reason, string? Details)> DecideAsync(RunView run, string provisionStep, RestoreTargetOnAbort policy, CancellationToken cancellationToken)
     {
         var policyText = $"onAbort.restoreTarget is {(policy == RestoreTargetOnAbort.Drop ? "drop" : "keep")} in {run.DefinitionId} v{run.DefinitionVersion}";
-        if (settings.Runbook.TargetDatabase is null)
+        if (settings.Runbook.TargetDatabase is null && !target.ScratchConfigured)
         {
             return ("restore-target.unknown", "TARGET_DATABASE_URL is not set in the process that aborted the run, so it could not look for a restore target this run created: check the target server by hand", null);
         }
@@ -93,7 +93,7 @@ public sealed class AbortedRestoreTarget(
         try
         {
             target.EnsureNotSource(created);
-            await DropAsync(created, run.Id, cancellationToken);
+            await MarkedDatabase.DropIfMarkedAsync(created, run.Id, cancellationToken);
         }
         catch (Exception e) when (e is NpgsqlException or ActivityFailedException or TimeoutException or InvalidOperationException)
         {
@@ -105,7 +105,9 @@ public sealed class AbortedRestoreTarget(
     /// <summary>The connection string of the database this run created and that still carries its mark, or null.</summary>
     private async Task<string?> CreatedByRunAsync(RunView run, string provisionStep, CancellationToken cancellationToken)
     {
-        var names = new List<string> { target.NameFor(run.Id, perRun: true), target.ConfiguredName };
+        var names = new List<string>();
+        if (settings.Runbook.TargetDatabase is not null) names.AddRange([target.NameFor(run.Id, perRun: true), target.ConfiguredName]);
+        if (target.ScratchConfigured) names.Add(target.ScratchNameFor(run.Id));
         var output = run.Steps.Single(s => s.StepId == provisionStep).Output;
         if (output is not null && System.Text.Json.Nodes.JsonNode.Parse(output)?["database"]?.GetValue<string>() is { } provisioned) names.Insert(0, provisioned);
         foreach (var name in names.Distinct(StringComparer.Ordinal))
@@ -119,45 +121,9 @@ public sealed class AbortedRestoreTarget(
             {
                 continue;
             }
-            if (await MarkOfAsync(connection, cancellationToken) == RestoreTargetPlan.CreatedBy(run.Id)) return connection;
+            if (await MarkedDatabase.MarkOfAsync(connection, cancellationToken) == RestoreTargetPlan.CreatedBy(run.Id)) return connection;
         }
         return null;
-    }
-
-    private static async Task<string?> MarkOfAsync(string connection, CancellationToken cancellationToken)
-    {
-        await using var admin = new NpgsqlConnection(PostgresConnectionString.WithDatabase(connection, "postgres"));
-        await admin.OpenAsync(cancellationToken);
-        return await MarkOfAsync(admin, PostgresConnectionString.DatabaseOf(connection), cancellationToken);
-    }
-
-    private static async Task<string?> MarkOfAsync(NpgsqlConnection admin, string database, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = @name", admin);
-        command.Parameters.AddWithValue("name", database);
-        return await command.ExecuteScalarAsync(cancellationToken) as string;
-    }
-
-    private static async Task DropAsync(string connection, long runId, CancellationToken cancellationToken)
-    {
-        var name = PostgresConnectionString.DatabaseOf(connection);
-        await using var admin = new NpgsqlConnection(PostgresConnectionString.WithDatabase(connection, "postgres"));
-        await admin.OpenAsync(cancellationToken);
-        // DROP DATABASE cannot be made conditional on the comment, so the mark is read again and the
-        // database dropped under the lock every provision takes: no other run can replace the
-        // database between the two statements.
-        await using (await RestoreTargetLock.AcquireAsync(admin, name, cancellationToken))
-        {
-            if (await MarkOfAsync(admin, name, cancellationToken) != RestoreTargetPlan.CreatedBy(runId))
-            {
-                throw new InvalidOperationException($"database {name} no longer carries the mark of run {runId}");
-            }
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {RestoreTarget.QuoteIdentifier(name)} WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync(cancellationToken);
-        }
-        // FORCE ended every session, this process's pooled ones too.
-        await using var pooled = new NpgsqlConnection(connection);
-        NpgsqlConnection.ClearPool(pooled);
     }
 
     /// <summary>

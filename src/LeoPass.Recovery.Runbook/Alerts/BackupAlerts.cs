@@ -32,6 +32,23 @@ public sealed class BackupAlerts(AlertDispatcher alerts, RunQueries queries, Run
         return await DispatchAsync(outcome, cancellationToken);
     }
 
+    /// <summary>Warns that a backup succeeded but its dump was slow (<see cref="Backup.DumpDurationCheck"/>): the Ops webhook hears it.</summary>
+    public async Task<IReadOnlyList<AlertDelivery>> SlowDumpAsync(long runId, string definitionId, string key, TimeSpan dump, string why, CancellationToken cancellationToken)
+    {
+        var outcome = new JobOutcome
+        {
+            JobName = definitionId,
+            Succeeded = true,
+            Notice = OutcomeNotice.Warning,
+            Duration = dump,
+            FinishedAt = clock.GetUtcNow(),
+            Summary = $"{definitionId} run {runId}: slow dump of {key}: {why}",
+            Details = new Dictionary<string, string> { ["key"] = key, ["run"] = runId.ToString(CultureInfo.InvariantCulture), ["dump_seconds"] = ((long)dump.TotalSeconds).ToString(CultureInfo.InvariantCulture) },
+            Link = links.Run(runId),
+        };
+        return await DispatchAsync(outcome, cancellationToken);
+    }
+
     /// <summary>Reports a halted run: which step, which stage, why, and the stages it went through.</summary>
     public async Task<IReadOnlyList<AlertDelivery>> HaltedAsync(long runId, CancellationToken cancellationToken)
     {

@@ -23,12 +23,13 @@ public sealed class ValidationActivity(RestoreTargetPlan target, ArtefactReader 
         new ActivityParameter("database", "The restored database.", Default: JsonValue.Create("${steps.provision.output.database}")),
         new ActivityParameter("key", "The restored artefact, whose manifest lists the tables.", Default: JsonValue.Create("${steps.download.output.key}")),
         new ActivityParameter("smokeTests", "false skips the smoke-test commands (SMOKE_TEST_COMMANDS).", Default: JsonValue.Create(true)),
+        new ActivityParameter("migrationHead", "true also compares the restored database's newest Prisma migration with the manifest's (before any migration step ran).", Default: JsonValue.Create(false)),
     ])
     {
         Category = "validation",
     };
 
-    public IEnumerable<SettingProblem> CheckSettings(ActivityParameters parameters) => target.CheckSettings();
+    public IEnumerable<SettingProblem> CheckSettings(ActivityParameters parameters) => target.CheckProvisionedSettings();
 
     public async Task<ActivityPlan> PlanAsync(ActivityContext context, CancellationToken cancellationToken)
     {
@@ -63,6 +64,11 @@ public sealed class ValidationActivity(RestoreTargetPlan target, ArtefactReader 
         {
             throw new ActivityFailedException($"the restored database differs from the backup in {mismatches.Count} table(s): {string.Join("; ", mismatches.Take(5))}", retryable: false);
         }
+        var checkHead = context.Parameters.GetBoolean("migrationHead") ?? false;
+        if (checkHead && await PrismaMigrations.DifferenceAsync(connection, manifest.LatestMigration, cancellationToken) is { } headDiffers)
+        {
+            throw new ActivityFailedException($"the restored database differs from the backup: {headDiffers}", retryable: false);
+        }
 
         var smoke = new JsonArray();
         if (context.Parameters.GetBoolean("smokeTests") ?? true)
@@ -84,6 +90,7 @@ public sealed class ValidationActivity(RestoreTargetPlan target, ArtefactReader 
             ["tablesChecked"] = manifest.Tables.Count,
             ["rowsChecked"] = manifest.Tables.Sum(t => t.Rows),
             ["rowCountsEqual"] = true,
+            ["migrationHead"] = checkHead ? manifest.LatestMigration?.Name ?? "none" : null,
             ["smokeTests"] = smoke,
             ["passedAt"] = context.Time.GetUtcNow(),
         });

@@ -39,6 +39,7 @@ public sealed class PruneBackupsActivity(BackupPruner pruner, RecoverySettings s
             ["dryRun"] = dryRun,
             ["deleted"] = new JsonArray([.. plan.Delete.Select(d => (JsonNode?)JsonValue.Create(d.Key))]),
             ["keptNewestVerified"] = plan.KeptNewestVerified?.Key,
+            ["keptNewestRestoreVerified"] = plan.KeptNewestRestoreVerified?.Key,
             ["retained"] = new JsonArray([.. plan.Retained.Select(r => (JsonNode?)JsonValue.Create(r.Key))]),
         });
     }

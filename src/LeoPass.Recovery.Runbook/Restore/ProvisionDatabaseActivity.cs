@@ -9,7 +9,7 @@ namespace LeoPass.Recovery.Runbook.Restore;
 
 /// <summary>
 /// Runbook step 2, `runbook.provision-database`: a fresh, empty restore target on
-/// TARGET_DATABASE_URL's server — dropped (with its sessions) and created again, so a repeated
+/// TARGET_DATABASE_URL's server (or, with <c>scratch</c>, a restore verification's own database) — dropped (with its sessions) and created again, so a repeated
 /// attempt ends exactly where one attempt would. Refuses any other database, and the source.
 /// The new database's comment names the run that created it (<see cref="RestoreTargetPlan.CreatedBy"/>).
 /// </summary>
@@ -19,12 +19,14 @@ public sealed class ProvisionDatabaseActivity(RestoreTargetPlan target) : IActiv
         "Drop and create the restore target database (TARGET_DATABASE_URL, or a per-run name) on the target server; never the source.",
     [
         new ActivityParameter("perRunDatabase", "true: restore into <target>_r<run id> instead of the configured target name.", Default: JsonValue.Create(false)),
+        new ActivityParameter("scratch", "true: a scratch database of this run's own, <prefix>_r<run id> on VERIFY_RESTORE_DATABASE_URL's server (default TARGET_DATABASE_URL's), never the target itself; for restore verification.", Default: JsonValue.Create(false)),
     ])
     {
         Outputs = [new("database", "The database restored into"), new("server", "The target server, described without credentials"), new("recreated", "Whether an existing database was dropped first")],
     };
 
-    public IEnumerable<SettingProblem> CheckSettings(ActivityParameters parameters) => target.CheckSettings();
+    public IEnumerable<SettingProblem> CheckSettings(ActivityParameters parameters) =>
+        parameters.GetBoolean("scratch") == true ? target.CheckScratchSettings() : target.CheckSettings();
 
     /// <summary>Reads whether the target exists and whose mark it carries; drops and creates nothing.</summary>
     public async Task<ActivityPlan> PlanAsync(ActivityContext context, CancellationToken cancellationToken)
@@ -71,7 +73,10 @@ public sealed class ProvisionDatabaseActivity(RestoreTargetPlan target) : IActiv
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
-        var name = target.NameFor(context.RunId, context.Parameters.GetBoolean("perRunDatabase") ?? false);
+        var scratch = context.Parameters.GetBoolean("scratch") == true;
+        var name = scratch
+            ? target.ScratchNameFor(context.RunId)
+            : target.NameFor(context.RunId, context.Parameters.GetBoolean("perRunDatabase") ?? false);
         var connection = target.ConnectionFor(context.RunId, name);
         await context.RecordIntentAsync($"drop (if it exists) and create database {PostgresConnectionString.Describe(connection)}", cancellationToken);
         await using var admin = new NpgsqlConnection(PostgresConnectionString.WithDatabase(connection, "postgres"));
@@ -92,6 +97,11 @@ public sealed class ProvisionDatabaseActivity(RestoreTargetPlan target) : IActiv
         {
             exists.Parameters.AddWithValue("name", name);
             existed = await exists.ExecuteScalarAsync(cancellationToken) is not null;
+        }
+        if (existed && scratch && await MarkedDatabase.MarkOfAsync(connection, cancellationToken) != RestoreTargetPlan.CreatedBy(context.RunId))
+        {
+            // A scratch name is this run's alone; one that exists with another mark belongs to someone else.
+            throw new ActivityFailedException($"scratch database {name} already exists and was not created by run {context.RunId}: left as it is; drop it by hand if it is a leftover", retryable: false);
         }
         if (existed)
         {

@@ -26,7 +26,7 @@ public sealed class RestoreActivity(RestoreTargetPlan target, DumpFiles dumps, R
         new ActivityParameter("noOwner", "true: --no-owner --no-acl, for a target server without the production roles.", Default: JsonValue.Create(false)),
     ]);
 
-    public IEnumerable<SettingProblem> CheckSettings(ActivityParameters parameters) => target.CheckSettings();
+    public IEnumerable<SettingProblem> CheckSettings(ActivityParameters parameters) => target.CheckProvisionedSettings();
 
     public Task<ActivityPlan> PlanAsync(ActivityContext context, CancellationToken cancellationToken)
     {

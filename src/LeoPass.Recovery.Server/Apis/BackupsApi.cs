@@ -30,6 +30,8 @@ public static class BackupsApi
         api.MapGet("/{key}", GetManifest).WithSummary("A backup's manifest, read from the store ('latest' = newest verified)");
         api.MapPost("/run", RunBackupNow).RequireAuthorization(RolePolicies.Operator)
             .WithSummary("Start a run of the backup definition (\"purpose\": \"backup\") now; honours Idempotency-Key. Follow it at /api/runs/{id}");
+        api.MapPost("/{key}/restore-verification", VerifyByRestore)
+            .WithSummary("Prove the backup restores: start a run of the restore verification definition (\"purpose\": \"verify\") on it; honours Idempotency-Key. Follow it at /api/runs/{id}");
         api.MapPost("/{key}/verify", VerifyBackup).RequireAuthorization(RolePolicies.Operator)
             .WithSummary("Download the backup and check it against its manifest (decrypting it when this node holds the private key)");
         return api;
@@ -38,7 +40,12 @@ public static class BackupsApi
     public static async Task<Ok<IReadOnlyList<BackupSummary>>> ListBackups(BackupCatalogue catalogue, CancellationToken cancellationToken) =>
         TypedResults.Ok<IReadOnlyList<BackupSummary>>((await catalogue.ListAsync(cancellationToken)).Select(b => new BackupSummary(
             b.Key, b.DatabaseName, b.SnapshotStartedAt, b.CreatedAt, b.StoredBytes, b.DumpBytes, b.Sha256, b.UploadVerification, b.Compression,
-            b.LastVerifiedAt, b.LastVerifyResult is null ? null : ApiRedactor.Redact(b.LastVerifyResult))).ToList());
+            b.LastVerifiedAt, b.LastVerifyResult is null ? null : ApiRedactor.Redact(b.LastVerifyResult), RestoreVerificationOf(b))).ToList());
+
+    internal static RestoreVerification? RestoreVerificationOf(CatalogueEntry b) =>
+        b.RestoreVerifiedAt is null && b.RestoreVerifyFailedAt is null ? null
+            : new RestoreVerification(b.RestoreVerifiedAt, b.RestoreVerifiedRunId, b.RestoreVerifiedTables, b.RestoreVerifiedSummary,
+                b.RestoreVerifyFailedAt, b.RestoreVerifyFailure is null ? null : ApiRedactor.Redact(b.RestoreVerifyFailure));
 
     public static async Task<Ok<BackupManifest>> GetManifest(string key, ArtefactReader reader, BackupCatalogue catalogue, CancellationToken cancellationToken)
     {
@@ -51,16 +58,27 @@ public static class BackupsApi
 
     public static async Task<Results<Accepted<RunDetails>, Ok<RunDetails>, ValidationProblem, ProblemHttpResult>> RunBackupNow(
         BackupRunBody? body, [FromHeader(Name = RunsApi.IdempotencyKeyHeader)] string? idempotencyKey,
-        ClaimsPrincipal user, IdempotentRunStarter starter, RunQueries queries, DefinitionCatalog definitions, HttpContext http, CancellationToken cancellationToken)
+        ClaimsPrincipal user, IdempotentRunStarter starter, RunQueries queries, DefinitionCatalog definitions, HttpContext http, CancellationToken cancellationToken) =>
+        await StartAsync(() => definitions.BackupDefinitionAsync(cancellationToken), body?.Parameters ?? [], idempotencyKey, user, starter, queries, http, cancellationToken);
+
+    public static async Task<Results<Accepted<RunDetails>, Ok<RunDetails>, ValidationProblem, ProblemHttpResult>> VerifyByRestore(
+        string key, [FromHeader(Name = RunsApi.IdempotencyKeyHeader)] string? idempotencyKey,
+        ClaimsPrincipal user, IdempotentRunStarter starter, RunQueries queries, DefinitionCatalog definitions, HttpContext http, CancellationToken cancellationToken) =>
+        await StartAsync(() => definitions.VerifyDefinitionAsync(cancellationToken), new Dictionary<string, string> { ["backup"] = key }, idempotencyKey, user, starter, queries, http, cancellationToken);
+
+    /// <summary>Starts a run of the definition found by its purpose, as its policy allows, honouring Idempotency-Key: 202 (new) or 200 (replayed).</summary>
+    private static async Task<Results<Accepted<RunDetails>, Ok<RunDetails>, ValidationProblem, ProblemHttpResult>> StartAsync(
+        Func<Task<WorkflowDefinition>> find, IReadOnlyDictionary<string, string> parameters, string? idempotencyKey,
+        ClaimsPrincipal user, IdempotentRunStarter starter, RunQueries queries, HttpContext http, CancellationToken cancellationToken)
     {
         var validation = new Validation().Check(idempotencyKey is null || idempotencyKey.Length is > 0 and <= IdempotentRunStarter.MaxKeyLength,
             RunsApi.IdempotencyKeyHeader, $"the Idempotency-Key header must be 1–{IdempotentRunStarter.MaxKeyLength} characters");
         if (!validation.IsValid) return validation.Result();
         var caller = user.Caller();
-        var backup = await definitions.BackupDefinitionAsync(cancellationToken);
-        var required = RolePolicies.ToStart(backup);
-        if (!caller.Has(required)) return RunsApi.Forbidden(caller, required, $"start '{backup.Id}'");
-        var request = new StartRunRequest(backup.Id, body?.Parameters ?? [], caller.Who, "api");
+        var definition = await find();
+        var required = RolePolicies.ToStart(definition);
+        if (!caller.Has(required)) return RunsApi.Forbidden(caller, required, $"start '{definition.Id}'");
+        var request = new StartRunRequest(definition.Id, parameters, caller.Who, "api");
         var outcome = await starter.StartAsync(request, idempotencyKey, caller, cancellationToken);
         var run = await queries.DetailsAsync(outcome.RunId, cancellationToken);
         if (!outcome.Replayed) return TypedResults.Accepted($"/api/runs/{outcome.RunId}", run);

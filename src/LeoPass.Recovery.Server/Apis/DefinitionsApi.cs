@@ -123,17 +123,22 @@ public static class DefinitionsApi
         (version is { } v ? await catalog.FindVersionAsync(id, v, cancellationToken) : await catalog.FindLatestAsync(id, cancellationToken))
         ?? throw new NotFoundException($"no workflow definition '{id}'{(version is null ? "" : $" version {version}")} is published");
 
-    public static Ok<DefinitionValidation> ValidateDefinition(JsonElement definition, DefinitionLoader loader)
+    public static async Task<Ok<DefinitionValidation>> ValidateDefinition(JsonElement definition, DefinitionLoader loader, DefinitionCatalog catalog, CancellationToken cancellationToken)
     {
         var loaded = loader.Parse(definition.GetRawText(), "request body");
+        // What publishing would also refuse: an `after` trigger naming what is not published, or a loop.
+        var followErrors = await FollowedDefinitionCheck.ErrorsAsync(loaded.Definition, loaded.Source, catalog, cancellationToken);
+        if (followErrors.Count > 0) throw new InvalidDefinitionException(followErrors);
         return TypedResults.Ok(Validation(loaded));
     }
 
-    public static Ok<DefinitionCheck> CheckDefinition(JsonElement definition, DefinitionLoader loader)
+    public static async Task<Ok<DefinitionCheck>> CheckDefinition(JsonElement definition, DefinitionLoader loader, DefinitionCatalog catalog, CancellationToken cancellationToken)
     {
         try
         {
-            loader.Parse(definition.GetRawText(), "request body");
+            var loaded = loader.Parse(definition.GetRawText(), "request body");
+            var followErrors = await FollowedDefinitionCheck.ErrorsAsync(loaded.Definition, loaded.Source, catalog, cancellationToken);
+            if (followErrors.Count > 0) throw new InvalidDefinitionException(followErrors);
             return TypedResults.Ok(new DefinitionCheck(true, new Dictionary<string, string[]>()));
         }
         catch (InvalidDefinitionException e)

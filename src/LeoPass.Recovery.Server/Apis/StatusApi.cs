@@ -3,6 +3,7 @@ using LeoPass.Recovery.Core.Targets;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Runs;
+using LeoPass.Recovery.Runbook.Prediction;
 using LeoPass.Recovery.Runbook.Reporting;
 using LeoPass.Recovery.Server.Roles;
 using Microsoft.AspNetCore.Builder;
@@ -13,7 +14,20 @@ using Microsoft.AspNetCore.Routing;
 namespace LeoPass.Recovery.Server.Apis;
 
 /// <summary>Is the database recoverable right now? The newest verified backup against the RPO, the last drill against the RTO, and what waits for a person.</summary>
-public sealed record RecoveryStatus(BackupStatus Backup, DrillStatus Drill, IReadOnlyList<AttentionItem> NeedsAttention, bool Healthy);
+/// <param name="RestoreVerified">The newest backup a restore proved (verify-restore); null when none was.</param>
+/// <param name="RtoPrediction">How long a restore of the newest verified backup would take, from measured throughput; null before the first download and restore samples.</param>
+public sealed record RecoveryStatus(BackupStatus Backup, DrillStatus Drill, IReadOnlyList<AttentionItem> NeedsAttention, bool Healthy,
+    RestoreVerifiedStatus? RestoreVerified = null, RtoPredictionStatus? RtoPrediction = null);
+
+/// <summary>The newest restore-verified backup: which, when its snapshot was taken, when and by which run it was proven, what was compared.</summary>
+public sealed record RestoreVerifiedStatus(string Key, DateTimeOffset SnapshotStartedAt, TimeSpan Age, DateTimeOffset VerifiedAt, long? RunId, string? Summary);
+
+/// <summary>
+/// The predicted RTO: <see cref="Predicted"/> = <see cref="Fixed"/> + <see cref="Download"/> + <see cref="Restore"/>,
+/// each transfer being today's size over measured throughput. <see cref="AtRisk"/> from 80 % of the target.
+/// </summary>
+public sealed record RtoPredictionStatus(TimeSpan Predicted, TimeSpan Target, bool AtRisk, bool OverTarget, TimeSpan Download, TimeSpan Restore, TimeSpan Fixed,
+    string FixedBasis, double DownloadBytesPerSecond, double RestoreBytesPerSecond, int DownloadSamples, int RestoreSamples, string BackupKey, long StoredBytes, long DumpBytes);
 
 /// <param name="WithinRpo">False when the newest verified backup is older than the RPO — the next restore would lose more than a day.</param>
 public sealed record BackupStatus(string? Key, DateTimeOffset? SnapshotStartedAt, TimeSpan? Age, TimeSpan RpoTarget, bool WithinRpo);
@@ -32,7 +46,8 @@ public static class StatusApi
         return api;
     }
 
-    public static async Task<Ok<RecoveryStatus>> GetStatus(BackupCatalogue catalogue, RunQueries queries, DefinitionCatalog definitions, RunReportBuilder reports, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<Ok<RecoveryStatus>> GetStatus(BackupCatalogue catalogue, RunQueries queries, DefinitionCatalog definitions, RunReportBuilder reports,
+        RtoPredictor predictor, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var latest = await catalogue.LatestVerifiedAsync(cancellationToken);
@@ -65,7 +80,14 @@ public static class StatusApi
                 attention.Add(new AttentionItem(run.Id, run.DefinitionId, run.State, step?.StepId, run.HaltReason ?? (step?.WaitingAtGate is { } gate ? $"waiting for approval {gate} the step" : null)));
             }
         }
-        var healthy = backup.WithinRpo && drill.WithinRto != false && attention.Count == 0;
-        return TypedResults.Ok(new RecoveryStatus(backup, drill, attention.OrderBy(a => a.RunId).ToList(), healthy));
+        var proven = await catalogue.LatestRestoreVerifiedAsync(cancellationToken);
+        var restoreVerified = proven is null ? null : new RestoreVerifiedStatus(proven.Key, proven.SnapshotStartedAt, now - proven.SnapshotStartedAt,
+            proven.RestoreVerifiedAt!.Value, proven.RestoreVerifiedRunId, proven.RestoreVerifiedSummary);
+        var prediction = await predictor.PredictAsync(cancellationToken) is { } p
+            ? new RtoPredictionStatus(p.Predicted, p.Target, p.AtRisk, p.OverTarget, p.Download, p.Restore, p.Fixed, p.FixedBasis,
+                Math.Round(p.DownloadBytesPerSecond), Math.Round(p.RestoreBytesPerSecond), p.DownloadSamples, p.RestoreSamples, p.BackupKey, p.StoredBytes, p.DumpBytes)
+            : null;
+        var healthy = backup.WithinRpo && drill.WithinRto != false && attention.Count == 0 && prediction?.OverTarget != true;
+        return TypedResults.Ok(new RecoveryStatus(backup, drill, attention.OrderBy(a => a.RunId).ToList(), healthy, restoreVerified, prediction));
     }
 }

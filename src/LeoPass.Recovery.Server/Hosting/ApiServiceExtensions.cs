@@ -5,6 +5,7 @@ using LeoPass.Recovery.Server.Audit;
 using LeoPass.Recovery.Server.Errors;
 using LeoPass.Recovery.Server.Health;
 using LeoPass.Recovery.Server.Idempotency;
+using LeoPass.Recovery.Server.Metrics;
 using LeoPass.Recovery.Server.Roles;
 using LeoPass.Recovery.Server.Tokens;
 using LeoPass.Recovery.Server.WebConsole;
@@ -55,6 +56,7 @@ public static class ApiServiceExtensions
             .AddCheck<ArtefactStoreHealthCheck>("artefact-store", tags: [HealthApi.ReadyTag]);
 
         services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
+        services.AddRecoveryMetrics();
         builder.AddRecoveryConsole();
         return builder;
     }
@@ -89,6 +91,7 @@ public static class ApiServiceExtensions
         app.MapScheduleApi();
         app.MapMeApi();
         app.MapEventsApi();
+        app.MapRecoveryMetrics();
 
         app.MapOpenApi();
         app.MapApiReference();

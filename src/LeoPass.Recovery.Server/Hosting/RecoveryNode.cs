@@ -58,6 +58,8 @@ public static class RecoveryNode
         builder.Services.AddHostedService<ConfigurationReport>();
         builder.Services.AddSingleton(settings).AddSingleton(SecretRedactor.Shared).AddHttpClient();
         builder.Services.AddBackup().AddRunbookActivities();
+        // Servers keep watch (one at a time, by the watchdog's row lock); a command does not.
+        if (node.Role == NodeRole.Server) builder.Services.AddHostedService<Runbook.Watchdog.WatchdogService>();
         var configuration = builder.Configuration;
         builder.AddRecoveryEngine(settings, o =>
         {

@@ -6,8 +6,8 @@ public class RetentionPlannerTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
 
-    private static RetentionCandidate Daily(int daysAgo, bool manifest = true, bool failed = false) =>
-        new($"leopass-{Now.AddDays(-daysAgo):yyyy-MM-dd}T020000Z.dump.zst.pgp", Now.AddDays(-daysAgo).Date.AddHours(2), manifest, failed);
+    private static RetentionCandidate Daily(int daysAgo, bool manifest = true, bool failed = false, bool restoreVerified = false) =>
+        new($"leopass-{Now.AddDays(-daysAgo):yyyy-MM-dd}T020000Z.dump.zst.pgp", Now.AddDays(-daysAgo).Date.AddHours(2), manifest, failed, restoreVerified);
 
     [Fact]
     public void Forty_daily_backups_lose_exactly_those_older_than_thirty_days()
@@ -36,6 +36,19 @@ public class RetentionPlannerTests
         Assert.DoesNotContain(plan.Delete, d => d.Key == Daily(40).Key);
         Assert.Equal(Daily(40).Key, plan.KeptNewestVerified?.Key);
         Assert.Equal(3, plan.Delete.Count);
+    }
+
+    [Fact]
+    public void Newest_restore_verified_backup_survives_past_the_window_beside_the_newest_verified()
+    {
+        // Nights 31..45 exist; only night 40 was proven by a restore, the newer ones never were.
+        var backups = Enumerable.Range(31, 15).Select(d => Daily(d, restoreVerified: d is 40 or 44)).ToList();
+        var plan = RetentionPlanner.Plan(backups, Now, 30);
+        Assert.Equal(Daily(40).Key, plan.KeptNewestRestoreVerified?.Key);
+        Assert.Equal(Daily(31).Key, plan.KeptNewestVerified?.Key);
+        Assert.DoesNotContain(plan.Delete, d => d.Key == Daily(40).Key || d.Key == Daily(31).Key);
+        Assert.Contains(plan.Delete, d => d.Key == Daily(44).Key);
+        Assert.Equal(13, plan.Delete.Count);
     }
 
     [Fact]

@@ -108,6 +108,25 @@ public sealed class ConsoleTestBed : IAsyncLifetime
         throw new TimeoutException($"run {id} did not halt within {RunTimeout}:\n{ServerOutput}");
     }
 
+    /// <summary>
+    /// Waits until the backup carries a restore verification newer than <paramref name="after"/>:
+    /// `backup run` starts verify-restore when it succeeds, and the server executes it.
+    /// </summary>
+    public async Task<JsonNode> WaitForRestoreVerifiedAsync(string key, DateTimeOffset? after = null)
+    {
+        using var api = Api(ViewerToken);
+        var deadline = DateTime.UtcNow + RunTimeout;
+        JsonNode? backup = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            backup = (await api.GetFromJsonAsync<JsonArray>("api/backups"))!.FirstOrDefault(b => b!["key"]!.GetValue<string>() == key);
+            if (backup?["restoreVerification"]?["verifiedAt"]?.GetValue<DateTimeOffset>() is { } at && (after is null || at > after)) return backup["restoreVerification"]!;
+            if (backup?["restoreVerification"]?["failure"] is { } failure) throw new InvalidOperationException($"the restore verification of {key} failed: {failure}\n{ServerOutput}");
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"{key} was not restore-verified within {RunTimeout}: {backup}\n{ServerOutput}");
+    }
+
     public HttpClient Api(string token)
     {
         var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };

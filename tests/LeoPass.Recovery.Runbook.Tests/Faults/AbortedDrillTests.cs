@@ -10,6 +10,7 @@ namespace LeoPass.Recovery.Runbook.Tests.Faults;
 /// created is dropped or reported as left behind, as the definition's onAbort.restoreTarget says —
 /// never a database the run did not create.
 /// </summary>
+[Collection(ProcessWideToolsCollection.Name)]
 public sealed class AbortedDrillTests
 {
     [Fact]
