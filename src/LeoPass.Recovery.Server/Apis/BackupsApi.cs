@@ -17,6 +17,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using BackupSummary = LeoPass.Recovery.Contracts.BackupSummary;
 using BackupVerification = LeoPass.Recovery.Contracts.BackupVerification;
+using RestoreVerification = LeoPass.Recovery.Contracts.RestoreVerification;
 
 namespace LeoPass.Recovery.Server.Apis;
 
