@@ -10,6 +10,8 @@ need=()
 command -v pg_dump >/dev/null && [ -d /usr/lib/postgresql ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql postgresql-client)
 command -v gpg >/dev/null || need+=(gnupg)
 command -v zstd >/dev/null || need+=(zstd)
+# GNU time: the peak-memory test and the benchmarks read a process's peak RSS from it.
+[ -x /usr/bin/time ] || need+=(time)
 command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
 # Fonts too: a fresh machine has none, and the screenshots are read by people.

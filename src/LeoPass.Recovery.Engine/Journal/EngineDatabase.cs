@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Core.Schema;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -6,12 +7,15 @@ namespace LeoPass.Recovery.Engine.Journal;
 /// <summary>Brings the engine schema (engine tables and Quartz tables) up to date.</summary>
 public static class EngineDatabase
 {
+    private static readonly Lazy<IReadOnlyList<string>> MigrationIds = new(() => SchemaCheck.MigrationIdsOf(typeof(EngineDbContext).Assembly, typeof(EngineDbContext)));
+
     /// <summary>
-    /// Applies pending migrations. Several nodes starting at once each try: EF takes a lock on its
+    /// Applies pending migrations, when there are any (<see cref="SchemaCheck"/>). Several nodes starting at once each try: EF takes a lock on its
     /// history table, so they apply one after another and the later ones find nothing to do.
     /// </summary>
     public static async Task MigrateAsync(string connectionString, CancellationToken cancellationToken = default)
     {
+        if (await SchemaCheck.IsCurrentAsync(connectionString, EngineDbContext.Schema, EngineDbContext.MigrationsHistoryTable, MigrationIds.Value, cancellationToken)) return;
         var builder = new DbContextOptionsBuilder<EngineDbContext>();
         EngineDbContext.Configure(builder, connectionString);
         await using var db = new EngineDbContext(builder.Options);
