@@ -1,6 +1,6 @@
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Runs;
-using LeoPass.Recovery.Engine.Scheduling;
+using LeoPass.Recovery.Engine.Nodes;
 
 namespace LeoPass.Recovery.Cli.Hosting;
 

@@ -1,6 +1,5 @@
 using LeoPass.Recovery.Engine.Nodes;
 using LeoPass.Recovery.Engine.Runs;
-using LeoPass.Recovery.Engine.Scheduling;
 using Microsoft.EntityFrameworkCore;
 
 namespace LeoPass.Recovery.Engine.Journal;

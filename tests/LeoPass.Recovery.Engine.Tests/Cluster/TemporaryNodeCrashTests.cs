@@ -56,7 +56,7 @@ public sealed class TemporaryNodeCrashTests
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
         while (DateTime.UtcNow < deadline)
         {
-            if ((await cluster.Client.Queries.ListAsync(1)).FirstOrDefault() is { } run) return run.Id;
+            if (await cluster.Client.Queries.ListAsync(1) is [var run]) return run.Id;
             if (command.HasExited) throw new InvalidOperationException($"the command exited before starting a run:\n{command.StandardOutputSoFar}\n{command.StandardErrorSoFar}");
             await Task.Delay(50);
         }

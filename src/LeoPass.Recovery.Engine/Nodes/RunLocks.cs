@@ -1,7 +1,6 @@
-using LeoPass.Recovery.Engine.Nodes;
 using Medallion.Threading.Postgres;
 
-namespace LeoPass.Recovery.Engine.Scheduling;
+namespace LeoPass.Recovery.Engine.Nodes;
 
 /// <summary>
 /// One PostgreSQL advisory lock per run, held on a dedicated connection for as long as a node
