@@ -6,6 +6,7 @@
 #   (c) leopass-recovery backup run        to the filesystem store (BACKUP_DIR)
 #   (d) leopass-recovery backup run        to s3rver
 #   (e) pg_dump -Fc -Z0 | zstd -3 | gpg -z0 --encrypt   the same pipeline with command-line tools
+#   (f) pg_dump -Fc -Z0 > /dev/null        the dump alone: the slowest stage the pipeline can hope to match
 # and prints a markdown table of wall time, output bytes, CPU time and peak RSS (median of --runs),
 # then writes it into docs/benchmarks.md ("Backup pipeline" section).
 #
@@ -138,6 +139,7 @@ run_case() {
   case $c in
     a) T pg_dump "$PG_BIN/pg_dump" -Fc "$url" | T gzip gzip > "$out" ;;
     b) T pg_dump "$PG_BIN/pg_dump" -Fc "$url" > "$out" ;;
+    f) T pg_dump "$PG_BIN/pg_dump" -Fc -Z0 "$url" > /dev/null ;;
     e) T pg_dump "$PG_BIN/pg_dump" -Fc -Z0 "$url" | T zstd zstd -3 -q | \
          T gpg gpg --batch -q --trust-model always --personal-cipher-preferences AES256 -z0 --encrypt -r "$fingerprint" > "$out" ;;
     c) mkdir -p "$out"
@@ -151,11 +153,13 @@ run_case() {
   case $c in
     c|d) json=$(cat "$work/cli.json")
          bytes=$(sed -nE 's/.*"storedBytes": *([0-9]+).*/\1/p' <<<"$json")
-         extra=$(sed -nE 's/.*"durationMs": *([0-9]+).*/\1/p' <<<"$json")
+         # The dump step's durationMs comes first; readBack has its own.
+         extra=$(sed -nE 's/.*"durationMs": *([0-9]+).*/\1/p' <<<"$json" | head -n 1)
          [ -n "$bytes" ] || die "backup run printed no storedBytes: $json"
          if [ "$c" = c ]; then
            [ "$(stat -c %s "$out"/*.pgp)" = "$bytes" ] || die "the stored file's size differs from storedBytes"
          fi ;;
+    f) bytes=0 ;;
     *) bytes=$(stat -c %s "$out") ;;
   esac
   # Peak RSS: the largest single process, and the sum of every process' peak (an upper bound of
@@ -178,13 +182,14 @@ results="$work/results.md"
 : > "$results"
 raw="$work/raw.tsv"
 : > "$raw"
-case_names=(a b c d e)
+case_names=(a b c d e f)
 declare -A label=(
   [a]='(a) `pg_dump -Fc \| gzip > file` (seed)'
   [b]='(b) `pg_dump -Fc > file`'
   [c]='(c) `backup run` → filesystem store'
   [d]='(d) `backup run` → s3rver'
   [e]='(e) `pg_dump -Fc -Z0 \| zstd -3 \| gpg -z0 --encrypt`'
+  [f]='(f) `pg_dump -Fc -Z0 > /dev/null` (the dump alone, the first stage of every pipeline)'
 )
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -241,7 +246,7 @@ for size in "${sizes[@]}"; do
   for run in $(seq 1 "$runs"); do
     # Alternate the order between runs so that drift in the machine's load does not favour one case.
     order=("${case_names[@]}")
-    if [ $((run % 2)) -eq 0 ]; then order=(e d c b a); fi
+    if [ $((run % 2)) -eq 0 ]; then order=(f e d c b a); fi
     for c in "${order[@]}"; do
       log "$db run $run/$runs: case ($c)"
       line=$(run_case "$c" "$db" "$work/out-$c")
@@ -259,7 +264,7 @@ for size in "${sizes[@]}"; do
     echo "load average (1/5/15 min) $load_before before, $load_after after; median of $runs runs."
     echo
     awk -F'\t' -v s="$size" -v runs="$runs" \
-      -v la="${label[a]}" -v lb="${label[b]}" -v lc="${label[c]}" -v ld="${label[d]}" -v le="${label[e]}" '
+      -v la="${label[a]}" -v lb="${label[b]}" -v lc="${label[c]}" -v ld="${label[d]}" -v le="${label[e]}" -v lf="${label[f]}" '
       function median(arr, n,   i, j, t) {
         for (i = 2; i <= n; i++) for (j = i; j > 1 && arr[j - 1] > arr[j]; j--) { t = arr[j]; arr[j] = arr[j - 1]; arr[j - 1] = t }
         return n % 2 ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
@@ -270,17 +275,17 @@ for size in "${sizes[@]}"; do
         all[c] = all[c] (all[c] == "" ? "" : ", ") f[1]
       }
       END {
-        L["a"] = la; L["b"] = lb; L["c"] = lc; L["d"] = ld; L["e"] = le
-        for (ci = 1; ci <= 5; ci++) {
-          c = substr("abcde", ci, 1)
+        L["a"] = la; L["b"] = lb; L["c"] = lc; L["d"] = ld; L["e"] = le; L["f"] = lf
+        for (ci = 1; ci <= 6; ci++) {
+          c = substr("abcdef", ci, 1)
           for (k = 1; k <= n[c]; k++) { w[k] = W[c, k]; b[k] = B[c, k]; m[k] = M[c, k]; x[k] = S[c, k]; u[k] = C[c, k]; d[k] = D[c, k] }
           mw[c] = median(w, n[c]); mb[c] = median(b, n[c]); mm[c] = median(m, n[c]); ms[c] = median(x, n[c]); mc[c] = median(u, n[c])
           md[c] = (D[c, 1] == "-") ? "" : sprintf("%.1f", median(d, n[c]) / 1000)
         }
         print "| case | wall s (median) | runs, s | in-CLI s | × (a) wall | × (e) wall | output MiB | × (a) bytes | CPU s | peak RSS MiB, largest process | peak RSS MiB, sum of processes |"
         print "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-        for (ci = 1; ci <= 5; ci++) {
-          c = substr("abcde", ci, 1)
+        for (ci = 1; ci <= 6; ci++) {
+          c = substr("abcdef", ci, 1)
           printf "| %s | %.2f | %s | %s | %.2f | %.2f | %.1f | %.2f | %.1f | %.0f | %.0f |\n", L[c], mw[c], all[c], md[c], mw[c] / mw["a"], mw[c] / mw["e"], mb[c] / 1048576, mb[c] / mb["a"], mc[c], mm[c] / 1024, ms[c] / 1024
         }
       }' "$raw"

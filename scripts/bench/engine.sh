@@ -3,15 +3,23 @@
 # private PostgreSQL cluster. Prints one result line per configuration (see `bench engine`).
 # Then pickup: how long one idle server takes to start a run created by another process, and to
 # continue a run approved through its HTTP API (`bench pickup`, median of 5 after one warm-up run).
-# Writes the pickup table into docs/benchmarks.md (between the engine-bench markers) unless --no-doc.
-# Usage: scripts/bench/engine.sh [runs] [in-flight] [--no-doc]
+# Writes the pickup table into docs/benchmarks.md (between the engine-bench markers) unless --no-doc;
+# --pickup-only skips the overhead runs (a minute instead of several on a busy machine).
+# Usage: scripts/bench/engine.sh [runs] [in-flight] [--no-doc] [--pickup-only]
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/services.sh"
 
-write_doc=1
+write_doc=1 overhead=1
 args=()
-for arg in "$@"; do if [ "$arg" = --no-doc ]; then write_doc=0; else args+=("$arg"); fi; done
+for arg in "$@"; do
+  case $arg in
+    --no-doc) write_doc=0 ;;
+    --pickup-only) overhead=0 ;;
+    -*) die "unknown option '$arg' (usage: scripts/bench/engine.sh [runs] [in-flight] [--no-doc] [--pickup-only])" ;;
+    *) args+=("$arg") ;;
+  esac
+done
 runs=${args[0]:-200}
 in_flight=${args[1]:-4}
 work=$(mktemp -d /tmp/leopass-bench.XXXXXX)
@@ -46,7 +54,9 @@ export LEOPASS_WORKFLOWS_DIR="$work/workflows" LEOPASS_ENABLE_TEST_ACTIVITIES=1 
 cd "$REPO_ROOT"
 ./leopass-recovery --help >/dev/null
 
-for servers in 1 2; do
+overhead_servers=(1 2)
+[ "$overhead" = 1 ] || overhead_servers=()
+for servers in "${overhead_servers[@]}"; do
   db="bench_${servers}"
   psql "$PG_SUPERUSER_URL" -qc "CREATE DATABASE $db"
   export RECOVERY_DATABASE_URL="${PG_SUPERUSER_URL%/postgres}/$db"
