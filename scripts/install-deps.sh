@@ -14,6 +14,8 @@ command -v gpg >/dev/null || need+=(gnupg)
 command -v zstd >/dev/null || need+=(zstd)
 # dnsmasq (without its system service) is the authoritative DNS server the DNS failover tests ask.
 [ -x /usr/sbin/dnsmasq ] || command -v dnsmasq >/dev/null || need+=(dnsmasq-base)
+# GNU time: the peak-memory test and the benchmarks read a process's peak RSS from it.
+[ -x /usr/bin/time ] || need+=(time)
 command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
 # Fonts too: a fresh machine has none, and the screenshots are read by people.

@@ -5,6 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/services.sh"
+suite_started=$SECONDS
 
 "$REPO_ROOT/scripts/install-deps.sh"
 # The production compose file must stay valid (no Docker engine runs here; this only parses it).
@@ -48,4 +49,6 @@ node "$REPO_ROOT/scripts/lib/trx-summary.js" "$results" || true
 if [ -d "$REPO_ROOT/artifacts/screenshots" ]; then
   log "console screenshots (dashboard, completed run, halted run): $REPO_ROOT/artifacts/screenshots/"
 fi
+elapsed=$(( SECONDS - suite_started ))
+log "scripts/test.sh took $(( elapsed / 60 )) min $(( elapsed % 60 )) s (install, services, build, tests) on $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 exit $status

@@ -6,10 +6,16 @@
 #   (c) leopass-recovery backup run        to the filesystem store (BACKUP_DIR)
 #   (d) leopass-recovery backup run        to s3rver
 #   (e) pg_dump -Fc -Z0 | zstd -3 | gpg -z0 --encrypt   the same pipeline with command-line tools
+#   (f) pg_dump -Fc -Z0 > /dev/null        the dump alone: the slowest stage the pipeline can hope to match
 # and prints a markdown table of wall time, output bytes, CPU time and peak RSS (median of --runs),
 # then writes it into docs/benchmarks.md ("Backup pipeline" section).
 #
-#   scripts/bench/backup.sh [--size-mb N]... [--runs R] [--no-doc]
+#   scripts/bench/backup.sh [--size-mb N]... [--scale] [--runs R] [--no-doc]
+#
+# --scale is --size-mb 500 --size-mb 1000 --size-mb 2000 --size-mb 5000: the cost's growth with the
+# database, with a summary table of wall time and peak memory per size (the "scale curve").
+# The fixed cost of `backup run` is measured first, median of 5 (at least): on an empty database
+# and on a demo-sized one (a ~17 MiB dump, like the demo's), each against the shell pipeline (e).
 #
 # Starts its own PostgreSQL cluster and s3rver (scripts/lib/services.sh) and removes everything on exit.
 set -euo pipefail
@@ -23,8 +29,9 @@ while [ $# -gt 0 ]; do
   case $1 in
     --size-mb) [ $# -ge 2 ] && [[ $2 =~ ^[0-9]+$ ]] && [ "$2" -ge 20 ] || die "--size-mb needs a whole number of MB (at least 20)"; sizes+=("$2"); shift 2 ;;
     --runs) [ $# -ge 2 ] && [[ $2 =~ ^[1-9][0-9]*$ ]] || die "--runs needs a positive whole number"; runs=$2; shift 2 ;;
+    --scale) sizes+=(500 1000 2000 5000); shift ;;
     --no-doc) write_doc=0; shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
   esac
 done
@@ -132,6 +139,7 @@ run_case() {
   case $c in
     a) T pg_dump "$PG_BIN/pg_dump" -Fc "$url" | T gzip gzip > "$out" ;;
     b) T pg_dump "$PG_BIN/pg_dump" -Fc "$url" > "$out" ;;
+    f) T pg_dump "$PG_BIN/pg_dump" -Fc -Z0 "$url" > /dev/null ;;
     e) T pg_dump "$PG_BIN/pg_dump" -Fc -Z0 "$url" | T zstd zstd -3 -q | \
          T gpg gpg --batch -q --trust-model always --personal-cipher-preferences AES256 -z0 --encrypt -r "$fingerprint" > "$out" ;;
     c) mkdir -p "$out"
@@ -145,11 +153,13 @@ run_case() {
   case $c in
     c|d) json=$(cat "$work/cli.json")
          bytes=$(sed -nE 's/.*"storedBytes": *([0-9]+).*/\1/p' <<<"$json")
-         extra=$(sed -nE 's/.*"durationMs": *([0-9]+).*/\1/p' <<<"$json")
+         # The dump step's durationMs comes first; readBack has its own.
+         extra=$(sed -nE 's/.*"durationMs": *([0-9]+).*/\1/p' <<<"$json" | head -n 1)
          [ -n "$bytes" ] || die "backup run printed no storedBytes: $json"
          if [ "$c" = c ]; then
            [ "$(stat -c %s "$out"/*.pgp)" = "$bytes" ] || die "the stored file's size differs from storedBytes"
          fi ;;
+    f) bytes=0 ;;
     *) bytes=$(stat -c %s "$out") ;;
   esac
   # Peak RSS: the largest single process, and the sum of every process' peak (an upper bound of
@@ -172,36 +182,51 @@ results="$work/results.md"
 : > "$results"
 raw="$work/raw.tsv"
 : > "$raw"
-case_names=(a b c d e)
+case_names=(a b c d e f)
 declare -A label=(
   [a]='(a) `pg_dump -Fc \| gzip > file` (seed)'
   [b]='(b) `pg_dump -Fc > file`'
   [c]='(c) `backup run` → filesystem store'
   [d]='(d) `backup run` → s3rver'
   [e]='(e) `pg_dump -Fc -Z0 \| zstd -3 \| gpg -z0 --encrypt`'
+  [f]='(f) `pg_dump -Fc -Z0 > /dev/null` (the dump alone, the first stage of every pipeline)'
 )
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 bench_started=$(date -u '+%Y-%m-%d %H:%M UTC')
 
 # The CLI's fixed cost (process start, configuration, catalogue, snapshot, manifest): case (c) on an
-# empty database. The first run also warms the CLI up and applies the catalogue's migrations.
+# empty database and on a demo-sized one, interleaved with the shell pipeline (e) on the same
+# database, median of at least 5. The first run also warms the CLI up and applies the migrations.
+fixed_runs=$(( runs > 5 ? runs : 5 ))
+fixed_cost() {  # fixed_cost DB -> one line: "CLI median wall (runs), CPU, RSS; (e) median; ratio"
+  local db=$1 cli=() shell=() run
+  run_case c "$db" "$work/out-fixed" >/dev/null; rm -rf "$work/out-fixed"
+  for run in $(seq 1 "$fixed_runs"); do
+    cli+=("$(run_case c "$db" "$work/out-fixed")"); rm -rf "$work/out-fixed"
+    shell+=("$(run_case e "$db" "$work/out-fixed")"); rm -rf "$work/out-fixed"
+  done
+  { printf 'c %s\n' "${cli[@]}"; printf 'e %s\n' "${shell[@]}"; } | awk '
+    function median(arr, n,   i, j, t) {
+      for (i = 2; i <= n; i++) for (j = i; j > 1 && arr[j - 1] > arr[j]; j--) { t = arr[j]; arr[j] = arr[j - 1]; arr[j - 1] = t }
+      return n % 2 ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
+    }
+    $1 == "c" { k = ++nc; w[k] = $2; m[k] = $4; u[k] = $6; d[k] = $7; runs = runs (runs == "" ? "" : ", ") $2 }
+    $1 == "e" { k = ++ne; x[k] = $2 }
+    END {
+      printf "%.2f s wall (runs: %s), %.2f s of it inside `backup run`, %.2f CPU-s, %.0f MiB peak RSS; the shell pipeline (e) %.2f s: %.2f×",
+        median(w, nc), runs, median(d, nc) / 1000, median(u, nc), median(m, nc) / 1024, median(x, ne), median(w, nc) / median(x, ne)
+    }'
+}
 psql_q "$(pg_url postgres)" -c "CREATE DATABASE bench_empty"
-run_case c bench_empty "$work/out-empty" >/dev/null
-fixed=()
-for run in $(seq 1 "$runs"); do fixed+=("$(run_case c bench_empty "$work/out-empty")"); done
-rm -rf "$work/out-empty"
-fixed_line=$(printf '%s\n' "${fixed[@]}" | awk '
-  function median(arr, n,   i, j, t) {
-    for (i = 2; i <= n; i++) for (j = i; j > 1 && arr[j - 1] > arr[j]; j--) { t = arr[j]; arr[j] = arr[j - 1]; arr[j - 1] = t }
-    return n % 2 ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
-  }
-  { w[NR] = $1; m[NR] = $3; u[NR] = $5; d[NR] = $6; runs = runs (runs == "" ? "" : ", ") $1 }
-  END {
-    printf "%.2f s wall (runs: %s), %.1f s of it inside `backup run`, %.1f s CPU, %.0f MiB peak RSS",
-      median(w, NR), runs, median(d, NR) / 1000, median(u, NR), median(m, NR) / 1024
-  }')
+fixed_line=$(fixed_cost bench_empty)
 log "fixed cost of backup run (empty database): $fixed_line"
+log "generating bench_demo (a demo-sized database, about 20 MB)"
+generate bench_demo 20
+demo_dump=$("$PG_BIN/pg_dump" -Fc -Z0 "$(pg_url bench_demo)" | wc -c)
+demo_line=$(fixed_cost bench_demo)
+log "backup run of a demo-sized database ($(numfmt --to=iec-i --suffix=B --format=%.1f "$demo_dump") dumped): $demo_line"
+psql_q "$(pg_url postgres)" -c "DROP DATABASE bench_demo"
 
 for size in "${sizes[@]}"; do
   db="bench_${size}mb"
@@ -221,7 +246,7 @@ for size in "${sizes[@]}"; do
   for run in $(seq 1 "$runs"); do
     # Alternate the order between runs so that drift in the machine's load does not favour one case.
     order=("${case_names[@]}")
-    if [ $((run % 2)) -eq 0 ]; then order=(e d c b a); fi
+    if [ $((run % 2)) -eq 0 ]; then order=(f e d c b a); fi
     for c in "${order[@]}"; do
       log "$db run $run/$runs: case ($c)"
       line=$(run_case "$c" "$db" "$work/out-$c")
@@ -239,7 +264,7 @@ for size in "${sizes[@]}"; do
     echo "load average (1/5/15 min) $load_before before, $load_after after; median of $runs runs."
     echo
     awk -F'\t' -v s="$size" -v runs="$runs" \
-      -v la="${label[a]}" -v lb="${label[b]}" -v lc="${label[c]}" -v ld="${label[d]}" -v le="${label[e]}" '
+      -v la="${label[a]}" -v lb="${label[b]}" -v lc="${label[c]}" -v ld="${label[d]}" -v le="${label[e]}" -v lf="${label[f]}" '
       function median(arr, n,   i, j, t) {
         for (i = 2; i <= n; i++) for (j = i; j > 1 && arr[j - 1] > arr[j]; j--) { t = arr[j]; arr[j] = arr[j - 1]; arr[j - 1] = t }
         return n % 2 ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
@@ -250,18 +275,18 @@ for size in "${sizes[@]}"; do
         all[c] = all[c] (all[c] == "" ? "" : ", ") f[1]
       }
       END {
-        L["a"] = la; L["b"] = lb; L["c"] = lc; L["d"] = ld; L["e"] = le
-        for (ci = 1; ci <= 5; ci++) {
-          c = substr("abcde", ci, 1)
+        L["a"] = la; L["b"] = lb; L["c"] = lc; L["d"] = ld; L["e"] = le; L["f"] = lf
+        for (ci = 1; ci <= 6; ci++) {
+          c = substr("abcdef", ci, 1)
           for (k = 1; k <= n[c]; k++) { w[k] = W[c, k]; b[k] = B[c, k]; m[k] = M[c, k]; x[k] = S[c, k]; u[k] = C[c, k]; d[k] = D[c, k] }
           mw[c] = median(w, n[c]); mb[c] = median(b, n[c]); mm[c] = median(m, n[c]); ms[c] = median(x, n[c]); mc[c] = median(u, n[c])
           md[c] = (D[c, 1] == "-") ? "" : sprintf("%.1f", median(d, n[c]) / 1000)
         }
-        print "| case | wall s (median) | runs, s | in-CLI s | × (a) wall | output MiB | × (a) bytes | CPU s | peak RSS MiB, largest process | peak RSS MiB, sum of processes |"
-        print "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-        for (ci = 1; ci <= 5; ci++) {
-          c = substr("abcde", ci, 1)
-          printf "| %s | %.2f | %s | %s | %.2f | %.1f | %.2f | %.1f | %.0f | %.0f |\n", L[c], mw[c], all[c], md[c], mw[c] / mw["a"], mb[c] / 1048576, mb[c] / mb["a"], mc[c], mm[c] / 1024, ms[c] / 1024
+        print "| case | wall s (median) | runs, s | in-CLI s | × (a) wall | × (e) wall | output MiB | × (a) bytes | CPU s | peak RSS MiB, largest process | peak RSS MiB, sum of processes |"
+        print "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+        for (ci = 1; ci <= 6; ci++) {
+          c = substr("abcdef", ci, 1)
+          printf "| %s | %.2f | %s | %s | %.2f | %.2f | %.1f | %.2f | %.1f | %.0f | %.0f |\n", L[c], mw[c], all[c], md[c], mw[c] / mw["a"], mw[c] / mw["e"], mb[c] / 1048576, mb[c] / mb["a"], mc[c], mm[c] / 1024, ms[c] / 1024
         }
       }' "$raw"
     echo
@@ -272,10 +297,36 @@ done
 machine() {
   echo "- machine: $(nproc) cores ($(sed -nE 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)), $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM, $(. /etc/os-release && echo "$PRETTY_NAME"), run started $bench_started"
   echo "- versions: $("$PG_BIN/pg_dump" --version), $(zstd --version | sed -E 's/.*(v[0-9.]+).*/zstd \1/'), $(gpg --version | head -n 1), .NET $(dotnet --version), gzip $(gzip --version | head -n 1 | awk '{ print $2 }')"
-  echo "- fixed cost of \`backup run\` (case (c) on an empty database, median): $fixed_line"
+  echo "- fixed cost of \`backup run\` (case (c) on an empty database, median of $fixed_runs, interleaved with (e)): $fixed_line"
+  echo "- \`backup run\` of a demo-sized database ($(numfmt --to=iec-i --suffix=B --format=%.1f "$demo_dump") dumped; median of $fixed_runs, interleaved with (e)): $demo_line"
   echo "- command: \`scripts/bench/backup.sh$(for s in "${sizes[@]}"; do printf ' --size-mb %s' "$s"; done) --runs $runs\`"
 }
-{ machine; echo; cat "$results"; } > "$work/block.md"
+# The scale curve: how (c) and (d) grow with the database, against the seed (a).
+scale_curve() {
+  echo "#### Scale curve"
+  echo
+  echo "| database | (c) filesystem, wall s | (c) × (a) | (c) peak RSS MiB | (d) s3rver, wall s | (d) × (a) | (d) peak RSS MiB | (a) seed, wall s |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  awk -F'\t' '
+    function median(arr, n,   i, j, t) {
+      for (i = 2; i <= n; i++) for (j = i; j > 1 && arr[j - 1] > arr[j]; j--) { t = arr[j]; arr[j] = arr[j - 1]; arr[j - 1] = t }
+      return n % 2 ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
+    }
+    { split($4, f, " "); key = $1 SUBSEP $2; k = ++n[key]; W[key, k] = f[1]; M[key, k] = f[3]; if (!($1 in seen)) { seen[$1] = 1; order[++sizes] = $1 } }
+    END {
+      for (i = 1; i <= sizes; i++) {
+        s = order[i]
+        for (ci = 1; ci <= 3; ci++) {
+          c = substr("acd", ci, 1); key = s SUBSEP c
+          for (k = 1; k <= n[key]; k++) { w[k] = W[key, k]; m[k] = M[key, k] }
+          mw[c] = median(w, n[key]); mm[c] = median(m, n[key])
+        }
+        printf "| %s MB | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f | %.2f |\n", s, mw["c"], mw["c"] / mw["a"], mm["c"] / 1024, mw["d"], mw["d"] / mw["a"], mm["d"] / 1024, mw["a"]
+      }
+    }' "$raw"
+  echo
+}
+{ machine; echo; cat "$results"; if [ ${#sizes[@]} -gt 1 ]; then scale_curve; fi; } > "$work/block.md"
 
 echo
 cat "$work/block.md"

@@ -20,6 +20,7 @@ public static class ArtefactStoreFactory
             Endpoint = settings.Endpoint ?? throw new ArgumentException("OCI_S3_ENDPOINT is required when OCI_BUCKET is set", nameof(settings)),
             Region = settings.Region,
             ObjectLock = settings.ObjectLock,
+            ParallelParts = settings.ParallelParts,
             Clock = clock ?? TimeProvider.System,
         });
     }

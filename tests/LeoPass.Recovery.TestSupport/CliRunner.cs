@@ -23,6 +23,7 @@ public static class CliRunner
         "BACKUP_ENCRYPTION_PUBLIC_KEY", "BACKUP_DECRYPTION_PRIVATE_KEY", "BACKUP_DECRYPTION_PASSPHRASE",
         "UPTIME_KUMA_PUSH_URL", "SENTRY_DSN", "OPS_WEBHOOK_URL", "BACKUP_CRON", "BACKUP_TZ", "DRILL_CRON",
         "BACKUP_SIGNING_KEY", "BACKUP_SIGNING_PASSPHRASE", "BACKUP_TRUSTED_SIGNERS", "BACKUP_OBJECT_LOCK",
+        "BACKUP_S3_PARALLEL_PARTS", "BACKUP_DUMP_JOBS",
     ];
 
     public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?> environment, TimeSpan? timeout = null, params string[] args)
@@ -32,15 +33,33 @@ public static class CliRunner
     }
 
     /// <summary>Starts ./leopass-recovery without waiting for it, so a test can act on the running process (e.g. kill -9 it mid-upload).</summary>
-    public static CliProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    public static CliProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] args) => StartUnder([], environment, args);
+
+    /// <summary>
+    /// Runs ./leopass-recovery under another program, e.g. GNU time, which reports the process's
+    /// peak resident memory as the kernel counted it: <c>/usr/bin/time -f %M -o FILE</c>.
+    /// </summary>
+    public static async Task<CliResult> RunUnderAsync(string[] wrapper, IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, params string[] args)
     {
-        var start = new ProcessStartInfo(System.IO.Path.Combine(RepositoryRoot.Path, "leopass-recovery"))
+        await using var running = StartUnder(wrapper, environment, args);
+        return await running.WaitAsync(timeout);
+    }
+
+    private static CliProcess StartUnder(string[] wrapper, IReadOnlyDictionary<string, string?> environment, string[] args)
+    {
+        var cli = System.IO.Path.Combine(RepositoryRoot.Path, "leopass-recovery");
+        var start = new ProcessStartInfo(wrapper.Length > 0 ? wrapper[0] : cli)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             WorkingDirectory = RepositoryRoot.Path,
         };
+        if (wrapper.Length > 0)
+        {
+            foreach (var arg in wrapper.Skip(1)) start.ArgumentList.Add(arg);
+            start.ArgumentList.Add(cli);
+        }
         foreach (var arg in args) start.ArgumentList.Add(arg);
         foreach (var name in ProductVariables) start.Environment.Remove(name);
         foreach (var (key, value) in environment)

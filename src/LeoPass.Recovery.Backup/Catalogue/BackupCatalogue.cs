@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Core.Schema;
 using System.Security.Cryptography;
 using System.Text;
 using LeoPass.Recovery.Backup.Artefacts;
@@ -15,11 +16,15 @@ namespace LeoPass.Recovery.Backup.Catalogue;
 /// </summary>
 public sealed class BackupCatalogue(string connectionString, TimeProvider clock)
 {
+    private static readonly Lazy<IReadOnlyList<string>> MigrationIds = new(() => SchemaCheck.MigrationIdsOf(typeof(CatalogueDbContext).Assembly, typeof(CatalogueDbContext)));
+
     private CatalogueDbContext Open() => new(CatalogueDbContext.OptionsFor(connectionString));
 
     /// <summary>Creates or upgrades the catalogue tables. Safe to call from several nodes at once.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
+        // Most starts find the schema current: one query, and no EF model built (a command's start-up).
+        if (await SchemaCheck.IsCurrentAsync(connectionString, CatalogueDbContext.Schema, CatalogueDbContext.MigrationsHistoryTable, MigrationIds.Value, cancellationToken)) return;
         await Core.Database.MigrationLock.RunAsync(connectionString, async ct =>
         {
             await using var db = Open();

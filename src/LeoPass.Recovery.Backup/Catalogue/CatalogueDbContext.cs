@@ -10,6 +10,7 @@ namespace LeoPass.Recovery.Backup.Catalogue;
 public sealed class CatalogueDbContext(DbContextOptions<CatalogueDbContext> options) : DbContext(options)
 {
     public const string Schema = "catalogue";
+    public const string MigrationsHistoryTable = "__migrations";
 
     public DbSet<CatalogueEntry> Backups => Set<CatalogueEntry>();
     public DbSet<PendingUpload> PendingUploads => Set<PendingUpload>();
@@ -17,7 +18,7 @@ public sealed class CatalogueDbContext(DbContextOptions<CatalogueDbContext> opti
 
     public static DbContextOptions<CatalogueDbContext> OptionsFor(string connectionString) =>
         new DbContextOptionsBuilder<CatalogueDbContext>()
-            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__migrations", Schema))
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable, Schema))
             .UseSnakeCaseNamingConvention()
             .Options;
 

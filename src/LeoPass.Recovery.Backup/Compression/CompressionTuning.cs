@@ -18,4 +18,7 @@ public sealed record CompressionTuning
     /// (0 workers) to ~140 MB (1), ~155 MB (2), ~175 MB (4).
     /// </summary>
     public int ZstdWorkers { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    /// <summary>Bytes of input per zstd job when <see cref="ZstdWorkers"/> &gt; 0 (zstd's minimum is 512 KiB).</summary>
+    public int ZstdJobBytes { get; init; } = 1 << 20;
 }

@@ -42,9 +42,9 @@ internal static class BackupCommands
         command.SetAction((parse, cancellationToken) => CliErrors.GuardAsync(async () =>
         {
             var json = parse.GetValue(CommonOptions.Json);
-            var (runId, run) = await RunCommands.ActAsync(parse, follow: true, quiet: json, publish: true, async node =>
-                (await node.Get<RunOperations>().StartAsync(new StartRunRequest((await node.Get<DefinitionCatalog>().BackupDefinitionAsync(cancellationToken)).Id, new Dictionary<string, string>(), RunCommands.Who(node), "manual",
-                    AutomaticRetries: false), cancellationToken)).Id, cancellationToken);
+            var (runId, run) = await RunCommands.ActAsync(parse, follow: true, quiet: json, publish: true, async (node, starter) =>
+                await starter.StartAsync(new StartRunRequest((await node.Get<DefinitionCatalog>().BackupDefinitionAsync(cancellationToken)).Id, new Dictionary<string, string>(), RunCommands.Who(node), "manual",
+                    AutomaticRetries: false), cancellationToken), cancellationToken);
             if (run.State != RunState.Succeeded)
             {
                 throw new RunOutcomeException(RunCommands.ExitCodeOf(run.State),

@@ -43,7 +43,7 @@ internal static class DrillCommands
             if (parse.GetValue(notes) is { Length: > 0 } n) values["notes"] = n;
             if (parse.GetValue(rotate)) values[RotateCredentialsParameter] = "true";
             if (parse.GetValue(confirm) is { Length: > 0 } c) values[DefinitionPolicy.ConfirmParameter] = c;
-            return await RunCommands.ActAndFollowAsync(parse, parse.GetValue(wait), parse.GetValue(json), "start", async node =>
+            return await RunCommands.ActAndFollowAsync(parse, parse.GetValue(wait), parse.GetValue(json), "start", async (node, starter) =>
             {
                 var catalog = node.Get<DefinitionCatalog>();
                 var chosen = parse.GetValue(definition) is { Length: > 0 } named
@@ -57,7 +57,7 @@ internal static class DrillCommands
                 {
                     throw new InvalidRunRequestException($"{chosen.Id} writes a production restore: add --confirm <target database name> (the database of TARGET_DATABASE_URL)");
                 }
-                return (await node.Get<RunOperations>().StartAsync(new StartRunRequest(chosen.Id, values, RunCommands.Who(node), "manual"), ct)).Id;
+                return await starter.StartAsync(new StartRunRequest(chosen.Id, values, RunCommands.Who(node), "manual"), ct);
             }, ct);
         }));
         return command;

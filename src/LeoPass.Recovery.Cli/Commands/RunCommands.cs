@@ -47,8 +47,8 @@ internal static class RunCommands
         {
             var values = ParseParameters(parse.GetValue(parameters) ?? []);
             if (parse.GetValue(dryRun)) return await PlanAsync(parse, parse.GetValue(definition)!, values, parse.GetValue(Json), ct);
-            return await ActAndFollowAsync(parse, parse.GetValue(wait), parse.GetValue(Json), "start", async node =>
-                (await node.Get<RunOperations>().StartAsync(new StartRunRequest(parse.GetValue(definition)!, values, Who(node), "manual"), ct)).Id, ct);
+            return await ActAndFollowAsync(parse, parse.GetValue(wait), parse.GetValue(Json), "start", (node, starter) =>
+                starter.StartAsync(new StartRunRequest(parse.GetValue(definition)!, values, Who(node), "manual"), ct), ct);
         }));
         return command;
     }
@@ -83,7 +83,7 @@ internal static class RunCommands
     /// until it finishes, halts or waits for a person. With --wait and no server up, this process
     /// joins the cluster as a temporary node for the duration, so one machine needs no daemon.
     /// </summary>
-    internal static async Task<int> ActAndFollowAsync(ParseResult parse, bool follow, bool json, string verb, Func<RunningNode, Task<long>> act, CancellationToken ct)
+    internal static async Task<int> ActAndFollowAsync(ParseResult parse, bool follow, bool json, string verb, Func<RunningNode, RunStarter, Task<long>> act, CancellationToken ct)
     {
         var (runId, final) = await ActAsync(parse, follow, quiet: json, verb == "start", act, ct);
         if (!follow)
@@ -109,41 +109,36 @@ internal static class RunCommands
     /// <summary>
     /// Does what the command asks; with <paramref name="follow"/>, follows the run until it
     /// finishes, halts or waits for a person and returns it as it settled, else as it stands now.
-    /// With --wait and no server up, this process joins the cluster as a temporary node for the
-    /// duration, so one machine needs no daemon.
+    /// One host for the whole command. With --wait and no server up, this process is the run's
+    /// temporary node: a run it starts is created already held by it, and it executes the run at
+    /// once, directly, without joining the scheduler or waiting for anyone's poll.
     /// </summary>
-    internal static async Task<(long RunId, RunView Run)> ActAsync(ParseResult parse, bool follow, bool quiet, bool publish, Func<RunningNode, Task<long>> act, CancellationToken ct)
+    internal static async Task<(long RunId, RunView Run)> ActAsync(ParseResult parse, bool follow, bool quiet, bool publish, Func<RunningNode, RunStarter, Task<long>> act, CancellationToken ct)
     {
-        var role = NodeRole.Client;
-        if (follow)
-        {
-            await using var probe = await RunningNode.StartAsync(NodeRole.Client, parse.GetValue(CommonOptions.Verbose), ct, publishDefinitions: false);
-            var live = await probe.Get<ClusterNodes>().LiveAsync(ct);
-            if (live.Count == 0) role = NodeRole.TemporaryNode;
-        }
-        // A temporary node executes runs, so it loads the definitions like a server does.
-        await using var node = await RunningNode.StartAsync(role, parse.GetValue(CommonOptions.Verbose), ct, publishDefinitions: publish || role == NodeRole.TemporaryNode);
-        var runId = await act(node);
+        // A temporary node joins nothing, so it is also the right host when a server turns out to be up.
+        await using var node = await RunningNode.StartAsync(follow ? NodeRole.TemporaryNode : NodeRole.Client, parse.GetValue(CommonOptions.Verbose), ct,
+            publishDefinitions: publish || follow);
+        var nodes = node.Get<ClusterNodes>();
+        var executeHere = follow && (await nodes.LiveAsync(ct)).Count == 0;
+        var starter = new RunStarter(node.Get<RunOperations>(), executeHere ? new RunHolder(node.Get<EngineOptions>().NodeId) : null);
+        var runId = await act(node, starter);
         var queries = node.Get<RunQueries>();
         if (!follow) return (runId, await queries.GetAsync(runId, ct));
-        if (!quiet && role == NodeRole.TemporaryNode) await Console.Error.WriteLineAsync("no server is up: this process executes the run as a temporary node of the cluster.");
-        var nodes = node.Get<ClusterNodes>();
-        var final = await RunProgress.FollowAsync(queries, runId, quiet,
-                        role == NodeRole.Client ? async token => (await nodes.LiveAsync(token)).Count == 0 : null,
-                        role == NodeRole.Client ? null : node.Get<RunChanges>(), ct)
-                    ?? await FollowAsTemporaryNodeAsync(parse, runId, quiet, ct);
-        return (runId, final);
-    }
-
-    /// <summary>
-    /// The nodes this process was counting on are gone (stopped or crashed) before the run settled:
-    /// rather than wait for nobody, it joins the cluster itself and the run continues here.
-    /// </summary>
-    private static async Task<RunView> FollowAsTemporaryNodeAsync(ParseResult parse, long runId, bool json, CancellationToken ct)
-    {
-        if (!json) await Console.Error.WriteLineAsync($"no engine node is alive to execute run {runId} any more: this process takes it over as a temporary node of the cluster.");
-        await using var node = await RunningNode.StartAsync(NodeRole.TemporaryNode, parse.GetValue(CommonOptions.Verbose), ct);
-        return (await RunProgress.FollowAsync(node.Get<RunQueries>(), runId, json, clusterIsEmpty: null, node.Get<RunChanges>(), ct))!;
+        if (!quiet && executeHere) await Console.Error.WriteLineAsync("no server is up: this process executes the run as a temporary node of the cluster.");
+        var held = starter.Held;
+        while (true)
+        {
+            var execution = executeHere ? Task.Run(() => LocalExecution.ExecuteAsync(node, runId, held, ct), CancellationToken.None) : null;
+            held = null;
+            // Following stops (null) when nothing executes the run any more: not here, and no node alive.
+            var final = await RunProgress.FollowAsync(queries, runId, quiet,
+                async token => (execution is null || execution.IsCompleted) && (await nodes.LiveAsync(token)).Count == 0,
+                executeHere ? node.Get<RunChanges>() : null, ct);
+            if (execution is not null) await execution;
+            if (final is not null) return (runId, final);
+            if (!quiet && !executeHere) await Console.Error.WriteLineAsync($"no engine node is alive to execute run {runId} any more: this process takes it over as a temporary node of the cluster.");
+            executeHere = true;
+        }
     }
 
     /// <summary>Exit code of `--wait` when the run stopped at an approval gate: not a failure, not done.</summary>
@@ -245,7 +240,7 @@ internal static class RunCommands
         foreach (var option in options) command.Options.Add(option);
         if (canWait) command.Options.Add(wait);
         command.SetAction((parse, ct) => CliErrors.GuardAsync(() =>
-            ActAndFollowAsync(parse, canWait && parse.GetValue(wait), parse.GetValue(Json), name, async node =>
+            ActAndFollowAsync(parse, canWait && parse.GetValue(wait), parse.GetValue(Json), name, async (node, _) =>
             {
                 var runId = parse.GetValue(id);
                 await act(node.Get<RunOperations>(), Who(node), parse, runId, ct);

@@ -52,8 +52,9 @@ internal static class RunTables
         var seen = run.HolderCheckedInAt is { } at
             ? $"last checked in {Time(at)} ({Duration(TimeProvider.System.GetUtcNow() - at)} ago)"
             : "has no check-in with the cluster";
-        return run.HolderPresumedDead == true
-            ? $"held by node {run.HolderNode}, which {seen}: node presumed dead — another node takes the run over"
+        if (run.HolderPresumedDead == true) return $"held by node {run.HolderNode}, which {seen}: node presumed dead — another node takes the run over";
+        return run.HolderCheckedInAt is null
+            ? $"held by node {run.HolderNode}, a command's temporary node executing it now (it holds the run's lock)"
             : $"held by node {run.HolderNode}, {seen}";
     }
 

@@ -23,8 +23,19 @@ public sealed record ClusterSettings
     /// </summary>
     public TimeSpan FailoverTime => CheckinInterval * 4;
 
+    public const int DefaultPollSeconds = 5;
+
+    /// <summary>
+    /// How often an idle node looks for work nobody told it about, LEOPASS_POLL_INTERVAL in
+    /// seconds. Nodes hear of a new run, an approval, a resume or an abort at once through
+    /// PostgreSQL LISTEN/NOTIFY; this poll only recovers a notification that was lost (the
+    /// listening connection dropped at that moment).
+    /// </summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(DefaultPollSeconds);
+
     internal static ClusterSettings Read(EnvironmentReader env) => new()
     {
         CheckinInterval = TimeSpan.FromSeconds(env.Integer("LEOPASS_CLUSTER_CHECKIN_INTERVAL", DefaultCheckinSeconds, 1, 60)),
+        PollInterval = TimeSpan.FromSeconds(env.Integer("LEOPASS_POLL_INTERVAL", DefaultPollSeconds, 1, 300)),
     };
 }

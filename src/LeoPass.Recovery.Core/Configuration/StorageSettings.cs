@@ -15,6 +15,11 @@ public sealed record StorageSettings
     /// <summary>BACKUP_OBJECT_LOCK: an S3 Object Lock on every object written, for BACKUP_RETENTION_DAYS; null for none.</summary>
     public RetentionLock? ObjectLock { get; init; }
 
+    public const int DefaultParallelParts = 4;
+
+    /// <summary>BACKUP_S3_PARALLEL_PARTS: multipart parts uploaded at once (1–16); memory holds this many parts plus one.</summary>
+    public int ParallelParts { get; init; } = DefaultParallelParts;
+
     public bool UsesObjectStorage => Bucket is not null;
 
     /// <summary>What is stored where, safe to print.</summary>
@@ -32,6 +37,7 @@ public sealed record StorageSettings
             Region = env.Text("OCI_REGION") ?? "us-east-1",
             BackupDirectory = Path.GetFullPath(env.Text("BACKUP_DIR") ?? DefaultBackupDirectory),
             ObjectLock = ReadObjectLock(env, retentionDays),
+            ParallelParts = env.Integer("BACKUP_S3_PARALLEL_PARTS", DefaultParallelParts, 1, 16),
         };
         if (settings.ObjectLock is { } objectLock && settings.Bucket is null)
         {

@@ -26,7 +26,7 @@ public sealed partial class DefinitionLoader(ActivityRegistry activities, Func<s
         }
         var loaded = new List<LoadedDefinition>();
         var errors = new List<DefinitionError>();
-        foreach (var file in Directory.EnumerateFiles(directory, "*.json").Where(f => Path.GetFileName(f) != "schema.json").Order(StringComparer.Ordinal))
+        foreach (var file in DefinitionFiles(directory))
         {
             try
             {
@@ -47,6 +47,32 @@ public sealed partial class DefinitionLoader(ActivityRegistry activities, Func<s
 
     public LoadedDefinition LoadFile(string path) => Parse(File.ReadAllText(path), path);
 
+    /// <summary>
+    /// The content hash (<see cref="LoadedDefinition.ContentHash"/>) of every definition file of the
+    /// directory, without validating anything; null for a file that is not JSON, or a directory
+    /// that does not exist (<see cref="LoadDirectory"/> then says what is wrong).
+    /// </summary>
+    public static IReadOnlyList<string?> ContentHashesOf(string directory)
+    {
+        if (!Directory.Exists(directory)) return [null];
+        return DefinitionFiles(directory).Select(file =>
+        {
+            try
+            {
+                return JsonNode.Parse(File.ReadAllText(file), documentOptions: ReadOptions) is { } root ? CanonicalJson.Hash(root.ToJsonString()) : null;
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }).ToList();
+    }
+
+    private static IEnumerable<string> DefinitionFiles(string directory) =>
+        Directory.EnumerateFiles(directory, "*.json").Where(f => Path.GetFileName(f) != "schema.json").Order(StringComparer.Ordinal);
+
+    private static readonly JsonDocumentOptions ReadOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
     /// <summary>Validates JSON text; <paramref name="source"/> names it in errors (a file path, or "api" for a posted definition).</summary>
     public LoadedDefinition Parse(string json, string source)
     {
@@ -54,8 +80,8 @@ public sealed partial class DefinitionLoader(ActivityRegistry activities, Func<s
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            document = JsonDocument.Parse(json, ReadOptions);
+            root = JsonNode.Parse(json, documentOptions: ReadOptions);
         }
         catch (JsonException e)
         {

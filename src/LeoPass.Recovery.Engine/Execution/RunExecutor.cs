@@ -52,9 +52,27 @@ public sealed class RunExecutor(
     private readonly IExecutionStoppedListener[] _stoppedListeners = stoppedListeners.ToArray();
 
     /// <param name="stopping">Fires when this node shuts down: the current attempt is interrupted and the run left for another node.</param>
-    public async Task<RunExecutionResult> ExecuteAsync(long runId, CancellationToken stopping)
+    public async Task<RunExecutionResult> ExecuteAsync(long runId, CancellationToken stopping) =>
+        await FinishAsync(runId, await journal.TakeOverAsync(runId) is var (lease, steps) ? await ExecuteCoreAsync(lease, steps, stopping) : await UndoAfterAbortAsync(runId, stopping));
+
+    /// <summary>
+    /// Executes a run this node started already holding its lease (<see cref="RunOperations.StartHeldAsync"/>),
+    /// without taking it over again. The caller holds the run's lock, as for <see cref="ExecuteAsync"/>.
+    /// </summary>
+    public async Task<RunExecutionResult> ExecuteLeasedAsync(RunRecord started, CancellationToken stopping)
     {
-        var result = await ExecuteCoreAsync(runId, stopping);
+        if (started.HolderNode != options.NodeId || started.State != RunState.Running)
+        {
+            throw new InvalidOperationException($"run {started.Id} is {started.State}, held by {started.HolderNode ?? "nobody"}: this node ({options.NodeId}) does not hold its lease");
+        }
+        var lease = new RunLease(started.Id, started.LeaseToken, options.NodeId, started.DefinitionVersionId, started.DefinitionId, started.DefinitionVersion,
+            JsonNode.Parse(started.Parameters) as JsonObject ?? [], started.AutomaticRetries);
+        var steps = started.Steps.OrderBy(s => s.Position).ToList();
+        return await FinishAsync(started.Id, await ExecuteCoreAsync(lease, steps, stopping));
+    }
+
+    private async Task<RunExecutionResult> FinishAsync(long runId, RunExecutionResult result)
+    {
         if (result is RunExecutionResult.Succeeded or RunExecutionResult.Halted or RunExecutionResult.WaitingForApproval)
         {
             var run = await journal.ReadAsync(runId);
@@ -75,9 +93,9 @@ public sealed class RunExecutor(
         return result;
     }
 
-    private async Task<RunExecutionResult> ExecuteCoreAsync(long runId, CancellationToken stopping)
+    private async Task<RunExecutionResult> ExecuteCoreAsync(RunLease lease, List<StepRecord> steps, CancellationToken stopping)
     {
-        if (await journal.TakeOverAsync(runId) is not var (lease, steps)) return await UndoAfterAbortAsync(runId, stopping);
+        var runId = lease.RunId;
 
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         using var registration = activeRuns.Register(runId, abort);

@@ -3,6 +3,7 @@ using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Gates;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Runs;
+using LeoPass.Recovery.Engine.Signals;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -26,9 +27,22 @@ public sealed class RunOperations(
     RunObservers observers,
     TimeProvider time,
     StepSettingsCheck settingsCheck,
+    RunSignals signals,
     IEnumerable<IRunStartCheck> startChecks)
 {
-    public async Task<RunRecord> StartAsync(StartRunRequest request, CancellationToken cancellationToken = default)
+    public Task<RunRecord> StartAsync(StartRunRequest request, CancellationToken cancellationToken = default) => StartAsync(request, null, cancellationToken);
+
+    /// <summary>
+    /// Starts a run that <paramref name="holder"/> executes itself at once (<see cref="RunExecutor.ExecuteLeasedAsync"/>,
+    /// under the run's lock): created Running with its lease taken in the same transaction, nothing
+    /// dispatched. If that process dies, a server's <see cref="Scheduling.OrphanedRunSweep"/> finds the
+    /// run Running with its lock free and continues it. An idempotent repeat returns the earlier run
+    /// as it stands, held by whoever holds it.
+    /// </summary>
+    public Task<RunRecord> StartHeldAsync(StartRunRequest request, RunHolder holder, CancellationToken cancellationToken = default) =>
+        StartAsync(request, holder, cancellationToken);
+
+    private async Task<RunRecord> StartAsync(StartRunRequest request, RunHolder? holder, CancellationToken cancellationToken)
     {
         var version = request.Version is { } v
             ? await definitions.FindVersionAsync(request.DefinitionId, v, cancellationToken)
@@ -74,6 +88,13 @@ public sealed class RunOperations(
                 State = StepState.Pending,
             }).ToList(),
         };
+        if (holder is not null)
+        {
+            RunTransitions.Apply(run, RunOperation.Start);
+            run.StartedAt = now;
+            run.LeaseToken = 1;
+            run.HolderNode = holder.Node;
+        }
         db.Runs.Add(run);
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         try
@@ -89,9 +110,10 @@ public sealed class RunOperations(
         db.Audit.Add(new AuditRecord { At = now, Who = request.Who, Action = "run.start", RunId = run.Id, Details = $"{definition.Id} v{definition.Version} ({request.Trigger}{(request.AutomaticRetries ? "" : ", no automatic retries")}) {parameters.ToJsonString()}" });
         await db.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
-        await dispatcher.DispatchAsync(run.Id, cancellationToken: cancellationToken);
+        if (holder is null) await dispatcher.DispatchAsync(run.Id, cancellationToken: cancellationToken);
         return run;
     }
+
 
     /// <summary>Re-runs the failed step of a halted run as a new attempt; earlier steps keep their attempts.</summary>
     public Task RetryAsync(long runId, string who, CancellationToken cancellationToken = default) =>
@@ -146,8 +168,11 @@ public sealed class RunOperations(
             return (null, false);
         }, cancellationToken);
         activeRuns.Cancel(runId);
+        // The node executing it elsewhere cancels the attempt on this signal (its abort watch is the fallback).
+        await signals.RunAbortedAsync(runId);
         if ((await definitions.GetVersionAsync(versionId, cancellationToken)).OnAbort.Undo.Count > 0)
         {
+            // Its undo steps run on whichever node takes the dispatch.
             await dispatcher.DispatchAsync(runId, cancellationToken: cancellationToken);
         }
         await NotifyAsync(runId, null);

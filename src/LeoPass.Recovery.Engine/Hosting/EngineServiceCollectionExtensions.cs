@@ -6,6 +6,7 @@ using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Nodes;
 using LeoPass.Recovery.Engine.Scheduling;
+using LeoPass.Recovery.Engine.Signals;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +41,7 @@ public static class EngineServiceCollectionExtensions
         {
             ClusterCheckinInterval = settings.Cluster.CheckinInterval,
             ClusterCheckinMisfireThreshold = settings.Cluster.CheckinMisfireThreshold,
+            IdleWaitTime = settings.Cluster.PollInterval,
         };
         configure?.Invoke(options);
 
@@ -72,6 +74,8 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<IRunDispatcher, QuartzRunDispatcher>();
         services.AddSingleton<CronTriggers>();
         services.AddSingleton<ClusterNodes>();
+        services.AddSingleton<RunSignals>();
+        services.AddSingleton<SchedulerWake>();
         if (options.EnableDiagnosticActivities)
         {
             services.AddActivity<NoOpActivity>();
@@ -112,7 +116,7 @@ public static class EngineServiceCollectionExtensions
             });
         });
         services.AddHostedService<EngineStartup>();
-        if (options.ExecutesRuns)
+        if (options.ExecutesRuns && options.RunsScheduler)
         {
             services.AddHostedService<FollowerCatchUp>();
             // Running activities are cancelled at shutdown (journaled Interrupted, handed to another node): a pg_restore must not hold a deploy for an hour.
@@ -121,6 +125,9 @@ public static class EngineServiceCollectionExtensions
             // node's first check-in took for a crashed instance ("detected 1 failed or restarted instances") and
             // replayed, although the job had already handed its run back.
             services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+            services.AddSingleton<RunSignalListener>();
+            services.AddHostedService(sp => sp.GetRequiredService<RunSignalListener>());
+            services.AddHostedService<OrphanedRunSweep>();
         }
         return services;
     }

@@ -10,7 +10,8 @@ namespace LeoPass.Recovery.Engine.Hosting;
 /// <summary>
 /// Runs before any hosted service starts (so before the Quartz scheduler): migrates the
 /// database, publishes the definitions of the workflows directory, and, on an executing node,
-/// makes sure each cron definition has its trigger. A definition that fails validation or
+/// makes sure each cron definition has its trigger (a command's node, which fires nothing, skips
+/// that, and publishes only what changed). A definition that fails validation or
 /// changed without a version bump stops the start with the list of errors: a node that silently
 /// dropped the nightly backup would be worse than one that does not start. On a clean stop, an
 /// executing node removes its cluster check-in.
@@ -28,6 +29,14 @@ public sealed class EngineStartup(
     {
         await EngineDatabase.MigrateAsync(connection.ConnectionString, cancellationToken);
         if (options.WorkflowsDirectory is null) return;
+        var schedules = options.ExecutesRuns && options.RunsScheduler;
+        // A command's node needs the files published, not parsed: when every file is published as it
+        // is (one query), there is nothing to validate, since each was validated when it was published.
+        if (!schedules && await catalog.AllPublishedAsync(DefinitionLoader.ContentHashesOf(options.WorkflowsDirectory), cancellationToken))
+        {
+            logger.LogDebug("node {Node}: every definition in {Directory} is published as it is", options.NodeId, options.WorkflowsDirectory);
+            return;
+        }
         // Followed definitions first: publishing a follower checks that what it follows is published.
         var loaded = FollowedDefinitionCheck.FollowedFirst(loader.LoadDirectory(options.WorkflowsDirectory));
         foreach (var definition in loaded)
@@ -36,7 +45,7 @@ public sealed class EngineStartup(
         }
         logger.LogInformation("node {Node}: {Count} definition(s) from {Directory}: {Ids}", options.NodeId, loaded.Count, options.WorkflowsDirectory,
             string.Join(", ", loaded.Select(d => $"{d.Definition.Id} v{d.Definition.Version}")));
-        if (options.ExecutesRuns)
+        if (schedules)
         {
             await cronTriggers.SyncAsync(loaded.Select(l => l.Definition), options.Variables, cancellationToken);
         }
@@ -49,7 +58,7 @@ public sealed class EngineStartup(
     /// <summary>After every hosted service stopped, so after the scheduler: an executing node leaves the cluster.</summary>
     public async Task StoppedAsync(CancellationToken cancellationToken)
     {
-        if (!options.ExecutesRuns) return;
+        if (!options.ExecutesRuns || !options.RunsScheduler) return;
         try
         {
             await clusterNodes.LeaveAsync(cancellationToken);

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace LeoPass.Recovery.Engine.Journal;
 
 /// <summary>Read side of runs and their journal, for the CLI, the API and reports.</summary>
-public sealed class RunQueries(IDbContextFactory<EngineDbContext> dbFactory, TimeProvider time, ClusterNodes cluster)
+public sealed class RunQueries(IDbContextFactory<EngineDbContext> dbFactory, TimeProvider time, ClusterNodes cluster, RunLocks locks)
 {
     public async Task<RunView> GetAsync(long runId, CancellationToken cancellationToken = default)
     {
@@ -19,7 +19,9 @@ public sealed class RunQueries(IDbContextFactory<EngineDbContext> dbFactory, Tim
         if (run.State != RunState.Running || run.HolderNode is null) return view;
         // Who holds a running run, and whether it is still alive: while no node holds it, "Running" alone would mislead.
         var checkin = await cluster.CheckinOfAsync(run.HolderNode, cancellationToken);
-        return view with { HolderCheckedInAt = checkin?.At, HolderPresumedDead = checkin is null || time.GetUtcNow() - checkin.At > checkin.FailoverTime };
+        var silent = checkin is null || time.GetUtcNow() - checkin.At > checkin.FailoverTime;
+        // A command's temporary node never checks in: the run's lock, which dies with its process, says it lives.
+        return view with { HolderCheckedInAt = checkin?.At, HolderPresumedDead = silent && !await locks.IsHeldAsync(runId, cancellationToken) };
     }
 
     /// <summary>

@@ -18,6 +18,15 @@ public sealed class EngineOptions
     /// </summary>
     public bool ExecutesRuns { get; set; } = true;
 
+    /// <summary>
+    /// True: this node is a member of the Quartz cluster that executes whatever run is dispatched
+    /// (a server): its scheduler runs, checks in, fires cron definitions and listens for run
+    /// notifications. False on a command's temporary node, which executes only the runs the command
+    /// starts or acts on, directly, under their lease (<see cref="Execution.RunExecutor.ExecuteLeasedAsync"/>),
+    /// and so pays for none of that. Only with <see cref="ExecutesRuns"/>.
+    /// </summary>
+    public bool RunsScheduler { get; set; } = true;
+
     /// <summary>Concurrent runs per node (Quartz thread pool).</summary>
     public int MaxConcurrentRuns { get; set; } = 10;
 
@@ -27,8 +36,15 @@ public sealed class EngineOptions
     /// <summary>How late a check-in may be before the node is counted dead (twice the interval).</summary>
     public TimeSpan ClusterCheckinMisfireThreshold { get; set; } = TimeSpan.FromSeconds(4);
 
-    /// <summary>How long an idle node waits before looking for work scheduled by another process (Quartz allows no less than 1 s).</summary>
-    public TimeSpan IdleWaitTime { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long an idle node waits before looking for work scheduled by another process without
+    /// being told (LEOPASS_POLL_INTERVAL; Quartz allows no less than 1 s). Work announced through
+    /// <see cref="Signals.RunSignals"/> is picked up at once; this poll recovers a lost announcement.
+    /// </summary>
+    public TimeSpan IdleWaitTime { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Announce ready and aborted runs to the cluster (NOTIFY). Off only in tests that prove the poll recovers an announcement that never came.</summary>
+    public bool SendRunSignals { get; set; } = true;
 
     /// <summary>How often an executing run checks whether it was aborted from another node.</summary>
     public TimeSpan AbortPollInterval { get; set; } = TimeSpan.FromSeconds(1);

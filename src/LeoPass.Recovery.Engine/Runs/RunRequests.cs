@@ -13,6 +13,14 @@ public sealed record StartRunRequest(
     int? Version = null,
     bool AutomaticRetries = true);
 
+/// <summary>
+/// The run is executed by the process that starts it (a command's node when no server is up): it
+/// is created Running with the lease held by <paramref name="Node"/>, in the same transaction, so
+/// no poll stands between the request and its first step. Should that process die, the run's lock
+/// dies with it and a server continues the run (<see cref="Scheduling.OrphanedRunSweep"/>).
+/// </summary>
+public sealed record RunHolder(string Node);
+
 /// <summary>A request that cannot be carried out as asked (missing reason, unknown parameter). The API answers 400.</summary>
 public sealed class InvalidRunRequestException(string message) : Exception(message);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LeoPass.Recovery.Engine.Execution;
+using LeoPass.Recovery.Engine.Nodes;
 using Microsoft.Extensions.Logging;
 using Quartz;
 

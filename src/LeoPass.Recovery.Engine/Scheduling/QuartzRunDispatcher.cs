@@ -1,4 +1,5 @@
 using LeoPass.Recovery.Engine.Execution;
+using LeoPass.Recovery.Engine.Signals;
 using Quartz;
 
 namespace LeoPass.Recovery.Engine.Scheduling;
@@ -7,9 +8,10 @@ namespace LeoPass.Recovery.Engine.Scheduling;
 /// Dispatches a run by storing a one-shot trigger for the run's job in the clustered job store;
 /// whichever node acquires the trigger executes the run. The job key is per run, and the job
 /// disallows concurrent execution, so a second dispatch while the run executes waits for the
-/// first execution to end (Quartz blocks it cluster-wide).
+/// first execution to end (Quartz blocks it cluster-wide). Every node hears of the trigger at once
+/// (<see cref="RunSignals"/>), so a run is picked up in milliseconds, not at the next poll.
 /// </summary>
-public sealed class QuartzRunDispatcher(ISchedulerFactory schedulers, TimeProvider time) : IRunDispatcher
+public sealed class QuartzRunDispatcher(ISchedulerFactory schedulers, TimeProvider time, RunSignals signals) : IRunDispatcher
 {
     public async Task DispatchAsync(long runId, TimeSpan delay = default, CancellationToken cancellationToken = default)
     {
@@ -27,5 +29,7 @@ public sealed class QuartzRunDispatcher(ISchedulerFactory schedulers, TimeProvid
             .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
             .Build();
         await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, cancellationToken);
+        // Idle nodes look for triggers stored by others only at their poll: tell them now.
+        await signals.RunReadyAsync(runId);
     }
 }

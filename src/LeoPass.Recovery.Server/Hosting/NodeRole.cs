@@ -8,7 +8,11 @@ public enum NodeRole
     /// <summary>Reads state and schedules work; executes nothing (`run status`, `run retry`, `backup list`, …).</summary>
     Client,
 
-    /// <summary>A node for the life of one command (`run start --wait` with no server up): executes runs, serves no HTTP.</summary>
+    /// <summary>
+    /// A node for the life of one command (`backup run`, `run start --wait` with no server up): it
+    /// executes the run the command starts or acts on, directly and under the run's lease, and joins
+    /// no scheduler (fires no cron, takes no other run, serves no HTTP).
+    /// </summary>
     TemporaryNode,
 
     /// <summary>`server`: executes runs, fires cron definitions, serves the HTTP API and the console, until stopped.</summary>
@@ -31,4 +35,7 @@ public sealed record NodeOptions(NodeRole Role)
     public LogEventLevel? LogLevel { get; init; }
 
     public bool ExecutesRuns => Role != NodeRole.Client;
+
+    /// <summary>Only a server is a member of the scheduler cluster; a temporary node executes its command's run directly.</summary>
+    public bool RunsScheduler => Role == NodeRole.Server;
 }

@@ -64,6 +64,7 @@ public static class RecoveryNode
         builder.AddRecoveryEngine(settings, o =>
         {
             o.ExecutesRuns = node.ExecutesRuns;
+            o.RunsScheduler = node.RunsScheduler;
             o.SchedulerName = settings.Node.SchedulerName;
             o.WorkflowsDirectory = node.PublishDefinitions ? settings.Node.WorkflowsDirectory : null;
             o.EnableDiagnosticActivities = settings.Node.EnableTestActivities;

@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Core.Schema;
 using LeoPass.Recovery.Server.Roles;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -13,11 +14,15 @@ public sealed class TokenStore(string connectionString, TimeProvider clock)
     /// <summary>A token's last use is written at most this often, so reads do not write on every request.</summary>
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
+    private static readonly Lazy<IReadOnlyList<string>> MigrationIds = new(() => SchemaCheck.MigrationIdsOf(typeof(AccessDbContext).Assembly, typeof(AccessDbContext)));
+
     public AccessDbContext Open() => new(AccessDbContext.OptionsFor(connectionString));
 
     /// <summary>Creates or upgrades the access tables. Safe from several nodes at once.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
+        // Most starts find the schema current: one query, and no EF model built (a command's start-up).
+        if (await SchemaCheck.IsCurrentAsync(connectionString, AccessDbContext.Schema, AccessDbContext.MigrationsHistoryTable, MigrationIds.Value, cancellationToken)) return;
         await Core.Database.MigrationLock.RunAsync(connectionString, async ct =>
         {
             await using var db = Open();

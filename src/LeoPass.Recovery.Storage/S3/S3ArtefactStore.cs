@@ -28,11 +28,12 @@ public sealed class S3ArtefactStore : IArtefactStore, IDisposable
 
     public string Description => _bucket.Options.Describe();
 
-    public Task<StoredObject> PutAsync(string key, Stream content, PutOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<StoredObject> PutAsync(string key, Stream content, PutOptions? options = null, CancellationToken cancellationToken = default)
     {
         StoreKeyRules.Validate(key);
         ArgumentNullException.ThrowIfNull(content);
-        return new StreamingUpload(_bucket, _verifier, _probe, key, options ?? new PutOptions()).RunAsync(content, cancellationToken);
+        using var upload = new StreamingUpload(_bucket, _verifier, _probe, key, options ?? new PutOptions());
+        return await upload.RunAsync(content, cancellationToken);
     }
 
     public async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default)

@@ -18,8 +18,11 @@ public sealed record S3StoreOptions
 
     public string Region { get; init; } = "us-east-1";
 
-    /// <summary>Bytes per multipart part. Memory use of an upload is about twice this.</summary>
+    /// <summary>Bytes per multipart part. An upload holds at most <see cref="ParallelParts"/> + 1 of them.</summary>
     public int PartSize { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>Multipart parts sent at once (BACKUP_S3_PARALLEL_PARTS) while the next one is filled.</summary>
+    public int ParallelParts { get; init; } = StorageSettings.DefaultParallelParts;
 
     /// <summary>Per-request HTTP timeout; a request that takes longer counts as a transient failure.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(5);
@@ -49,6 +52,7 @@ public sealed record S3StoreOptions
 
     internal void Validate()
     {
+        if (ParallelParts is < 1 or > 16) throw new ArgumentOutOfRangeException(nameof(ParallelParts), ParallelParts, "between 1 and 16 parts may be in flight");
         if (PartSize < MinimumPartSize) throw new ArgumentOutOfRangeException(nameof(PartSize), PartSize, $"S3 parts must be at least {MinimumPartSize} bytes.");
         if (string.IsNullOrWhiteSpace(Bucket)) throw new ArgumentException("a bucket name is required (OCI_BUCKET)", nameof(Bucket));
     }

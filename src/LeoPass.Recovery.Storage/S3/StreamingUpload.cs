@@ -1,4 +1,3 @@
-using System.Buffers;
 using Amazon.S3.Model;
 
 namespace LeoPass.Recovery.Storage.S3;
@@ -7,7 +6,9 @@ namespace LeoPass.Recovery.Storage.S3;
 /// One <see cref="IArtefactStore.PutAsync"/> to S3: makes sure the key is free, reads the
 /// (non-seekable, unknown-length) content into part buffers, sends a single PutObject when it all
 /// fits in one part and a multipart upload otherwise, then proves the result (<see cref="UploadVerifier"/>).
-/// Memory: at most two part buffers — one being sent while the next is filled.
+/// Up to <see cref="S3StoreOptions.ParallelParts"/> parts are in flight while the next one is
+/// filled, so a remote store's latency overlaps the dump instead of stalling it. Memory: at most
+/// parallel parts + 1 part buffers, owned by this upload (<see cref="PartBuffers"/>).
 /// </summary>
 /// <remarks>
 /// Never replacing an object: the key is checked free before anything is sent (so a taken key
@@ -17,19 +18,20 @@ namespace LeoPass.Recovery.Storage.S3;
 /// free a moment before): the object is then compared with what was sent (<see cref="UploadOwnership"/>),
 /// and only identical bytes count as written.
 /// </remarks>
-internal sealed class StreamingUpload(S3Bucket bucket, UploadVerifier verifier, ConditionalWriteProbe probe, string key, PutOptions options)
+internal sealed class StreamingUpload(S3Bucket bucket, UploadVerifier verifier, ConditionalWriteProbe probe, string key, PutOptions options) : IDisposable
 {
     private readonly int _partSize = bucket.Options.PartSize;
-    private readonly ArrayPool<byte> _buffers = ArrayPool<byte>.Shared;
+    private readonly PartBuffers _buffers = new(bucket.Options.PartSize, bucket.Options.ParallelParts + 1);
     private long _sent;
     private ReplaceProtection _protection;
     private WriteConditions _conditions = new(IfNoneMatch: false, Lock: null);
 
+    /// <summary>Runs the upload; call once: its part buffers are for that one upload.</summary>
     public async Task<StoredObject> RunAsync(Stream content, CancellationToken cancellationToken)
     {
         await PrepareAsync(cancellationToken);
         using var digests = new UploadDigests();
-        var first = _buffers.Rent(_partSize);
+        var first = await _buffers.RentAsync(cancellationToken);
         var ownsFirst = true;
         try
         {
@@ -89,37 +91,42 @@ internal sealed class StreamingUpload(S3Bucket bucket, UploadVerifier verifier, 
             throw;
         }
 
+        // Parts in flight, in part order. A failed part cancels the rest and the wait for a buffer.
+        var inFlight = new List<Task<PartETag>>();
         var parts = new List<PartETag>();
-        Task<PartETag>? inFlight = null;
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         byte[]? filling = firstPart;
         string? etag;
         try
         {
             if (options.UploadStarted is { } started) await started(uploadId);
-            inFlight = SendPartAsync(uploadId, 1, firstPart, _partSize, firstMd5, cancellationToken);
+            inFlight.Add(SendPartAsync(uploadId, 1, firstPart, _partSize, firstMd5, failed));
             filling = null;
             for (var partNumber = 2; ; partNumber++)
             {
-                filling = _buffers.Rent(_partSize);
-                var length = await PartReader.FillAsync(content, filling.AsMemory(0, _partSize), cancellationToken);
+                filling = await _buffers.RentAsync(failed.Token);
+                var length = await PartReader.FillAsync(content, filling.AsMemory(0, _partSize), failed.Token);
                 if (length == 0) break;
                 var md5 = digests.AddPart(filling.AsSpan(0, length));
-                parts.Add(await inFlight);
-                inFlight = SendPartAsync(uploadId, partNumber, filling, length, md5, cancellationToken);
+                inFlight.Add(SendPartAsync(uploadId, partNumber, filling, length, md5, failed));
                 filling = null;
             }
             _buffers.Return(filling!);
             filling = null;
-            parts.Add(await inFlight);
-            inFlight = null;
+            parts.AddRange(await Task.WhenAll(inFlight));
+            inFlight.Clear();
             etag = await CompleteAsync(uploadId, parts, digests, cancellationToken);
         }
-        catch
+        catch (Exception e)
         {
-            // Let the part in flight settle first: a part that lands after the abort would outlive it.
-            if (inFlight is not null) await Settle(inFlight);
+            // Let every part in flight settle first: a part that lands after the abort would outlive it.
+            await failed.CancelAsync();
+            foreach (var part in inFlight) await Settle(part);
             if (filling is not null) _buffers.Return(filling);
             await AbortBestEffortAsync(uploadId);
+            // A part's own failure, not the cancellation it caused elsewhere, is the cause.
+            var cause = inFlight.FirstOrDefault(t => t.IsFaulted && t.Exception!.InnerException is not OperationCanceledException)?.Exception!.InnerException;
+            if (cause is not null && e is OperationCanceledException && !cancellationToken.IsCancellationRequested) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
             throw;
         }
 
@@ -170,14 +177,19 @@ internal sealed class StreamingUpload(S3Bucket bucket, UploadVerifier verifier, 
         return stored with { RetainedUntil = S3Times.RetainedUntil(metadata) };
     }
 
-    /// <summary>Sends one part and gives its buffer back to the pool whatever happens.</summary>
-    private async Task<PartETag> SendPartAsync(string uploadId, int partNumber, byte[] buffer, int length, byte[] md5, CancellationToken cancellationToken)
+    /// <summary>Sends one part and gives its buffer back whatever happens; a failure cancels the upload's other parts.</summary>
+    private async Task<PartETag> SendPartAsync(string uploadId, int partNumber, byte[] buffer, int length, byte[] md5, CancellationTokenSource upload)
     {
         try
         {
-            var part = await bucket.UploadPartAsync(key, uploadId, partNumber, buffer.AsMemory(0, length), md5, cancellationToken);
+            var part = await bucket.UploadPartAsync(key, uploadId, partNumber, buffer.AsMemory(0, length), md5, upload.Token);
             Report(length);
             return part;
+        }
+        catch
+        {
+            await upload.CancelAsync();
+            throw;
         }
         finally
         {
@@ -213,4 +225,6 @@ internal sealed class StreamingUpload(S3Bucket bucket, UploadVerifier verifier, 
     {
         try { await task; } catch (Exception) { /* the failure that brought us here is what the caller sees */ }
     }
+
+    public void Dispose() => _buffers.Dispose();
 }

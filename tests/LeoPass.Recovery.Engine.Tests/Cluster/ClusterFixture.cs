@@ -22,13 +22,16 @@ public sealed class ClusterFixture : IAsyncDisposable
     public string WorkflowsDirectory { get; }
     public string SchedulerName { get; }
 
-    public static async Task<ClusterFixture> CreateAsync(params (string File, string Json)[] definitions)
+    public static Task<ClusterFixture> CreateAsync(params (string File, string Json)[] definitions) => CreateAsync(sendRunSignals: true, definitions);
+
+    /// <param name="sendRunSignals">False: the client announces no run to the servers (NOTIFY), as if every announcement were lost.</param>
+    public static async Task<ClusterFixture> CreateAsync(bool sendRunSignals, params (string File, string Json)[] definitions)
     {
         var workflows = Directory.CreateTempSubdirectory("leopass-workflows-").FullName;
         foreach (var (file, json) in definitions) await File.WriteAllTextAsync(Path.Combine(workflows, file), json);
         var schedulerName = EngineHarness.NewSchedulerName();
         var database = await PostgresServer.CreateDatabaseAsync("cluster");
-        var client = await EngineHarness.StartAsync(database: database, executesRuns: false, schedulerName: schedulerName);
+        var client = await EngineHarness.StartAsync(database: database, executesRuns: false, schedulerName: schedulerName, sendRunSignals: sendRunSignals);
         return new ClusterFixture(client, workflows, schedulerName);
     }
 

@@ -39,7 +39,8 @@ public sealed class EngineHarness : IAsyncDisposable
     public RunQueries Queries => Services.GetRequiredService<RunQueries>();
     public RecordingRunObserver Observer => Services.GetRequiredService<RecordingRunObserver>();
 
-    public static async Task<EngineHarness> StartAsync(FakeTimeProvider? clock = null, TestDatabase? database = null, bool executesRuns = true, string? schedulerName = null)
+    /// <param name="sendRunSignals">False: this node announces nothing (NOTIFY), as if every announcement were lost.</param>
+    public static async Task<EngineHarness> StartAsync(FakeTimeProvider? clock = null, TestDatabase? database = null, bool executesRuns = true, string? schedulerName = null, bool sendRunSignals = true)
     {
         database ??= await PostgresServer.CreateDatabaseAsync("engine");
         var builder = Host.CreateApplicationBuilder();
@@ -51,6 +52,7 @@ public sealed class EngineHarness : IAsyncDisposable
             o.SchedulerName = schedulerName ?? NewSchedulerName();
             o.EnableDiagnosticActivities = true;
             o.ExecutesRuns = executesRuns;
+            o.SendRunSignals = sendRunSignals;
         });
         builder.Services.AddActivity<AdvanceClockActivity>();
         builder.Services.AddSingleton<RecordingRunObserver>();

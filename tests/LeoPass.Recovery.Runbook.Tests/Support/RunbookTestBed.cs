@@ -137,7 +137,7 @@ public sealed class RunbookTestBed : IAsyncDisposable
             ["LEOPASS_SCHEDULER_NAME"] = schedulerName ?? "rb-" + Guid.NewGuid().ToString("N")[..8],
             ["LEOPASS_WORKFLOWS_DIR"] = Path.Combine(RepositoryRoot.Path, "workflows"),
         };
-        var host = await ProductHost.StartNodeAsync(new NodeOptions(executesRuns ? NodeRole.TemporaryNode : NodeRole.Client) { PublishDefinitions = true }, variables, services);
+        var host = await ProductHost.StartNodeAsync(new NodeOptions(executesRuns ? NodeRole.Server : NodeRole.Client) { PublishDefinitions = true }, variables, services);
         _hosts.Add(host);
         return new EngineNode(host.Services);
     }
