@@ -172,9 +172,9 @@ internal static class BackupCommands
     private static Task<int> VerifyByRestoreAsync(ParseResult parse, string key, CancellationToken cancellationToken) => CliErrors.GuardAsync(async () =>
     {
         var json = parse.GetValue(CommonOptions.Json);
-        var (runId, run) = await RunCommands.ActAsync(parse, follow: true, quiet: json, publish: true, async node =>
-            (await node.Get<RunOperations>().StartAsync(new StartRunRequest((await node.Get<DefinitionCatalog>().VerifyDefinitionAsync(cancellationToken)).Id,
-                new Dictionary<string, string> { ["backup"] = key }, RunCommands.Who(node), "manual", AutomaticRetries: false), cancellationToken)).Id, cancellationToken);
+        var (runId, run) = await RunCommands.ActAsync(parse, follow: true, quiet: json, publish: true, async (node, starter) =>
+            await starter.StartAsync(new StartRunRequest((await node.Get<DefinitionCatalog>().VerifyDefinitionAsync(cancellationToken)).Id,
+                new Dictionary<string, string> { ["backup"] = key }, RunCommands.Who(node), "manual", AutomaticRetries: false), cancellationToken), cancellationToken);
         if (run.State != RunState.Succeeded)
         {
             throw new RunOutcomeException(RunCommands.ExitCodeOf(run.State),
