@@ -7,6 +7,7 @@ using LeoPass.Recovery.Backup.Restore;
 using LeoPass.Recovery.Backup.Retention;
 using LeoPass.Recovery.Backup.Signing;
 using LeoPass.Recovery.Backup.Verification;
+using LeoPass.Recovery.Backup.Wal;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Core.Secrets;
 using LeoPass.Recovery.Storage;
@@ -29,6 +30,10 @@ public static class BackupServiceCollectionExtensions
         services.AddSingleton(sp => new BackupCatalogue(sp.GetRequiredService<RecoverySettings>().RequireRecoveryDatabase(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => sp.GetRequiredService<RecoverySettings>().Backup);
         services.AddSingleton<BackupPipeline>();
+        services.AddSingleton(sp => new PitrCatalogue(sp.GetRequiredService<RecoverySettings>().RequireRecoveryDatabase(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<EncryptedUpload>();
+        services.AddSingleton<CommitMarker>();
+        services.AddSingleton<WalShipper>();
         // The alert client's request logging is off: Kuma push URLs carry a token in their path.
         services.AddHttpClient(AlertServiceCollectionExtensions.HttpClientName).RemoveAllLoggers();
         services.AddSingleton(sp => AlertDispatcher.Create(
