@@ -7,7 +7,9 @@ using LeoPass.Recovery.Backup.Restore;
 using LeoPass.Recovery.Backup.Retention;
 using LeoPass.Recovery.Backup.Signing;
 using LeoPass.Recovery.Backup.Verification;
+using LeoPass.Recovery.Backup.BaseBackups;
 using LeoPass.Recovery.Backup.Wal;
+using LeoPass.Recovery.Backup.Wal.Streaming;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Core.Secrets;
 using LeoPass.Recovery.Storage;
@@ -34,6 +36,10 @@ public static class BackupServiceCollectionExtensions
         services.AddSingleton<EncryptedUpload>();
         services.AddSingleton<CommitMarker>();
         services.AddSingleton<WalShipper>();
+        services.AddSingleton<BaseBackupPipeline>();
+        services.AddSingleton<WalStream>();
+        services.AddSingleton(sp => new WalStreamAlerts(sp.GetRequiredService<AlertDispatcher>(), sp.GetService<SecretRedactor>() ?? SecretRedactor.Shared,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<WalStreamAlerts>()));
         // The alert client's request logging is off: Kuma push URLs carry a token in their path.
         services.AddHttpClient(AlertServiceCollectionExtensions.HttpClientName).RemoveAllLoggers();
         services.AddSingleton(sp => AlertDispatcher.Create(

@@ -15,6 +15,7 @@ public sealed class CatalogueDbContext(DbContextOptions<CatalogueDbContext> opti
     public DbSet<PendingUpload> PendingUploads => Set<PendingUpload>();
     public DbSet<WalSegmentEntry> WalSegments => Set<WalSegmentEntry>();
     public DbSet<BaseBackupEntry> BaseBackups => Set<BaseBackupEntry>();
+    public DbSet<WalStreamState> WalStreams => Set<WalStreamState>();
 
     public static DbContextOptions<CatalogueDbContext> OptionsFor(string connectionString) =>
         new DbContextOptionsBuilder<CatalogueDbContext>()
@@ -52,6 +53,11 @@ public sealed class CatalogueDbContext(DbContextOptions<CatalogueDbContext> opti
             backup.HasKey(e => e.Key);
             backup.HasIndex(e => e.StartedAt);
             backup.Property(e => e.ManifestJson).HasColumnType("jsonb");
+        });
+        modelBuilder.Entity<WalStreamState>(stream =>
+        {
+            stream.ToTable("wal_streams");
+            stream.HasKey(e => e.Source);
         });
     }
 }

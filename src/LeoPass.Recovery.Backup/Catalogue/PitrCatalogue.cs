@@ -53,11 +53,12 @@ public sealed class PitrCatalogue(string connectionString, TimeProvider clock)
             .FirstOrDefaultAsync(s => s.Timeline == (int)timeline && s.FileName == fileName && s.PrunedAt == null, cancellationToken);
     }
 
-    /// <summary>The newest shipped segment: highest timeline, then highest position.</summary>
-    public async Task<WalSegmentEntry?> NewestSegmentAsync(CancellationToken cancellationToken = default)
+    /// <summary>The newest shipped segment (of the cluster <paramref name="systemIdentifier"/>, when given): highest timeline, then highest position.</summary>
+    public async Task<WalSegmentEntry?> NewestSegmentAsync(string? systemIdentifier = null, CancellationToken cancellationToken = default)
     {
         await using var db = Open();
-        return await db.WalSegments.AsNoTracking().Where(s => s.PrunedAt == null && s.SegmentNumber != null)
+        return await db.WalSegments.AsNoTracking()
+            .Where(s => s.PrunedAt == null && s.SegmentNumber != null && (systemIdentifier == null || s.SystemIdentifier == systemIdentifier))
             .OrderByDescending(s => s.Timeline).ThenByDescending(s => s.SegmentNumber).FirstOrDefaultAsync(cancellationToken);
     }
 
@@ -130,5 +131,20 @@ public sealed class PitrCatalogue(string connectionString, TimeProvider clock)
     {
         await using var db = Open();
         await db.WalSegments.Where(s => s.Key == key).ExecuteUpdateAsync(s => s.SetProperty(e => e.PrunedAt, clock.GetUtcNow()), cancellationToken);
+    }
+
+    public async Task SaveStreamStateAsync(WalStreamState state, CancellationToken cancellationToken = default)
+    {
+        await using var db = Open();
+        var existing = await db.WalStreams.FindAsync([state.Source], cancellationToken);
+        if (existing is null) db.WalStreams.Add(state);
+        else db.Entry(existing).CurrentValues.SetValues(state);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task<WalStreamState?> StreamStateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = Open();
+        return await db.WalStreams.AsNoTracking().OrderByDescending(s => s.HeartbeatAt).FirstOrDefaultAsync(cancellationToken);
     }
 }

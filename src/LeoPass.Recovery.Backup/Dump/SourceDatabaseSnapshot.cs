@@ -77,18 +77,7 @@ public sealed class SourceDatabaseSnapshot : IAsyncDisposable
     }
 
     /// <summary>The newest finished Prisma migration, or null when the database has no <c>_prisma_migrations</c> table.</summary>
-    public async Task<ManifestMigration?> LatestMigrationAsync(CancellationToken cancellationToken)
-    {
-        await using var exists = new NpgsqlCommand("SELECT to_regclass('_prisma_migrations') IS NOT NULL", _connection, _transaction);
-        if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!) return null;
-        await using var latest = new NpgsqlCommand("""
-            SELECT migration_name, finished_at FROM _prisma_migrations
-            WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY finished_at DESC, migration_name DESC LIMIT 1
-            """, _connection, _transaction);
-        await using var reader = await latest.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken)) return null;
-        return new ManifestMigration(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1));
-    }
+    public Task<ManifestMigration?> LatestMigrationAsync(CancellationToken cancellationToken) => MigrationHead.ReadAsync(_connection, _transaction, cancellationToken);
 
     internal static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace LeoPass.Recovery.Backup.Catalogue.Migrations
 {
     [DbContext(typeof(CatalogueDbContext))]
-    [Migration("20261207142458_PitrWalSegmentsAndBaseBackups")]
+    [Migration("20261207143013_PitrWalSegmentsAndBaseBackups")]
     partial class PitrWalSegmentsAndBaseBackups
     {
         /// <inheritdoc />
@@ -274,6 +274,51 @@ namespace LeoPass.Recovery.Backup.Catalogue.Migrations
                         .HasFilter("pruned_at IS NULL");
 
                     b.ToTable("wal_segments", "catalogue");
+                });
+
+            modelBuilder.Entity("LeoPass.Recovery.Backup.Catalogue.WalStreamState", b =>
+                {
+                    b.Property<string>("Source")
+                        .HasColumnType("text")
+                        .HasColumnName("source");
+
+                    b.Property<DateTimeOffset?>("CaughtUpAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("caught_up_at");
+
+                    b.Property<DateTimeOffset>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("LastErrorAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_error_at");
+
+                    b.Property<DateTimeOffset>("LeasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("leased_at");
+
+                    b.Property<string>("Node")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("node");
+
+                    b.Property<int>("QueuedSegments")
+                        .HasColumnType("integer")
+                        .HasColumnName("queued_segments");
+
+                    b.Property<long?>("SlotRetainedBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("slot_retained_bytes");
+
+                    b.HasKey("Source")
+                        .HasName("pk_wal_streams");
+
+                    b.ToTable("wal_streams", "catalogue");
                 });
 #pragma warning restore 612, 618
         }

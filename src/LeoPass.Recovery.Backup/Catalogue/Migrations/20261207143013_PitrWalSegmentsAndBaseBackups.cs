@@ -61,6 +61,26 @@ namespace LeoPass.Recovery.Backup.Catalogue.Migrations
                     table.PrimaryKey("pk_wal_segments", x => x.key);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "wal_streams",
+                schema: "catalogue",
+                columns: table => new
+                {
+                    source = table.Column<string>(type: "text", nullable: false),
+                    node = table.Column<string>(type: "text", nullable: false),
+                    leased_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    heartbeat_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    caught_up_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    queued_segments = table.Column<int>(type: "integer", nullable: false),
+                    slot_retained_bytes = table.Column<long>(type: "bigint", nullable: true),
+                    last_error = table.Column<string>(type: "text", nullable: true),
+                    last_error_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_wal_streams", x => x.source);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "ix_base_backups_started_at",
                 schema: "catalogue",
@@ -91,6 +111,10 @@ namespace LeoPass.Recovery.Backup.Catalogue.Migrations
 
             migrationBuilder.DropTable(
                 name: "wal_segments",
+                schema: "catalogue");
+
+            migrationBuilder.DropTable(
+                name: "wal_streams",
                 schema: "catalogue");
         }
     }
