@@ -36,7 +36,7 @@ public sealed class BaseBackupPipeline(
         var keys = ArtefactKeys.Load(settings.Backup, clock);
         var toolVersion = await PostgresTools.VersionOfAsync("pg_basebackup", cancellationToken);
         var identity = await SourceIdentity.ReadAsync(source, cancellationToken);
-        var migration = await LatestMigrationAsync(source, cancellationToken);
+        var migration = await LatestMigrationAsync(settings.SourceDatabase ?? source, cancellationToken);
 
         var startedAt = clock.GetUtcNow();
         var key = BaseBackupKey.For(startedAt, settings.Backup.Compression);
@@ -98,10 +98,20 @@ public sealed class BaseBackupPipeline(
         return new BaseBackupResult(manifest, stopwatch.Elapsed);
     }
 
-    private static async Task<Artefacts.ManifestMigration?> LatestMigrationAsync(string source, CancellationToken cancellationToken)
+    /// <summary>The schema version at the backup's start, for a restore's migration-head check; null when the role may not read it.</summary>
+    private async Task<Artefacts.ManifestMigration?> LatestMigrationAsync(string source, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(source) { Pooling = false }.ConnectionString);
         await connection.OpenAsync(cancellationToken);
-        return await MigrationHead.ReadAsync(connection, null, cancellationToken);
+        try
+        {
+            return await MigrationHead.ReadAsync(connection, null, cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            logger.LogWarning("The base backup records no migration head: {Role} may not read _prisma_migrations ({Error})",
+                new NpgsqlConnectionStringBuilder(source).Username, e.MessageText);
+            return null;
+        }
     }
 }

@@ -58,6 +58,11 @@ public static class RecoveryNode
         builder.Services.AddHostedService<ConfigurationReport>();
         builder.Services.AddSingleton(settings).AddSingleton(SecretRedactor.Shared).AddHttpClient();
         builder.Services.AddBackup().AddRunbookActivities();
+        // One node of the cluster streams WAL at a time (the stream's lease); any server may be it.
+        if (node.Role == NodeRole.Server && settings.Pitr.StreamEnabled)
+        {
+            builder.Services.AddHostedService<Runbook.Pitr.WalStreamService>();
+        }
         var configuration = builder.Configuration;
         builder.AddRecoveryEngine(settings, o =>
         {
