@@ -2,6 +2,7 @@ using LeoPass.Recovery.Backup.Alerts;
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Encryption;
 using LeoPass.Recovery.Backup.Pipeline;
+using LeoPass.Recovery.Backup.Pitr;
 using LeoPass.Recovery.Backup.Reading;
 using LeoPass.Recovery.Backup.Restore;
 using LeoPass.Recovery.Backup.Retention;
@@ -38,6 +39,9 @@ public static class BackupServiceCollectionExtensions
         services.AddSingleton<WalShipper>();
         services.AddSingleton<BaseBackupPipeline>();
         services.AddSingleton<WalStream>();
+        services.AddSingleton<WalFetcher>();
+        services.AddSingleton<RestoreWindowQuery>();
+        services.AddSingleton<PitrRetention>();
         services.AddSingleton(sp => new WalStreamAlerts(sp.GetRequiredService<AlertDispatcher>(), sp.GetService<SecretRedactor>() ?? SecretRedactor.Shared,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<WalStreamAlerts>()));
         // The alert client's request logging is off: Kuma push URLs carry a token in their path.

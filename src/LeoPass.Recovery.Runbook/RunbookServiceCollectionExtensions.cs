@@ -4,6 +4,7 @@ using LeoPass.Recovery.Runbook.Aborts;
 using LeoPass.Recovery.Runbook.Alerts;
 using LeoPass.Recovery.Runbook.Application;
 using LeoPass.Recovery.Runbook.Backup;
+using LeoPass.Recovery.Runbook.Pitr;
 using LeoPass.Recovery.Runbook.Preflight;
 using LeoPass.Recovery.Runbook.Reporting;
 using LeoPass.Recovery.Runbook.Restore;
@@ -50,6 +51,14 @@ public static class RunbookServiceCollectionExtensions
         services.AddActivity<ValidationActivity>();
         services.AddActivity<ReopenTrafficActivity>();
         services.AddActivity<PostMortemActivity>();
+
+        // Point-in-time recovery: base backups, restores to a moment, their checks, retention.
+        services.AddActivity<BaseBackupActivity>();
+        services.AddActivity<PitrRestoreActivity>();
+        services.AddActivity<PitrValidateActivity>();
+        services.AddActivity<RemoveRecoveryClusterActivity>();
+        services.AddActivity<PitrPruneActivity>();
+        services.AddSingleton<IRunStartCheck, PitrStartCheck>();
         return services;
     }
 }
