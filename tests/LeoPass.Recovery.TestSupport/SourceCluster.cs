@@ -62,8 +62,9 @@ public sealed class SourceCluster : IAsyncDisposable
         File.Delete(passwordFile);
         await cluster.StartServerAsync(settings);
         await cluster.ExecuteAsync($"CREATE ROLE {ReplicationRole} LOGIN REPLICATION PASSWORD '{cluster._password}'", "postgres");
-        await cluster.ExecuteAsync($"GRANT EXECUTE ON FUNCTION pg_switch_wal() TO {ReplicationRole}", "postgres");
         await cluster.ExecuteAsync($"CREATE DATABASE {Database}", "postgres");
+        // Function privileges are per database: granted where the stream connects.
+        await cluster.ExecuteAsync($"GRANT EXECUTE ON FUNCTION pg_switch_wal() TO {ReplicationRole}");
         return cluster;
     }
 
@@ -95,7 +96,10 @@ public sealed class SourceCluster : IAsyncDisposable
         await using var connection = new NpgsqlConnection(SuperuserConnectionString(database));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
-        return (T)(await command.ExecuteScalarAsync())!;
+        var value = await command.ExecuteScalarAsync();
+        // timestamptz reads as a UTC DateTime.
+        if (typeof(T) == typeof(DateTimeOffset) && value is DateTime utc) value = new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
+        return (T)value!;
     }
 
     /// <summary>The server's own clock: what recovery_target_time is compared with.</summary>

@@ -12,7 +12,8 @@ namespace LeoPass.Recovery.Backup.Pitr;
 /// <item><c>plan.json</c>: the file names the restore planned, in replay order;</item>
 /// <item><c>&lt;name&gt;</c>: a verified, decrypted WAL file, ready;</item>
 /// <item><c>&lt;name&gt;.missing</c>: why a planned file could not be brought back (missing, corrupt, refused);</item>
-/// <item><c>&lt;name&gt;.wanted</c>: PostgreSQL asked for it and waits; <c>&lt;name&gt;.done</c>: it was handed over.</item>
+/// <item><c>&lt;name&gt;.wanted</c>: PostgreSQL asks for it and waits now; <c>&lt;name&gt;.done</c>: it was handed over (at least once:
+/// PostgreSQL reads the last segment again as recovery ends, so the restore keeps the newest ready files, and fetches again one asked for after it was let go).</item>
 /// </list>
 /// </summary>
 public sealed class FetchSpool(string directory)
@@ -69,8 +70,12 @@ public static class FetchSpoolHandOver
             if (spool.MissingReason(name) is { } reason) return (HandOver.Missing, reason);
             if (File.Exists(spool.ReadyPath(name)))
             {
-                File.Move(spool.ReadyPath(name), destination, overwrite: true);
+                // A copy, not a rename: the copy belongs to the server's user, which PostgreSQL needs
+                // (it opens a restored segment for writing to fsync it), whoever fetched the original.
+                // The original stays a while: PostgreSQL asks for the last segment again as recovery ends.
+                File.Copy(spool.ReadyPath(name), destination, overwrite: true);
                 await File.WriteAllTextAsync(spool.DonePath(name), "", cancellationToken);
+                File.Delete(spool.WantedPath(name));
                 return (HandOver.Delivered, $"{name} restored");
             }
             if (clock.GetUtcNow() > deadline)

@@ -16,7 +16,8 @@ namespace LeoPass.Recovery.Backup.Pitr;
 public sealed class WalFetcher(IArtefactStore store, CommitMarker marker, ArtefactReader reader)
 {
     /// <exception cref="BackupException">The shipment is missing, refused or corrupt; the message names the file and why.</exception>
-    public async Task<WalSegmentManifest> FetchAsync(string key, string fileName, string destination, CancellationToken cancellationToken)
+    /// <param name="readableByAll">Mode 0644 instead of the umask's: for a hand-over to another user through a directory only it can reach.</param>
+    public async Task<WalSegmentManifest> FetchAsync(string key, string fileName, string destination, CancellationToken cancellationToken, bool readableByAll = false)
     {
         WalSegmentManifest manifest;
         try
@@ -55,6 +56,10 @@ public sealed class WalFetcher(IArtefactStore store, CommitMarker marker, Artefa
             if (!string.Equals(plain, manifest.PlainSha256, StringComparison.OrdinalIgnoreCase))
             {
                 throw new BackupException($"WAL file {fileName} ({key}) decrypted to content whose SHA-256 {plain} is not the manifest's {manifest.PlainSha256}") { Stage = "verify" };
+            }
+            if (readableByAll && !OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
             }
             File.Move(temporary, destination, overwrite: true);
             return manifest;

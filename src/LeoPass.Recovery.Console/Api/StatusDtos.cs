@@ -1,7 +1,15 @@
 namespace LeoPass.Recovery.Console.Api;
 
 /// <summary>GET /api/status: is the database recoverable right now?</summary>
-public sealed record RecoveryStatus(BackupStatus Backup, DrillStatus Drill, IReadOnlyList<AttentionItem> NeedsAttention, bool Healthy);
+public sealed record RecoveryStatus(BackupStatus Backup, DrillStatus Drill, IReadOnlyList<AttentionItem> NeedsAttention, bool Healthy)
+{
+    /// <summary>Point-in-time recovery's restore window and live RPO; null when no WAL was ever shipped.</summary>
+    public PointInTimeStatus? PointInTime { get; init; }
+}
+
+public sealed record PointInTimeStatus(
+    DateTimeOffset? From, DateTimeOffset? To, string Description, TimeSpan? NewestShippedAge, IReadOnlyList<string> Gaps,
+    string? StreamNode, DateTimeOffset? StreamHeartbeatAt, int QueuedSegments, long? SlotRetainedBytes, string? LastError);
 
 public sealed record BackupStatus(string? Key, DateTimeOffset? SnapshotStartedAt, TimeSpan? Age, TimeSpan RpoTarget, bool WithinRpo);
 

@@ -33,8 +33,9 @@ public sealed record PitrSettings
     public string SpoolDirectory { get; init; } = "/var/opt/leopass/wal-spool";
 
     /// <summary>
-    /// LEOPASS_CLI: how PostgreSQL's restore_command calls this tool (`… wal fetch %f %p`); null:
-    /// the repository's ./leopass-recovery (LEOPASS_REPO_ROOT), else the running CLI.
+    /// LEOPASS_CLI: the shell words that run this tool in PostgreSQL's restore_command
+    /// (`&lt;LEOPASS_CLI&gt; wal fetch %f %p`); null: the CLI the checkout's ./leopass-recovery built
+    /// (LEOPASS_REPO_ROOT/.build/cli), called directly so a restore never waits for, or fails on, a rebuild.
     /// </summary>
     public string? CliCommand { get; init; }
 
@@ -54,8 +55,15 @@ public sealed record PitrSettings
             MaxWalAge = TimeSpan.FromSeconds(env.Integer("WAL_MAX_AGE", (int)DefaultMaxWalAge.TotalSeconds, 5, 86_400)),
             SlotMaxBytes = ReadSlotMaxBytes(env),
             SpoolDirectory = Path.GetFullPath(env.Text("WAL_SPOOL_DIR") ?? "/var/opt/leopass/wal-spool"),
-            CliCommand = env.Text("LEOPASS_CLI") ?? (repositoryRoot is null ? null : Path.Combine(repositoryRoot, "leopass-recovery")),
+            CliCommand = env.Text("LEOPASS_CLI") ?? BuiltCli(repositoryRoot),
         };
+    }
+
+    private static string? BuiltCli(string? repositoryRoot)
+    {
+        if (repositoryRoot is null) return null;
+        var dll = Path.Combine(repositoryRoot, ".build", "cli", "leopass-recovery.dll");
+        return $"dotnet '{dll}'";
     }
 
     private static long ReadSlotMaxBytes(EnvironmentReader env)

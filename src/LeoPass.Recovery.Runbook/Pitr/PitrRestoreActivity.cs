@@ -80,7 +80,7 @@ public sealed class PitrRestoreActivity(
 
             var files = plan.HistoryFiles.Select(h => (h.FileName, h.Key)).Concat(plan.Segments.Select(s => (s.FileName, s.Key))).ToList();
             cluster.Spool.WritePlan([.. files.Select(f => f.FileName)]);
-            var restoreCommand = $"'{settings.Pitr.CliCommand}' wal fetch %f %p --spool '{cluster.Spool.Directory}'";
+            var restoreCommand = $"{settings.Pitr.CliCommand} wal fetch %f %p --spool '{cluster.Spool.Directory}'";
             await cluster.ConfigureAsync(restoreCommand, target, context.RunId, cancellationToken);
             await cluster.GiveToServerUserAsync(cancellationToken);
 
@@ -98,6 +98,8 @@ public sealed class PitrRestoreActivity(
             {
                 await prefetchStop.CancelAsync();
                 try { await prefetching; } catch (OperationCanceledException) { }
+                // Decrypted WAL does not wait in the spool once recovery is over.
+                prefetch.Clean(all: true);
             }
             var replayed = replayTimer.Elapsed;
             await catalogue.MarkBaseBackupRestoredAsync(plan.Base.Key, CancellationToken.None);
@@ -177,7 +179,7 @@ public sealed class PitrRestoreActivity(
                 // state at the target is the state at the end of the shipped WAL. Recover to there.
                 context.Logger.LogInformation("run {RunId}: no transaction committed after {Target} in the shipped WAL; recovering to its end", context.RunId, plan.Target);
                 await context.RecordIntentAsync($"no transaction committed after {plan.Target} in the {plan.Segments.Count} shipped segment(s): recover to the end of the shipped WAL, which is the state at the target", cancellationToken);
-                await cluster.RetargetAsync(restoreCommand, PitrTarget.Latest, context.RunId, cancellationToken);
+                await cluster.RetargetAsync(restoreCommand, PitrTarget.Latest, plan.Target, context.RunId, cancellationToken);
                 await cluster.StartAsync(cancellationToken);
                 endedAtEndOfWal = true;
                 continue;

@@ -153,11 +153,11 @@ public sealed class RecoveryCluster
         await File.AppendAllTextAsync(Path.Combine(data, "postgresql.auto.conf"), RecoverySettings(restoreCommand, target, runId), cancellationToken);
     }
 
-    /// <summary>Replaces the recovery target (the settings block is written again, last wins).</summary>
-    public Task RetargetAsync(string restoreCommand, PitrTarget target, long runId, CancellationToken cancellationToken) =>
-        File.AppendAllTextAsync(Path.Combine(DataDirectory, "postgresql.auto.conf"), RecoverySettings(restoreCommand, target, runId), cancellationToken);
+    /// <summary>Replaces the recovery target <paramref name="replacing"/> (the settings block is written again; the last value of a setting wins).</summary>
+    public Task RetargetAsync(string restoreCommand, PitrTarget target, PitrTarget replacing, long runId, CancellationToken cancellationToken) =>
+        File.AppendAllTextAsync(Path.Combine(DataDirectory, "postgresql.auto.conf"), RecoverySettings(restoreCommand, target, runId, replacing), cancellationToken);
 
-    private string RecoverySettings(string restoreCommand, PitrTarget target, long runId)
+    private string RecoverySettings(string restoreCommand, PitrTarget target, long runId, PitrTarget? replacing = null)
     {
         var settings = new StringBuilder();
         settings.AppendLine(CultureInfo.InvariantCulture, $"# leopass-recovery: point-in-time restore of run {runId} to {target}");
@@ -175,8 +175,12 @@ public sealed class RecoveryCluster
         Set("restore_command", restoreCommand);
         Set("recovery_target_action", "promote");
         Set("recovery_target_timeline", "latest");
-        Set("recovery_target_time", target.Time is { } time ? time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff+00", CultureInfo.InvariantCulture) : "");
-        Set("recovery_target_lsn", target.Location?.ToString() ?? "");
+        // Only the target in use is written (PostgreSQL refuses a second recovery_target_*, even an empty
+        // one); a target being replaced is cleared, which the later line does since the last value wins.
+        if (target.Time is { } time) Set("recovery_target_time", time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff+00", CultureInfo.InvariantCulture));
+        else if (replacing?.Time is not null) Set("recovery_target_time", "");
+        if (target.Location is { } location) Set("recovery_target_lsn", location.ToString());
+        else if (replacing?.Location is not null) Set("recovery_target_lsn", "");
         return settings.ToString();
     }
 

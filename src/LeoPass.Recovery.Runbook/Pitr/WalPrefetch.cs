@@ -1,4 +1,3 @@
-using LeoPass.Recovery.Backup;
 using LeoPass.Recovery.Backup.Pitr;
 
 namespace LeoPass.Recovery.Runbook.Pitr;
@@ -13,6 +12,8 @@ namespace LeoPass.Recovery.Runbook.Pitr;
 public sealed class WalPrefetch(WalFetcher fetcher, FetchSpool spool, IReadOnlyList<(string Name, string Key)> plan, TimeProvider clock)
 {
     private const int Ahead = 4;
+    // Handed-over files kept ready, for PostgreSQL's second read of the last one.
+    private const int Behind = 2;
 
     /// <summary>How many planned files were brought back (ready or handed over).</summary>
     public int Fetched { get; private set; }
@@ -22,6 +23,28 @@ public sealed class WalPrefetch(WalFetcher fetcher, FetchSpool spool, IReadOnlyL
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        if (!await FetchAheadAsync(cancellationToken)) return;
+        // Then answer requests for files already let go, until the restore stops this.
+        while (true)
+        {
+            foreach (var (name, key) in plan.Where(p => spool.IsWanted(p.Name) && spool.IsDone(p.Name) && !File.Exists(spool.ReadyPath(p.Name))))
+            {
+                if (!await TryFetchAsync(name, key, cancellationToken)) return;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(50), clock, cancellationToken);
+        }
+    }
+
+    /// <summary>Removes the ready files of everything but the last few handed over: what recovery no longer reads.</summary>
+    public void Clean(bool all = false)
+    {
+        var keepFrom = all ? plan.Count : HandedOver() - Behind;
+        for (var i = 0; i < keepFrom && i < plan.Count; i++) File.Delete(spool.ReadyPath(plan[i].Name));
+    }
+
+    /// <returns>False when a file could not be brought back (it is recorded as missing).</returns>
+    private async Task<bool> FetchAheadAsync(CancellationToken cancellationToken)
+    {
         for (var i = 0; i < plan.Count; i++)
         {
             var (name, key) = plan[i];
@@ -30,17 +53,28 @@ public sealed class WalPrefetch(WalFetcher fetcher, FetchSpool spool, IReadOnlyL
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(50), clock, cancellationToken);
             }
-            try
-            {
-                await fetcher.FetchAsync(key, name, spool.ReadyPath(name), cancellationToken);
-                Fetched++;
-            }
-            catch (BackupException e)
-            {
-                Missing = (name, e.Message);
-                await File.WriteAllTextAsync(spool.MissingPath(name), e.Message, CancellationToken.None);
-                return;
-            }
+            Clean();
+            if (!await TryFetchAsync(name, key, cancellationToken)) return false;
+            Fetched++;
+        }
+        return true;
+    }
+
+    private async Task<bool> TryFetchAsync(string name, string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Readable by the server's user (postgres, when this node is root): the spool and pg_wal
+            // directories are its own and owner-only, so nobody else can reach the file.
+            await fetcher.FetchAsync(key, name, spool.ReadyPath(name), cancellationToken, readableByAll: true);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever stopped the fetch, restore_command must hear of it now, not after its patience runs out.
+            Missing = (name, e.Message);
+            await File.WriteAllTextAsync(spool.MissingPath(name), e.Message, CancellationToken.None);
+            return false;
         }
     }
 

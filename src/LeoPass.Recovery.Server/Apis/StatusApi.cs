@@ -1,4 +1,5 @@
 using LeoPass.Recovery.Backup.Catalogue;
+using LeoPass.Recovery.Backup.Pitr;
 using LeoPass.Recovery.Core.Targets;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Journal;
@@ -13,7 +14,18 @@ using Microsoft.AspNetCore.Routing;
 namespace LeoPass.Recovery.Server.Apis;
 
 /// <summary>Is the database recoverable right now? The newest verified backup against the RPO, the last drill against the RTO, and what waits for a person.</summary>
-public sealed record RecoveryStatus(BackupStatus Backup, DrillStatus Drill, IReadOnlyList<AttentionItem> NeedsAttention, bool Healthy);
+public sealed record RecoveryStatus(BackupStatus Backup, DrillStatus Drill, IReadOnlyList<AttentionItem> NeedsAttention, bool Healthy)
+{
+    /// <summary>Point-in-time recovery: the restore window and the live RPO (the newest shipped WAL's age); null when no WAL was ever shipped.</summary>
+    public PointInTimeStatus? PointInTime { get; init; }
+}
+
+/// <param name="Description">"restore to any second from … to …", or why there is no window.</param>
+/// <param name="NewestShippedAge">The live RPO: how long ago the newest shipped WAL was complete (or the source last had nothing unshipped).</param>
+/// <param name="StreamNode">The node holding the WAL stream's lease at its last heartbeat.</param>
+public sealed record PointInTimeStatus(
+    DateTimeOffset? From, DateTimeOffset? To, string Description, TimeSpan? NewestShippedAge, IReadOnlyList<string> Gaps,
+    string? StreamNode, DateTimeOffset? StreamHeartbeatAt, int QueuedSegments, long? SlotRetainedBytes, string? LastError);
 
 /// <param name="WithinRpo">False when the newest verified backup is older than the RPO — the next restore would lose more than a day.</param>
 public sealed record BackupStatus(string? Key, DateTimeOffset? SnapshotStartedAt, TimeSpan? Age, TimeSpan RpoTarget, bool WithinRpo);
@@ -32,7 +44,8 @@ public static class StatusApi
         return api;
     }
 
-    public static async Task<Ok<RecoveryStatus>> GetStatus(BackupCatalogue catalogue, RunQueries queries, DefinitionCatalog definitions, RunReportBuilder reports, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<Ok<RecoveryStatus>> GetStatus(BackupCatalogue catalogue, RunQueries queries, DefinitionCatalog definitions, RunReportBuilder reports,
+        RestoreWindowQuery windows, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var latest = await catalogue.LatestVerifiedAsync(cancellationToken);
@@ -66,6 +79,9 @@ public static class StatusApi
             }
         }
         var healthy = backup.WithinRpo && drill.WithinRto != false && attention.Count == 0;
-        return TypedResults.Ok(new RecoveryStatus(backup, drill, attention.OrderBy(a => a.RunId).ToList(), healthy));
+        var window = await windows.GetAsync(cancellationToken);
+        var pointInTime = window.Segments == 0 && window.Stream is null ? null : new PointInTimeStatus(window.From, window.To, window.Describe(), window.NewestShippedAge, window.Gaps,
+            window.Stream?.Node, window.Stream?.HeartbeatAt, window.Stream?.QueuedSegments ?? 0, window.Stream?.SlotRetainedBytes, window.Stream?.LastError);
+        return TypedResults.Ok(new RecoveryStatus(backup, drill, attention.OrderBy(a => a.RunId).ToList(), healthy) { PointInTime = pointInTime });
     }
 }

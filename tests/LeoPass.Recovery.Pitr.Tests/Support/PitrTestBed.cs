@@ -3,6 +3,9 @@ using LeoPass.Recovery.Backup.Encryption;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Server.Hosting;
 using LeoPass.Recovery.TestSupport;
+using LeoPass.Recovery.Engine.Execution;
+using LeoPass.Recovery.Engine.Journal;
+using LeoPass.Recovery.Engine.Runs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LeoPass.Recovery.Pitr.Tests.Support;
@@ -114,8 +117,47 @@ public sealed class PitrTestBed : IAsyncDisposable
             if (found is not null) return found;
             await Task.Delay(250);
         }
-        throw new TimeoutException($"no shipped segment {what} within {timeout.TotalSeconds:0} s; shipped: {string.Join(", ", (await catalogue.ListSegmentsAsync()).Select(s => s.FileName))}");
+        var log = string.Join("\n", _hosts.Select(h => h.Log).Select(l => l.Length > 6000 ? l[^6000..] : l));
+        throw new TimeoutException($"no shipped segment {what} within {timeout.TotalSeconds:0} s; shipped: {string.Join(", ", (await catalogue.ListSegmentsAsync()).Select(s => s.FileName))}\nnode log:\n{log}");
     }
+
+    /// <summary>Starts a run of <paramref name="definition"/> on <paramref name="node"/> and waits until it ends (succeeded, halted or aborted).</summary>
+    public static async Task<RunView> RunAsync(ProductHost node, string definition, Dictionary<string, string>? parameters = null, TimeSpan? timeout = null)
+    {
+        var run = await node.Get<RunOperations>().StartAsync(new StartRunRequest(definition, parameters ?? [], "tester"));
+        return await WaitForRunAsync(node, run.Id, timeout ?? TimeSpan.FromMinutes(4));
+    }
+
+    public static async Task<RunView> WaitForRunAsync(ProductHost node, long runId, TimeSpan timeout)
+    {
+        var queries = node.Get<RunQueries>();
+        var deadline = DateTime.UtcNow + timeout;
+        RunView run;
+        do
+        {
+            run = await queries.GetAsync(runId);
+            if (run.State is RunState.Succeeded or RunState.Halted or RunState.Aborted) return run;
+            await Task.Delay(250);
+        }
+        while (DateTime.UtcNow < deadline);
+        var log = node.Log.Length > 8000 ? node.Log[^8000..] : node.Log;
+        throw new TimeoutException($"run {runId} is still {run.State} after {timeout.TotalSeconds:0} s; steps: {Steps(run)}\nnode log:\n{log}");
+    }
+
+    public static string Steps(RunView run) => string.Join("; ", run.Steps.Select(s => $"{s.StepId}={s.State}{(s.Error is null ? "" : ": " + s.Error)}"));
+
+    /// <summary>The application directory: smoke tests run here, with DATABASE_URL at the restored database.</summary>
+    public string AppDirectory => Path.Combine(WorkDirectory, "app");
+
+    /// <summary>A smoke test that writes the restored database's markers, in order, to markers-&lt;run id&gt;.txt in <see cref="AppDirectory"/>.</summary>
+    public void RecordMarkersInSmokeTest()
+    {
+        Directory.CreateDirectory(AppDirectory);
+        Variables["APP_DIR"] = AppDirectory;
+        Variables["SMOKE_TEST_COMMANDS"] = "psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -Atc \"SELECT coalesce(string_agg(name, ',' ORDER BY id), '') FROM markers\" > markers-$LEOPASS_RUN_ID.txt";
+    }
+
+    public string MarkersSeenBy(long runId) => File.ReadAllText(Path.Combine(AppDirectory, $"markers-{runId}.txt")).Trim();
 
     /// <summary>Inserts a marker row and returns the time the source committed it.</summary>
     public async Task<DateTimeOffset> InsertMarkerAsync(string name)

@@ -5,11 +5,19 @@ namespace LeoPass.Recovery.Backup.Wal.Streaming;
 /// segment is complete once pg_receivewal renamed it from <c>.partial</c>; it stays here until it
 /// is shipped, so a store that is down fills the spool, never drops a segment.
 /// </summary>
-public sealed class WalSpool(string directory, long segmentBytes)
+public sealed class WalSpool
 {
     private const string PartialSuffix = ".partial";
+    private readonly long segmentBytes;
 
-    public string Directory { get; } = directory;
+    public WalSpool(string directory, long segmentBytes)
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        Directory = directory;
+        this.segmentBytes = segmentBytes;
+    }
+
+    public string Directory { get; }
 
     /// <summary>Complete WAL files waiting to ship, in the order they must ship: history files first, then segments by position.</summary>
     public IReadOnlyList<(WalFileName File, string Path)> Complete()

@@ -144,6 +144,12 @@ public sealed class WalStream(
                     if (failed) nextShip = now + ShipRetry;
                 }
                 row.QueuedSegments = spool.Complete().Count(f => f.File.Name != state.Placeholder);
+                // Once a later segment shipped, pg_receivewal has long read where to start: the placeholder goes.
+                if (state.Placeholder is { } placeholder && state.NewestShipped is { } newestShipped && string.CompareOrdinal(newestShipped.Name, placeholder) > 0)
+                {
+                    File.Delete(Path.Combine(spool.Directory, placeholder));
+                    state.Placeholder = null;
+                }
 
                 var current = await sourceWal.CurrentLsnAsync(stoppingToken);
                 var shippedEnd = state.NewestShipped is { IsHistory: false } n ? n.EndLsn(segmentBytes) : new Lsn(0);
