@@ -172,6 +172,9 @@ public sealed class RecoveryCluster
         Set("logging_collector", "off");
         Set("log_line_prefix", "%m [%p] ");
         Set("hot_standby", "on");
+        // Read ahead, recovery would ask restore_command for segments past its target, and a planned
+        // segment that is missing aborts recovery (by design): only what recovery needs is asked for.
+        Set("recovery_prefetch", "off");
         Set("restore_command", restoreCommand);
         Set("recovery_target_action", "promote");
         Set("recovery_target_timeline", "latest");

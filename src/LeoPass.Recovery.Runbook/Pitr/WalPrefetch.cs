@@ -23,13 +23,24 @@ public sealed class WalPrefetch(WalFetcher fetcher, FetchSpool spool, IReadOnlyL
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        if (!await FetchAheadAsync(cancellationToken)) return;
-        // Then answer requests for files already let go, until the restore stops this.
+        var index = plan.Select((p, i) => (p.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+        var next = 0;
         while (true)
         {
-            foreach (var (name, key) in plan.Where(p => spool.IsWanted(p.Name) && spool.IsDone(p.Name) && !File.Exists(spool.ReadyPath(p.Name))))
+            // First what recovery waits for now and was let go already (it reads the last segment again as it ends).
+            foreach (var wanted in Directory.EnumerateFiles(spool.Directory, "*.wanted").Select(Path.GetFileNameWithoutExtension))
             {
-                if (!await TryFetchAsync(name, key, cancellationToken)) return;
+                if (wanted is null || !index.TryGetValue(wanted, out var i) || i >= next || File.Exists(spool.ReadyPath(wanted))) continue;
+                if (!await TryFetchAsync(wanted, plan[i].Key, cancellationToken)) return;
+            }
+            // Then the next planned file, once recovery has taken all but a few of those before it (or asks for it).
+            if (next < plan.Count && (next - HandedOver() < Ahead || spool.IsWanted(plan[next].Name)))
+            {
+                Clean();
+                if (!await TryFetchAsync(plan[next].Name, plan[next].Key, cancellationToken)) return;
+                Fetched++;
+                next++;
+                continue;
             }
             await Task.Delay(TimeSpan.FromMilliseconds(50), clock, cancellationToken);
         }
@@ -39,26 +50,11 @@ public sealed class WalPrefetch(WalFetcher fetcher, FetchSpool spool, IReadOnlyL
     public void Clean(bool all = false)
     {
         var keepFrom = all ? plan.Count : HandedOver() - Behind;
-        for (var i = 0; i < keepFrom && i < plan.Count; i++) File.Delete(spool.ReadyPath(plan[i].Name));
+        for (var i = all ? 0 : _cleaned; i < keepFrom && i < plan.Count; i++) File.Delete(spool.ReadyPath(plan[i].Name));
+        _cleaned = Math.Max(_cleaned, keepFrom);
     }
 
-    /// <returns>False when a file could not be brought back (it is recorded as missing).</returns>
-    private async Task<bool> FetchAheadAsync(CancellationToken cancellationToken)
-    {
-        for (var i = 0; i < plan.Count; i++)
-        {
-            var (name, key) = plan[i];
-            // Wait until recovery has taken all but a few of the files before this one, or asks for this one.
-            while (i - HandedOver() >= Ahead && !spool.IsWanted(name))
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(50), clock, cancellationToken);
-            }
-            Clean();
-            if (!await TryFetchAsync(name, key, cancellationToken)) return false;
-            Fetched++;
-        }
-        return true;
-    }
+    private int _cleaned;
 
     private async Task<bool> TryFetchAsync(string name, string key, CancellationToken cancellationToken)
     {
