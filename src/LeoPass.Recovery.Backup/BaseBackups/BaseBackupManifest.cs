@@ -10,7 +10,7 @@ namespace LeoPass.Recovery.Backup.BaseBackups;
 /// </summary>
 public sealed record BaseBackupManifest
 {
-    public const string FormatName = "leopass-recovery/base-backup";
+    public const string FormatName = "leopass-recovery/basebackup";
     public const int CurrentFormatVersion = 1;
 
     public string Format { get; init; } = FormatName;

@@ -22,7 +22,7 @@ public sealed record RestoreWindow(
 
     /// <summary>"restore to any second from 2026-12-01 02:00:14Z to 2026-12-07 15:02:31Z", or why there is no window.</summary>
     public string Describe() => IsEmpty
-        ? (BaseBackups == 0 ? "no restore window: no base backup yet (run the base-backup workflow)" : "no restore window: no base backup has its WAL shipped without a gap yet")
+        ? (BaseBackups == 0 ? "no restore window: no base backup yet (the base backup workflow takes one on BASE_BACKUP_CRON; start it now to begin the window)" : "no restore window: no base backup has its WAL shipped without a gap yet")
         : string.Create(CultureInfo.InvariantCulture, $"restore to any second from {From!.Value.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z to {To!.Value.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z");
 }
 

@@ -9,14 +9,14 @@ using LeoPass.Recovery.Runbook.Backup;
 namespace LeoPass.Recovery.Runbook.Pitr;
 
 /// <summary>
-/// `pitr.base-backup`: a base backup through the backup pipeline's layers, then a wait until the
+/// `pitr.basebackup`: a base backup through the backup pipeline's layers, then a wait until the
 /// WAL stream has shipped the backup's end segment — until then the backup cannot be restored,
 /// so a missing stream fails the step here (the backup stays stored and becomes restorable once
 /// the stream ships that segment). A repeated attempt makes a new base backup under a new key.
 /// </summary>
 public sealed class BaseBackupActivity(BaseBackupPipeline pipeline, PitrCatalogue catalogue, RecoverySettings settings) : IActivity, IActivityDeclaration, IActivitySettingsRequirements
 {
-    public static ActivityDescriptor Descriptor { get; } = new("pitr.base-backup",
+    public static ActivityDescriptor Descriptor { get; } = new("pitr.basebackup",
         "pg_basebackup -Ft -X none of WAL_SOURCE_URL (or DATABASE_URL) → zstd → OpenPGP → upload → signed manifest; then wait until the WAL stream shipped its end segment.",
     [
         new ActivityParameter("walWait", "How long to wait for the stream to ship the backup's end segment (ISO 8601 duration).", Default: JsonValue.Create("PT5M")),

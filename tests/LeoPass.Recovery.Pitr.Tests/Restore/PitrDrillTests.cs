@@ -1,6 +1,13 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using LeoPass.Recovery.Backup.Catalogue;
+using LeoPass.Recovery.Backup.Pitr;
 using LeoPass.Recovery.Backup.Wal;
+using LeoPass.Recovery.Engine.Definitions;
+using LeoPass.Recovery.Engine.Journal;
+using LeoPass.Recovery.Runbook.Reporting;
+using LeoPass.Recovery.Server.Apis;
+using LeoPass.Recovery.TestSupport;
 using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Pitr.Tests.Support;
 
@@ -39,5 +46,16 @@ public sealed class PitrDrillTests
 
         // Nothing restored outlives a drill: its cluster is stopped and its directory gone.
         Assert.Empty(Directory.GetDirectories(bed.Variables["RESTORE_WORK_DIR"]!, "pitr-run-*"));
+
+        // The window is where responders look: GET /api/status, whose last drill is now this one, and `backup list`.
+        var status = (await StatusApi.GetStatus(node.Get<BackupCatalogue>(), node.Get<RunQueries>(), node.Get<DefinitionCatalog>(), node.Get<RunReportBuilder>(),
+            node.Get<RestoreWindowQuery>(), node.Get<TimeProvider>(), CancellationToken.None)).Value!;
+        Assert.StartsWith("restore to any second from ", status.PointInTime!.Description, StringComparison.Ordinal);
+        Assert.True(status.PointInTime.From <= target && status.PointInTime.To >= committedB, status.PointInTime.Description);
+        Assert.Equal("pitr-drill", status.Drill.Definition);
+        var list = await CliRunner.RunAsync(bed.Variables, TimeSpan.FromMinutes(3), "backup", "list", "--json");
+        Assert.True(list.ExitCode == 0, list.ToString());
+        using var listed = System.Text.Json.JsonDocument.Parse(list.StandardOutput);
+        Assert.Equal(status.PointInTime.From, listed.RootElement.GetProperty("restoreWindow").GetProperty("from").GetDateTimeOffset());
     }
 }
