@@ -23,7 +23,7 @@ public sealed class StreamTakeoverTests
         var other = holder == first ? second : first;
 
         // A base backup the restore can replay from, taken by the cluster (either node runs it).
-        await using var engine = await bed.StartEngineNodeAsync();
+        var engine = await bed.StartEngineNodeAsync();
         var backup = await PitrTestBed.RunAsync(engine, "base-backup");
         Assert.True(backup.State == RunState.Succeeded, PitrTestBed.Steps(backup));
 
