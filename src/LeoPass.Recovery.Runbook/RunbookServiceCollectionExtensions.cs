@@ -59,6 +59,7 @@ public static class RunbookServiceCollectionExtensions
         services.AddActivity<RemoveRecoveryClusterActivity>();
         services.AddActivity<PitrPruneActivity>();
         services.AddSingleton<IRunStartCheck, PitrStartCheck>();
+        services.AddSingleton<IRunObserver, AbortedRecoveryCluster>();
         return services;
     }
 }

@@ -59,7 +59,7 @@ public sealed class PitrRestoreActivity(
             throw new ActivityFailedException(e.Message, retryable: false, e);
         }
         var plan = await PlanAsync(target, cancellationToken);
-        var directory = Path.Combine(settings.Runbook.WorkDirectory, string.Create(CultureInfo.InvariantCulture, $"pitr-run-{context.RunId}"));
+        var directory = RecoveryCluster.DirectoryOf(settings.Runbook.WorkDirectory, context.RunId);
         var binDirectory = RecoveryCluster.BinDirectoryFor(plan.BaseManifest.Source.ServerVersion.Split('.', ' ')[0], settings.Node.PostgresBinDirectory);
         await context.RecordIntentAsync(
             $"restore base backup {plan.Base.Key} into {directory}, replay {plan.Segments.Count} shipped WAL segment(s) from {plan.Segments[0].FileName} to {target}, start PostgreSQL ({binDirectory}) on 127.0.0.1",

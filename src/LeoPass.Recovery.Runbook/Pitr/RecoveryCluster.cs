@@ -68,6 +68,25 @@ public sealed class RecoveryCluster
     /// <summary>The cluster a finished restore step left (its directory and port, from the step's output).</summary>
     public static RecoveryCluster Existing(string directory, string binDirectory, int port) => new(directory, binDirectory, port);
 
+    /// <summary>Where run <paramref name="runId"/>'s restore builds its cluster: the only directory its end or its abort may delete.</summary>
+    public static string DirectoryOf(string workDirectory, long runId) =>
+        Path.Combine(Path.GetFullPath(workDirectory), string.Create(CultureInfo.InvariantCulture, $"pitr-run-{runId}"));
+
+    /// <summary>Stops the server a restore left in <paramref name="directory"/> (its major version read from the data) and deletes the directory.</summary>
+    /// <returns>Whether there was a directory to delete.</returns>
+    public static async Task<bool> StopAndDeleteAsync(string directory, int port, string? configuredBinDirectory, CancellationToken cancellationToken)
+    {
+        var versionFile = Path.Combine(directory, "data", "PG_VERSION");
+        if (File.Exists(versionFile))
+        {
+            var major = (await File.ReadAllTextAsync(versionFile, cancellationToken)).Trim();
+            await Existing(directory, BinDirectoryFor(major, configuredBinDirectory), port).StopAsync(cancellationToken);
+        }
+        if (!System.IO.Directory.Exists(directory)) return false;
+        System.IO.Directory.Delete(directory, recursive: true);
+        return true;
+    }
+
     /// <summary>Streams the base backup from the store (SHA-256 checked, decrypted, decompressed) straight into data/, no tar on disk.</summary>
     public async Task ExtractAsync(ArtefactReader reader, StoredArtefact baseBackup, CancellationToken cancellationToken)
     {

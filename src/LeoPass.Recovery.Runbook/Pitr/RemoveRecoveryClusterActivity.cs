@@ -27,16 +27,8 @@ public sealed class RemoveRecoveryClusterActivity(RecoverySettings settings) : I
             throw new ActivityFailedException($"refusing to remove {directory}: a restored cluster lives in a pitr-run-* directory under RESTORE_WORK_DIR ({root})", retryable: false);
         }
         await context.RecordIntentAsync($"stop the restored cluster in {directory} and delete the directory", cancellationToken);
-        var existed = Directory.Exists(directory);
         var port = int.Parse(context.Parameters.RequireString("port"), System.Globalization.CultureInfo.InvariantCulture);
-        var versionFile = Path.Combine(directory, "data", "PG_VERSION");
-        if (File.Exists(versionFile))
-        {
-            var major = (await File.ReadAllTextAsync(versionFile, cancellationToken)).Trim();
-            var cluster = RecoveryCluster.Existing(directory, RecoveryCluster.BinDirectoryFor(major, settings.Node.PostgresBinDirectory), port);
-            await cluster.StopAsync(cancellationToken);
-        }
-        if (existed) Directory.Delete(directory, recursive: true);
+        var existed = await RecoveryCluster.StopAndDeleteAsync(directory, port, settings.Node.PostgresBinDirectory, cancellationToken);
         return ActivityResult.Completed(new JsonObject { ["directory"] = directory, ["removed"] = existed });
     }
 
