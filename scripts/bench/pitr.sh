@@ -76,12 +76,12 @@ shipped() { psql "$base/bench_recovery" -qAt -c "SELECT count(*) FROM catalogue.
 until [ "$(shipped)" != 0 ]; do sleep 2; done
 
 log "pitr-drill to the latest point"
-cli run start pitr-drill --wait --json > "$work/pitr.json"
+cli run start pitr-drill --wait --json > "$work/pitr.json" || { cat "$work/pitr.json"; tail -40 "$work/server.log"; die "the pitr-drill did not succeed"; }
 pitr_id=$(json 'd.id' < "$work/pitr.json")
 cli run report "$pitr_id" --json > "$work/pitr-report.json"
 cli run status "$pitr_id" --json > "$work/pitr-status.json"
 log "drill start (the dump drill of the same database)"
-cli drill start --definition restore-drill --wait --json > "$work/drill.json"
+cli drill start --definition restore-drill --wait --json > "$work/drill.json" || { cat "$work/drill.json"; die "the dump drill did not succeed"; }
 drill_id=$(json 'd.id' < "$work/drill.json")
 cli run report "$drill_id" --json > "$work/drill-report.json"
 

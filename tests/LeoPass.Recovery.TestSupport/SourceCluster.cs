@@ -73,7 +73,9 @@ public sealed class SourceCluster : IAsyncDisposable
     private async Task StartServerAsync(string[] settings)
     {
         _settings = settings;
-        var options = string.Join(' ', new[] { $"-p {Port}", $"-k {Directory}", "-c listen_addresses=127.0.0.1", "-c fsync=off" }
+        var options = string.Join(' ', new[] { $"-p {Port}", $"-k {Directory}", "-c listen_addresses=127.0.0.1", "-c fsync=off",
+                // More than the default 100, as production sources have: a restore must match it to replay.
+                "-c max_connections=150" }
             .Concat(settings.Select(s => "-c " + s)));
         await AsPostgresAsync(Path.Combine(BinDirectory, "pg_ctl"), ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "120", "-o", options, "start"]);
     }

@@ -169,7 +169,47 @@ public sealed class RecoveryCluster
         await File.WriteAllTextAsync(Path.Combine(data, "pg_hba.conf"), "local all all md5\nhost all all 127.0.0.1/32 md5\n", cancellationToken);
         if (!File.Exists(Path.Combine(data, "pg_ident.conf"))) await File.WriteAllTextAsync(Path.Combine(data, "pg_ident.conf"), "", cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(data, "recovery.target"), target.ToString(), cancellationToken);
+        _primarySettings = await ReadPrimarySettingsAsync(cancellationToken);
         await File.AppendAllTextAsync(Path.Combine(data, "postgresql.auto.conf"), RecoverySettings(restoreCommand, target, runId), cancellationToken);
+    }
+
+    private IReadOnlyList<(string Name, string Value)> _primarySettings = [];
+
+    /// <summary>
+    /// pg_controldata's line for each setting recovery refuses to run below the primary's value
+    /// ("recovery aborted because of insufficient parameter settings"), and its name in postgresql.conf.
+    /// </summary>
+    private static readonly (string ControlLine, string Setting)[] SettingsRecoveryNeeds =
+    [
+        ("max_connections setting", "max_connections"), ("max_worker_processes setting", "max_worker_processes"),
+        ("max_wal_senders setting", "max_wal_senders"), ("max_prepared_xacts setting", "max_prepared_transactions"),
+        ("max_locks_per_xact setting", "max_locks_per_transaction"),
+    ];
+
+    /// <summary>
+    /// The source's values of <see cref="SettingsRecoveryNeeds"/>, from the base backup's pg_control:
+    /// its postgresql.conf usually lives outside the data directory (Debian: /etc/postgresql), so
+    /// the restored server would start with the defaults and refuse to replay from a source that
+    /// allows more connections than 100.
+    /// </summary>
+    private async Task<IReadOnlyList<(string Name, string Value)>> ReadPrimarySettingsAsync(CancellationToken cancellationToken)
+    {
+        var result = await Cli.Wrap(Path.Combine(BinDirectory, "pg_controldata")).WithArguments(["-D", DataDirectory])
+            .WithEnvironmentVariables(e => e.Set("LC_ALL", "C")).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"pg_controldata could not read the base backup's control file (exit {result.ExitCode}): {result.StandardError.Trim()}");
+        }
+        var found = new List<(string, string)>();
+        foreach (var line in result.StandardOutput.Split('\n'))
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon < 0) continue;
+            var (label, value) = (line[..colon].Trim(), line[(colon + 1)..].Trim());
+            var known = SettingsRecoveryNeeds.FirstOrDefault(s => s.ControlLine == label);
+            if (known.Setting is not null && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _)) found.Add((known.Setting, value));
+        }
+        return found;
     }
 
     /// <summary>Replaces the recovery target <paramref name="replacing"/> (the settings block is written again; the last value of a setting wins).</summary>
@@ -191,6 +231,7 @@ public sealed class RecoveryCluster
         Set("logging_collector", "off");
         Set("log_line_prefix", "%m [%p] ");
         Set("hot_standby", "on");
+        foreach (var (name, value) in _primarySettings) Set(name, value);
         // Read ahead, recovery would ask restore_command for segments past its target, and a planned
         // segment that is missing aborts recovery (by design): only what recovery needs is asked for.
         Set("recovery_prefetch", "off");
