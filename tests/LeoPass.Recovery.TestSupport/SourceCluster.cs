@@ -52,8 +52,11 @@ public sealed class SourceCluster : IAsyncDisposable
     public static async Task<SourceCluster> StartAsync(params string[] settings)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("leopass-source-").FullName;
-        File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-            | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        }
         var cluster = new SourceCluster(directory, FreePort.Next());
         var passwordFile = Path.Combine(directory, "pw");
         await File.WriteAllTextAsync(passwordFile, cluster._password);
