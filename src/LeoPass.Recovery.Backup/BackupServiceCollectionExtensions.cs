@@ -2,11 +2,15 @@ using LeoPass.Recovery.Backup.Alerts;
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Encryption;
 using LeoPass.Recovery.Backup.Pipeline;
+using LeoPass.Recovery.Backup.Pitr;
 using LeoPass.Recovery.Backup.Reading;
 using LeoPass.Recovery.Backup.Restore;
 using LeoPass.Recovery.Backup.Retention;
 using LeoPass.Recovery.Backup.Signing;
 using LeoPass.Recovery.Backup.Verification;
+using LeoPass.Recovery.Backup.BaseBackups;
+using LeoPass.Recovery.Backup.Wal;
+using LeoPass.Recovery.Backup.Wal.Streaming;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Core.Secrets;
 using LeoPass.Recovery.Storage;
@@ -29,6 +33,17 @@ public static class BackupServiceCollectionExtensions
         services.AddSingleton(sp => new BackupCatalogue(sp.GetRequiredService<RecoverySettings>().RequireRecoveryDatabase(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => sp.GetRequiredService<RecoverySettings>().Backup);
         services.AddSingleton<BackupPipeline>();
+        services.AddSingleton(sp => new PitrCatalogue(sp.GetRequiredService<RecoverySettings>().RequireRecoveryDatabase(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<EncryptedUpload>();
+        services.AddSingleton<CommitMarker>();
+        services.AddSingleton<WalShipper>();
+        services.AddSingleton<BaseBackupPipeline>();
+        services.AddSingleton<WalStream>();
+        services.AddSingleton<WalFetcher>();
+        services.AddSingleton<RestoreWindowQuery>();
+        services.AddSingleton<PitrRetention>();
+        services.AddSingleton(sp => new WalStreamAlerts(sp.GetRequiredService<AlertDispatcher>(), sp.GetService<SecretRedactor>() ?? SecretRedactor.Shared,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<WalStreamAlerts>()));
         // The alert client's request logging is off: Kuma push URLs carry a token in their path.
         services.AddHttpClient(AlertServiceCollectionExtensions.HttpClientName).RemoveAllLoggers();
         services.AddSingleton(sp => AlertDispatcher.Create(

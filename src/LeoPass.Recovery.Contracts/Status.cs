@@ -2,7 +2,11 @@ namespace LeoPass.Recovery.Contracts;
 
 /// <summary>GET /api/status: is the database recoverable right now?</summary>
 public sealed record RecoveryStatus(BackupStatus Backup, DrillStatus Drill, IReadOnlyList<AttentionItem> NeedsAttention, bool Healthy,
-    RestoreVerifiedStatus? RestoreVerified = null, RtoPredictionStatus? RtoPrediction = null);
+    RestoreVerifiedStatus? RestoreVerified = null, RtoPredictionStatus? RtoPrediction = null)
+{
+    /// <summary>Point-in-time recovery's restore window and live RPO; null when no WAL was ever shipped.</summary>
+    public PointInTimeStatus? PointInTime { get; init; }
+}
 
 /// <summary>The newest backup a restore proved (verify-restore).</summary>
 public sealed record RestoreVerifiedStatus(string Key, DateTimeOffset SnapshotStartedAt, TimeSpan Age, DateTimeOffset VerifiedAt, long? RunId, string? Summary);
@@ -10,6 +14,10 @@ public sealed record RestoreVerifiedStatus(string Key, DateTimeOffset SnapshotSt
 /// <summary>The predicted RTO of restoring the newest verified backup: fixed + download + restore.</summary>
 public sealed record RtoPredictionStatus(TimeSpan Predicted, TimeSpan Target, bool AtRisk, bool OverTarget, TimeSpan Download, TimeSpan Restore, TimeSpan Fixed,
     string FixedBasis, double DownloadBytesPerSecond, double RestoreBytesPerSecond, int DownloadSamples, int RestoreSamples, string BackupKey, long StoredBytes, long DumpBytes);
+
+public sealed record PointInTimeStatus(
+    DateTimeOffset? From, DateTimeOffset? To, string Description, TimeSpan? NewestShippedAge, IReadOnlyList<string> Gaps,
+    string? StreamNode, DateTimeOffset? StreamHeartbeatAt, int QueuedSegments, long? SlotRetainedBytes, string? LastError);
 
 public sealed record BackupStatus(string? Key, DateTimeOffset? SnapshotStartedAt, TimeSpan? Age, TimeSpan RpoTarget, bool WithinRpo);
 

@@ -22,6 +22,19 @@ internal static class RunbookFailures
         }
     }
 
+    /// <summary>A bad key or missing configuration is final; the source or the store being away may pass.</summary>
+    public static async Task<T> NotRetryableOnKeysAsync<T>(Func<Task<T>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception e) when (e is ConfigurationException || e is BackupException { Stage: "prepare" })
+        {
+            throw new ActivityFailedException(e.Message, retryable: false, e);
+        }
+    }
+
     /// <summary>A corrupt artefact or an unusable key is final; a network failure may pass.</summary>
     public static async Task<T> TranslateAsync<T>(Func<Task<T>> action)
     {

@@ -6,6 +6,7 @@ using LeoPass.Recovery.Runbook.Application;
 using LeoPass.Recovery.Runbook.Backup;
 using LeoPass.Recovery.Runbook.Dns;
 using LeoPass.Recovery.Runbook.Infrastructure;
+using LeoPass.Recovery.Runbook.Pitr;
 using LeoPass.Recovery.Runbook.Preflight;
 using LeoPass.Recovery.Runbook.Reporting;
 using LeoPass.Recovery.Runbook.Restore;
@@ -64,6 +65,15 @@ public static class RunbookServiceCollectionExtensions
         services.AddActivity<FailbackDnsActivity>();
         services.AddActivity<PostMortemActivity>();
         services.AddActivity<DropRestoreTargetActivity>();
+
+        // Point-in-time recovery: base backups, restores to a moment, their checks, retention.
+        services.AddActivity<BaseBackupActivity>();
+        services.AddActivity<PitrRestoreActivity>();
+        services.AddActivity<PitrValidateActivity>();
+        services.AddActivity<RemoveRecoveryClusterActivity>();
+        services.AddActivity<PitrPruneActivity>();
+        services.AddSingleton<IRunStartCheck, PitrStartCheck>();
+        services.AddSingleton<IRunObserver, AbortedRecoveryCluster>();
         return services;
     }
 }

@@ -40,9 +40,11 @@ public static partial class ArtefactKey
     /// <summary>The detached OpenPGP signature of the manifest (written only when BACKUP_SIGNING_KEY is set).</summary>
     public static string SignatureOf(string artefactKey) => artefactKey + ManifestSuffix + SignatureSuffix;
 
-    public static bool IsManifest(string key) => key.StartsWith(Prefix, StringComparison.Ordinal) && key.EndsWith(ManifestSuffix, StringComparison.Ordinal);
+    /// <summary>A dump's manifest (not a WAL segment's or a base backup's, which share the suffix under leopass-wal/ and leopass-base/).</summary>
+    public static bool IsManifest(string key) => key.EndsWith(ManifestSuffix, StringComparison.Ordinal) && IsArtefact(key[..^ManifestSuffix.Length]);
 
-    public static bool IsSignature(string key) => key.StartsWith(Prefix, StringComparison.Ordinal) && key.EndsWith(ManifestSuffix + SignatureSuffix, StringComparison.Ordinal);
+    public static bool IsSignature(string key) =>
+        key.EndsWith(ManifestSuffix + SignatureSuffix, StringComparison.Ordinal) && IsArtefact(key[..^(ManifestSuffix.Length + SignatureSuffix.Length)]);
 
     /// <summary>A dump object of ours (not its manifest or signature), with or without a backup id.</summary>
     public static bool IsArtefact(string key) => ArtefactName().IsMatch(key);

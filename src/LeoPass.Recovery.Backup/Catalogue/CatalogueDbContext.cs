@@ -15,6 +15,9 @@ public sealed class CatalogueDbContext(DbContextOptions<CatalogueDbContext> opti
     public DbSet<CatalogueEntry> Backups => Set<CatalogueEntry>();
     public DbSet<PendingUpload> PendingUploads => Set<PendingUpload>();
     public DbSet<Watchdog.WatchRecord> Watches => Set<Watchdog.WatchRecord>();
+    public DbSet<WalSegmentEntry> WalSegments => Set<WalSegmentEntry>();
+    public DbSet<BaseBackupEntry> BaseBackups => Set<BaseBackupEntry>();
+    public DbSet<WalStreamState> WalStreams => Set<WalStreamState>();
 
     public static DbContextOptions<CatalogueDbContext> OptionsFor(string connectionString) =>
         new DbContextOptionsBuilder<CatalogueDbContext>()
@@ -41,6 +44,27 @@ public sealed class CatalogueDbContext(DbContextOptions<CatalogueDbContext> opti
         {
             watch.ToTable("watches");
             watch.HasKey(e => e.Watch);
+        });
+        modelBuilder.Entity<WalSegmentEntry>(segment =>
+        {
+            segment.ToTable("wal_segments");
+            segment.HasKey(e => e.Key);
+            // The first shipment of a file is the one the catalogue lists; a second (a lost answer) is left alone.
+            segment.HasIndex(e => new { e.Timeline, e.FileName }).IsUnique().HasFilter("pruned_at IS NULL");
+            segment.HasIndex(e => e.CompletedAt);
+            segment.Property(e => e.ManifestJson).HasColumnType("jsonb");
+        });
+        modelBuilder.Entity<BaseBackupEntry>(backup =>
+        {
+            backup.ToTable("base_backups");
+            backup.HasKey(e => e.Key);
+            backup.HasIndex(e => e.StartedAt);
+            backup.Property(e => e.ManifestJson).HasColumnType("jsonb");
+        });
+        modelBuilder.Entity<WalStreamState>(stream =>
+        {
+            stream.ToTable("wal_streams");
+            stream.HasKey(e => e.Source);
         });
     }
 }

@@ -16,6 +16,17 @@ using LeoPass.Recovery.Storage;
 
 namespace LeoPass.Recovery.Backup.Reading;
 
+/// <summary>
+/// What a reader needs to know of any stored artefact (a dump, a WAL file, a base backup) from its
+/// manifest: where it is, its stored SHA-256 and size, how it is compressed, whom it is encrypted
+/// to, and, when known, the plain size and the bytes the plain content starts with.
+/// </summary>
+public sealed record StoredArtefact(string Key, string Sha256, long StoredBytes, string Compression, string RecipientFingerprint, long? PlainBytes, byte[]? Magic, string Kind)
+{
+    public static StoredArtefact Of(BackupManifest manifest) =>
+        new(manifest.Key, manifest.Sha256, manifest.Sizes.StoredBytes, manifest.Compression, manifest.Encryption.RecipientFingerprint, manifest.Sizes.DumpBytes, "PGDMP"u8.ToArray(), "pg_dump custom-format archive");
+}
+
 /// <summary>What reading an artefact back found.</summary>
 public sealed record ArtefactReadResult(BackupManifest Manifest, string Sha256, long StoredBytes, long DumpBytes, TimeSpan Duration)
 {
@@ -30,9 +41,6 @@ public sealed record ArtefactReadResult(BackupManifest Manifest, string Sha256, 
 /// </summary>
 public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalogue, DecryptionKeys keys, ManifestReader manifests)
 {
-    /// <summary>The custom-format dump's first bytes: a decrypted, decompressed artefact must start with them.</summary>
-    private static readonly byte[] DumpMagic = "PGDMP"u8.ToArray();
-
     // Bytes in flight between two threads of a read, and the size each stage produces at a time.
     private const int PipeBufferBytes = 4 << 20;
     private const int ChunkBytes = 1 << 17;
@@ -70,20 +78,32 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
     /// </summary>
     public async Task<ArtefactReadResult> ReadAsync(BackupManifest manifest, Stream destination, IBackupObserver? observer = null, CancellationToken cancellationToken = default)
     {
+        var (sha256, storedBytes, plainBytes, duration) = await ReadAsync(StoredArtefact.Of(manifest), destination, observer, cancellationToken);
+        return new ArtefactReadResult(manifest, sha256, storedBytes, plainBytes, duration);
+    }
+
+    /// <summary>
+    /// Streams any artefact into <paramref name="destination"/>, as <see cref="ReadAsync(BackupManifest, Stream, IBackupObserver?, CancellationToken)"/>
+    /// does a dump: the stored bytes' SHA-256 and size are checked against <paramref name="artefact"/> (a mismatch is named as such),
+    /// then the plain content's size and first bytes when the artefact says what they must be.
+    /// </summary>
+    public async Task<(string Sha256, long StoredBytes, long PlainBytes, TimeSpan Duration)> ReadAsync(
+        StoredArtefact artefact, Stream destination, IBackupObserver? observer = null, CancellationToken cancellationToken = default)
+    {
         observer ??= NullBackupObserver.Instance;
         var decryptor = keys.Load();
-        var compression = ParseCompression(manifest.Compression);
+        var compression = ParseCompression(artefact.Compression);
         var stopwatch = Stopwatch.StartNew();
-        observer.Stage("download", $"reading {manifest.Key} from {store.Description}");
+        observer.Stage("download", $"reading {artefact.Key} from {store.Description}");
 
-        await using var hashing = new HashingReadStream(await OpenStoredAsync(manifest, cancellationToken)) { Progress = observer.Bytes };
+        await using var hashing = new HashingReadStream(await OpenStoredAsync(artefact.Key, cancellationToken)) { Progress = observer.Bytes };
         var output = new CountingWriteStream(destination, leaveOpen: true);
         Exception? readError;
         try
         {
-            readError = await DecryptAndDecompressAsync(decryptor, hashing, compression, output, cancellationToken);
+            readError = await DecryptAndDecompressAsync(decryptor, hashing, compression, output, artefact, cancellationToken);
         }
-        catch (DecryptionKeyException e) when (IsRecipient(decryptor, manifest))
+        catch (DecryptionKeyException e) when (IsRecipient(decryptor, artefact.RecipientFingerprint))
         {
             // The manifest says the artefact was encrypted to this very key, yet its session-key
             // packet names another: the stored bytes were damaged. Let the SHA-256 say so, rather
@@ -93,16 +113,16 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
         // Hash whatever the decryptor did not consume, so the digest covers the whole object.
         await hashing.DrainAsync(cancellationToken);
         var sha256 = hashing.Sha256Hex;
-        EnsureMatchesManifest(manifest, hashing, readError);
+        EnsureMatchesManifest(artefact, hashing, readError);
         if (readError is not null)
         {
-            throw new BackupException($"{manifest.Key} matches its manifest's SHA-256 but could not be read back: {readError.Message}", readError) { Stage = "decrypt" };
+            throw new BackupException($"{artefact.Key} matches its manifest's SHA-256 but could not be read back: {readError.Message}", readError) { Stage = "decrypt" };
         }
-        if (output.BytesWritten != manifest.Sizes.DumpBytes)
+        if (artefact.PlainBytes is { } expected && output.BytesWritten != expected)
         {
-            throw new BackupException($"{manifest.Key} decompressed to {output.BytesWritten} bytes, the manifest says {manifest.Sizes.DumpBytes}") { Stage = "verify" };
+            throw new BackupException($"{artefact.Key} decompressed to {output.BytesWritten} bytes, the manifest says {expected}") { Stage = "verify" };
         }
-        return new ArtefactReadResult(manifest, sha256, hashing.BytesRead, output.BytesWritten, stopwatch.Elapsed);
+        return (sha256, hashing.BytesRead, output.BytesWritten, stopwatch.Elapsed);
     }
 
     /// <summary>
@@ -119,13 +139,13 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
     /// </remarks>
     /// <returns>The first error reading, decompressing or writing, or null; the caller decides what it means once the SHA-256 is known.</returns>
     private static async Task<Exception?> DecryptAndDecompressAsync(
-        OpenPgpDecryptor decryptor, Stream stored, CompressionKind compression, Stream output, CancellationToken cancellationToken)
+        OpenPgpDecryptor decryptor, Stream stored, CompressionKind compression, Stream output, StoredArtefact artefact, CancellationToken cancellationToken)
     {
         var decrypted = NewPipe();
         var decompressed = NewPipe();
         var decrypting = OnOwnThread(() => Decrypt(decryptor, stored, decrypted.Writer, cancellationToken));
         var decompressing = OnOwnThread(() => Decompress(decrypted.Reader, compression, decompressed.Writer, cancellationToken));
-        var writing = OnOwnThread(() => WriteCheckingMagic(decompressed.Reader, output, cancellationToken));
+        var writing = OnOwnThread(() => WriteCheckingMagic(decompressed.Reader, output, artefact, cancellationToken));
 
         var (writeError, _) = await OutcomeOf(writing);
         var (decompressError, decompressedToTheEnd) = await OutcomeOf(decompressing);
@@ -208,34 +228,34 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
         observer ??= NullBackupObserver.Instance;
         var stopwatch = Stopwatch.StartNew();
         observer.Stage("download", $"reading {manifest.Key} from {store.Description} to check its SHA-256");
-        await using var hashing = new HashingReadStream(await OpenStoredAsync(manifest, cancellationToken)) { Progress = observer.Bytes };
+        await using var hashing = new HashingReadStream(await OpenStoredAsync(manifest.Key, cancellationToken)) { Progress = observer.Bytes };
         await hashing.DrainAsync(cancellationToken);
-        EnsureMatchesManifest(manifest, hashing, readError: null);
+        EnsureMatchesManifest(StoredArtefact.Of(manifest), hashing, readError: null);
         return new ArtefactReadResult(manifest, hashing.Sha256Hex, hashing.BytesRead, manifest.Sizes.DumpBytes, stopwatch.Elapsed);
     }
 
-    private async Task<Stream> OpenStoredAsync(BackupManifest manifest, CancellationToken cancellationToken)
+    private async Task<Stream> OpenStoredAsync(string key, CancellationToken cancellationToken)
     {
         try
         {
-            return await store.OpenReadAsync(manifest.Key, cancellationToken);
+            return await store.OpenReadAsync(key, cancellationToken);
         }
         catch (ArtefactNotFoundException e)
         {
-            throw new BackupException($"the manifest of {manifest.Key} exists but the artefact does not: the backup is unusable", e) { Stage = "download" };
+            throw new BackupException($"the manifest of {key} exists but the artefact does not: it is unusable", e) { Stage = "download" };
         }
     }
 
-    private static bool IsRecipient(OpenPgpDecryptor decryptor, BackupManifest manifest) =>
+    private static bool IsRecipient(OpenPgpDecryptor decryptor, string recipientFingerprint) =>
         string.Equals(decryptor.Fingerprint.Replace(" ", "", StringComparison.Ordinal),
-            manifest.Encryption.RecipientFingerprint.Replace(" ", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
+            recipientFingerprint.Replace(" ", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The stored bytes are what the manifest describes, or the backup is corrupt — whatever else went wrong reading it.</summary>
-    private static void EnsureMatchesManifest(BackupManifest manifest, HashingReadStream hashing, Exception? readError)
+    /// <summary>The stored bytes are what the manifest describes, or the artefact is corrupt — whatever else went wrong reading it.</summary>
+    private static void EnsureMatchesManifest(StoredArtefact artefact, HashingReadStream hashing, Exception? readError)
     {
-        if (string.Equals(hashing.Sha256Hex, manifest.Sha256, StringComparison.OrdinalIgnoreCase) && hashing.BytesRead == manifest.Sizes.StoredBytes) return;
+        if (string.Equals(hashing.Sha256Hex, artefact.Sha256, StringComparison.OrdinalIgnoreCase) && hashing.BytesRead == artefact.StoredBytes) return;
         throw new BackupException(
-            $"{manifest.Key} is corrupt: SHA-256 mismatch (manifest {manifest.Sha256}, {manifest.Sizes.StoredBytes} bytes; stored object {hashing.Sha256Hex}, {hashing.BytesRead} bytes)",
+            $"{artefact.Key} is corrupt: SHA-256 mismatch (manifest {artefact.Sha256}, {artefact.StoredBytes} bytes; stored object {hashing.Sha256Hex}, {hashing.BytesRead} bytes)",
             readError ?? new InvalidDataException("sha256 mismatch")) { Stage = "verify" };
     }
 
@@ -275,9 +295,10 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
         }
     }
 
-    /// <summary>Writes the decompressed dump to its destination, checking it starts like a pg_dump archive.</summary>
-    private static bool WriteCheckingMagic(PipeReader decompressed, Stream destination, CancellationToken cancellationToken)
+    /// <summary>Writes the decompressed content to its destination, checking it starts as the artefact's kind must (a dump: like a pg_dump archive).</summary>
+    private static bool WriteCheckingMagic(PipeReader decompressed, Stream destination, StoredArtefact artefact, CancellationToken cancellationToken)
     {
+        var magic = artefact.Magic ?? [];
         try
         {
             var first = true;
@@ -286,11 +307,11 @@ public sealed class ArtefactReader(IArtefactStore store, BackupCatalogue catalog
                 var result = decompressed.ReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
                 var buffer = result.Buffer;
                 // Waits for the magic's 5 bytes; a whole output shorter than that is no archive either.
-                if (first && (buffer.Length >= DumpMagic.Length || result.IsCompleted))
+                if (first && (buffer.Length >= magic.Length || result.IsCompleted))
                 {
-                    if (buffer.Length < DumpMagic.Length || !buffer.Slice(0, DumpMagic.Length).ToArray().AsSpan().SequenceEqual(DumpMagic))
+                    if (buffer.Length < magic.Length || !buffer.Slice(0, magic.Length).ToArray().AsSpan().SequenceEqual(magic))
                     {
-                        throw new InvalidDataException("the decrypted content is not a pg_dump custom-format archive");
+                        throw new InvalidDataException($"the decrypted content is not a {artefact.Kind}");
                     }
                     first = false;
                 }

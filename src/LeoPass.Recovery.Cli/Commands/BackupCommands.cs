@@ -105,11 +105,19 @@ internal static class BackupCommands
                 refreshed = await catalogue.RefreshFromStoreAsync(context.Get<Storage.IArtefactStore>(), context.Get<ManifestReader>(), cancellationToken);
             }
             var backups = await catalogue.ListAsync(cancellationToken);
+            var window = await context.Get<Backup.Pitr.RestoreWindowQuery>().GetAsync(cancellationToken);
+            var hasPointInTime = window.Segments > 0 || window.BaseBackups > 0;
             if (context.Output.Json)
             {
                 context.Output.WriteJson(new
                 {
                     ok = true,
+                    restoreWindow = hasPointInTime ? new
+                    {
+                        from = window.From, to = window.To, description = window.Describe(), newestShippedAgeSeconds = window.NewestShippedAge?.TotalSeconds,
+                        gaps = window.Gaps, baseBackups = window.BaseBackups, segments = window.Segments, earliestBaseBackup = window.EarliestBaseBackup,
+                        streamNode = window.Stream?.Node, queuedSegments = window.Stream?.QueuedSegments, lastError = window.Stream?.LastError,
+                    } : null,
                     refreshed = refreshed is null ? null : new
                     {
                         added = refreshed.Added, removed = refreshed.Removed,
@@ -129,6 +137,13 @@ internal static class BackupCommands
             {
                 context.Output.Line($"catalogue refreshed from {context.Get<Storage.IArtefactStore>().Description}: {r.Added} added, {r.Removed} no longer in the store");
                 foreach (var refused in r.Refused) context.Output.Line($"not catalogued: {refused.ManifestKey}: {refused.Reason}");
+            }
+            if (hasPointInTime)
+            {
+                var age = window.NewestShippedAge is { } a ? $"; newest shipped WAL {Format.Duration(a)} old" : "";
+                var stream = window.Stream is { } st ? $"; streamed by {st.Node}{(st.QueuedSegments > 0 ? $", {st.QueuedSegments} segment(s) waiting to ship" : "")}" : "";
+                context.Output.Line($"point-in-time: {window.Describe()}{age}{stream} ({window.BaseBackups} base backup(s), {window.Segments} WAL segment(s))");
+                foreach (var gap in window.Gaps) context.Output.Line($"point-in-time: WAL gap at {gap}: no restore can replay across it");
             }
             if (backups.Count == 0)
             {

@@ -10,6 +10,7 @@ internal static class CommandGroups
         yield return BackupCommands.Create();
         yield return RunCommands.Create();
         yield return DrillCommands.Create();
+        yield return WalCommands.Create();
         yield return ServerCommand.Create();
         yield return KeysCommands.Create();
         yield return TokenCommands.Create();

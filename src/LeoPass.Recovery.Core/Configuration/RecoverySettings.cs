@@ -25,6 +25,7 @@ public sealed record RecoverySettings
     public RunbookSettings Runbook { get; init; } = new();
     public NodeSettings Node { get; init; } = new();
     public ClusterSettings Cluster { get; init; } = new();
+    public PitrSettings Pitr { get; init; } = new();
 
     /// <summary>The variables that were set, as read (for the --verbose configuration line; secrets are masked by the log sink).</summary>
     public IReadOnlyDictionary<string, string> Configured { get; init; } = new Dictionary<string, string>();
@@ -45,6 +46,7 @@ public sealed record RecoverySettings
             Runbook = RunbookSettings.Read(env),
             Node = NodeSettings.Read(env),
             Cluster = ClusterSettings.Read(env),
+            Pitr = PitrSettings.Read(env, env.Text("LEOPASS_REPO_ROOT")),
         };
         settings = settings with { Configured = new Dictionary<string, string>(env.Set, StringComparer.Ordinal) };
         if (env.Problems.Count > 0)
@@ -56,6 +58,10 @@ public sealed record RecoverySettings
 
     public string RequireSourceDatabase() => SourceDatabase ?? throw new ConfigurationException(
         "DATABASE_URL is not set: expected the database to back up, as postgresql://user:password@host:port/database.");
+
+    /// <summary>The connection the WAL stream and base backups use: WAL_SOURCE_URL, else DATABASE_URL.</summary>
+    public string RequireWalSource() => Pitr.SourceConnection ?? SourceDatabase ?? throw new ConfigurationException(
+        "neither WAL_SOURCE_URL nor DATABASE_URL is set: the WAL stream and base backups need the source database, as postgresql://user:password@host:port/database with a role that has REPLICATION.");
 
     public string RequireRecoveryDatabase() => RecoveryDatabase ?? throw new ConfigurationException(
         "RECOVERY_DATABASE_URL is not set: the orchestrator keeps its catalogue, runs and journal in a PostgreSQL database of its own; set it to postgresql://user:password@host:port/leopass_recovery.");
@@ -75,7 +81,7 @@ public sealed record RecoverySettings
             foreach (var part in SecretUrl.Parts(url)) yield return part;
         }
         if (Runbook.CloudflareApiToken is not null) yield return Runbook.CloudflareApiToken;
-        foreach (var connection in new[] { SourceDatabase, RecoveryDatabase, Runbook.TargetDatabase, Runbook.VerifyRestoreDatabase })
+        foreach (var connection in new[] { SourceDatabase, RecoveryDatabase, Runbook.TargetDatabase, Runbook.VerifyRestoreDatabase, Pitr.SourceConnection })
         {
             if (connection is null) continue;
             var password = new Npgsql.NpgsqlConnectionStringBuilder(connection).Password;

@@ -53,14 +53,15 @@ public static class DefinitionLookups
 
     /// <summary>
     /// The drill a responder gets without naming one: of the definitions with purpose drill, the
-    /// one an operator may start and that does not touch production (ties: the lowest id). Why the
+    /// one an operator may start and that does not touch production (then one that takes a
+    /// <c>backup</c> parameter, as `drill start --backup` passes one; ties: the lowest id). Why the
     /// least privileged: a default must be the one that is safe to start by mistake.
     /// </summary>
     public static async Task<WorkflowDefinition> DefaultDrillAsync(this DefinitionCatalog catalog, CancellationToken cancellationToken = default)
     {
         var drills = (await catalog.ListLatestDefinitionsAsync(cancellationToken))
             .Where(d => d.Purpose == DefinitionPurpose.Drill && !d.Policy.Production)
-            .OrderBy(d => d.Policy.Start).ThenBy(d => d.Id, StringComparer.Ordinal).ToList();
+            .OrderBy(d => d.Policy.Start).ThenBy(d => d.Parameters.Any(p => p.Name == "backup") ? 0 : 1).ThenBy(d => d.Id, StringComparer.Ordinal).ToList();
         return drills.Count > 0
             ? drills[0]
             : throw new DefinitionPurposeException("no published definition has \"purpose\": \"drill\": name one with --definition, or publish a drill");

@@ -77,7 +77,7 @@ public sealed class RunMigrationsActivity(RestoreTargetPlan target, ArtefactRead
         });
     }
 
-    private static string? NewestPrismaMigration(string? appDirectory)
+    internal static string? NewestPrismaMigration(string? appDirectory)
     {
         if (appDirectory is null) return null;
         var migrations = Path.Combine(appDirectory, "prisma", "migrations");

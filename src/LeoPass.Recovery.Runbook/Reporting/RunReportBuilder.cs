@@ -17,7 +17,9 @@ public sealed class RunReportBuilder(RunQueries queries, RunLinks links, TimePro
 {
     public const string ReopenActivity = "runbook.reopen-traffic";
     public const string ValidateActivity = "runbook.validate";
+    public const string PitrValidateActivity = "pitr.validate";
     public const string DownloadActivity = "runbook.download-artefact";
+    public const string PitrRestoreActivity = "pitr.restore";
     public const string MigrationsActivity = "runbook.run-migrations";
     public const string PostMortemActivity = "runbook.post-mortem";
 
@@ -48,7 +50,7 @@ public sealed class RunReportBuilder(RunQueries queries, RunLinks links, TimePro
         var abortedAt = run.State == RunState.Aborted ? audit.LastOrDefault(a => a.Action == "run.abort")?.At : null;
         bool BeforeAbort(StepView s) => abortedAt is null || journal.Any(a => a.StepId == s.StepId && a.Outcome == "Succeeded" && a.EndedAt <= abortedAt);
         var reopen = run.Steps.FirstOrDefault(s => s.Activity == ReopenActivity && s.State == StepState.Succeeded && BeforeAbort(s));
-        var validate = run.Steps.FirstOrDefault(s => s.Activity == ValidateActivity && s.State == StepState.Succeeded && BeforeAbort(s));
+        var validate = run.Steps.FirstOrDefault(s => s.Activity is ValidateActivity or PitrValidateActivity && s.State == StepState.Succeeded && BeforeAbort(s));
         var rtoStep = reopen ?? validate;
         var measuredUntil = reopen is not null ? "traffic reopened" : "validation passed";
         // Service is restored when the step's successful attempt ends; a gate after it comes later and does not count.
@@ -86,7 +88,8 @@ public sealed class RunReportBuilder(RunQueries queries, RunLinks links, TimePro
         }
         var overhead = breakdown?.OverheadSeconds;
 
-        var download = Output(run.Steps.FirstOrDefault(s => s.Activity == DownloadActivity && s.State == StepState.Succeeded)?.Output);
+        // The restore point: a dump's snapshot, or the moment a point-in-time restore proved it reached.
+        var download = Output(run.Steps.FirstOrDefault(s => s.Activity is DownloadActivity or PitrRestoreActivity && s.State == StepState.Succeeded)?.Output);
         var restorePoint = download?["key"]?.GetValue<string>();
         DateTimeOffset? snapshot = download?["snapshotStartedAt"] is { } snap ? snap.GetValue<DateTimeOffset>() : null;
         var rpo = snapshot is { } at ? start - at : (TimeSpan?)null;

@@ -1,4 +1,5 @@
 using LeoPass.Recovery.Backup.Catalogue;
+using LeoPass.Recovery.Backup.Pitr;
 using LeoPass.Recovery.Core.Targets;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Journal;
@@ -17,7 +18,11 @@ namespace LeoPass.Recovery.Server.Apis;
 /// <param name="RestoreVerified">The newest backup a restore proved (verify-restore); null when none was.</param>
 /// <param name="RtoPrediction">How long a restore of the newest verified backup would take, from measured throughput; null before the first download and restore samples.</param>
 public sealed record RecoveryStatus(BackupStatus Backup, DrillStatus Drill, IReadOnlyList<AttentionItem> NeedsAttention, bool Healthy,
-    RestoreVerifiedStatus? RestoreVerified = null, RtoPredictionStatus? RtoPrediction = null);
+    RestoreVerifiedStatus? RestoreVerified = null, RtoPredictionStatus? RtoPrediction = null)
+{
+    /// <summary>Point-in-time recovery: the restore window and the live RPO (the newest shipped WAL's age); null when no WAL was ever shipped.</summary>
+    public PointInTimeStatus? PointInTime { get; init; }
+}
 
 /// <summary>The newest restore-verified backup: which, when its snapshot was taken, when and by which run it was proven, what was compared.</summary>
 public sealed record RestoreVerifiedStatus(string Key, DateTimeOffset SnapshotStartedAt, TimeSpan Age, DateTimeOffset VerifiedAt, long? RunId, string? Summary);
@@ -28,6 +33,12 @@ public sealed record RestoreVerifiedStatus(string Key, DateTimeOffset SnapshotSt
 /// </summary>
 public sealed record RtoPredictionStatus(TimeSpan Predicted, TimeSpan Target, bool AtRisk, bool OverTarget, TimeSpan Download, TimeSpan Restore, TimeSpan Fixed,
     string FixedBasis, double DownloadBytesPerSecond, double RestoreBytesPerSecond, int DownloadSamples, int RestoreSamples, string BackupKey, long StoredBytes, long DumpBytes);
+/// <param name="Description">"restore to any second from … to …", or why there is no window.</param>
+/// <param name="NewestShippedAge">The live RPO: how long ago the newest shipped WAL was complete (or the source last had nothing unshipped).</param>
+/// <param name="StreamNode">The node holding the WAL stream's lease at its last heartbeat.</param>
+public sealed record PointInTimeStatus(
+    DateTimeOffset? From, DateTimeOffset? To, string Description, TimeSpan? NewestShippedAge, IReadOnlyList<string> Gaps,
+    string? StreamNode, DateTimeOffset? StreamHeartbeatAt, int QueuedSegments, long? SlotRetainedBytes, string? LastError);
 
 /// <param name="WithinRpo">False when the newest verified backup is older than the RPO — the next restore would lose more than a day.</param>
 public sealed record BackupStatus(string? Key, DateTimeOffset? SnapshotStartedAt, TimeSpan? Age, TimeSpan RpoTarget, bool WithinRpo);
@@ -47,7 +58,7 @@ public static class StatusApi
     }
 
     public static async Task<Ok<RecoveryStatus>> GetStatus(BackupCatalogue catalogue, RunQueries queries, DefinitionCatalog definitions, RunReportBuilder reports,
-        RtoPredictor predictor, TimeProvider clock, CancellationToken cancellationToken)
+        RtoPredictor predictor, RestoreWindowQuery windows, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var latest = await catalogue.LatestVerifiedAsync(cancellationToken);
@@ -88,6 +99,9 @@ public static class StatusApi
                 Math.Round(p.DownloadBytesPerSecond), Math.Round(p.RestoreBytesPerSecond), p.DownloadSamples, p.RestoreSamples, p.BackupKey, p.StoredBytes, p.DumpBytes)
             : null;
         var healthy = backup.WithinRpo && drill.WithinRto != false && attention.Count == 0 && prediction?.OverTarget != true;
-        return TypedResults.Ok(new RecoveryStatus(backup, drill, attention.OrderBy(a => a.RunId).ToList(), healthy, restoreVerified, prediction));
+        var window = await windows.GetAsync(cancellationToken);
+        var pointInTime = window.Segments == 0 && window.Stream is null ? null : new PointInTimeStatus(window.From, window.To, window.Describe(), window.NewestShippedAge, window.Gaps,
+            window.Stream?.Node, window.Stream?.HeartbeatAt, window.Stream?.QueuedSegments ?? 0, window.Stream?.SlotRetainedBytes, window.Stream?.LastError);
+        return TypedResults.Ok(new RecoveryStatus(backup, drill, attention.OrderBy(a => a.RunId).ToList(), healthy, restoreVerified, prediction) { PointInTime = pointInTime });
     }
 }

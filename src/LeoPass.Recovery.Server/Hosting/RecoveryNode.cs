@@ -60,6 +60,11 @@ public static class RecoveryNode
         builder.Services.AddBackup().AddRunbookActivities();
         // Servers keep watch (one at a time, by the watchdog's row lock); a command does not.
         if (node.Role == NodeRole.Server) builder.Services.AddHostedService<Runbook.Watchdog.WatchdogService>();
+        // One node of the cluster streams WAL at a time (the stream's lease); any server may be it.
+        if (node.Role == NodeRole.Server && settings.Pitr.StreamEnabled)
+        {
+            builder.Services.AddHostedService<Runbook.Pitr.WalStreamService>();
+        }
         var configuration = builder.Configuration;
         builder.AddRecoveryEngine(settings, o =>
         {

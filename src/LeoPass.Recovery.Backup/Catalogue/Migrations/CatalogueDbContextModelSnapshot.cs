@@ -23,6 +23,82 @@ namespace LeoPass.Recovery.Backup.Catalogue.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("LeoPass.Recovery.Backup.Catalogue.BaseBackupEntry", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasColumnType("text")
+                        .HasColumnName("key");
+
+                    b.Property<long>("EndLsn")
+                        .HasColumnType("bigint")
+                        .HasColumnName("end_lsn");
+
+                    b.Property<string>("EndSegment")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("end_segment");
+
+                    b.Property<DateTimeOffset>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<DateTimeOffset?>("LastRestoredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_restored_at");
+
+                    b.Property<string>("ManifestJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("manifest_json");
+
+                    b.Property<DateTimeOffset?>("PrunedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("pruned_at");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("StartLsn")
+                        .HasColumnType("bigint")
+                        .HasColumnName("start_lsn");
+
+                    b.Property<string>("StartSegment")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("start_segment");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<long>("StoredBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("stored_bytes");
+
+                    b.Property<string>("SystemIdentifier")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("system_identifier");
+
+                    b.Property<long>("TarBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("tar_bytes");
+
+                    b.Property<int>("Timeline")
+                        .HasColumnType("integer")
+                        .HasColumnName("timeline");
+
+                    b.HasKey("Key")
+                        .HasName("pk_base_backups");
+
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("ix_base_backups_started_at");
+
+                    b.ToTable("base_backups", "catalogue");
+                });
+
             modelBuilder.Entity("LeoPass.Recovery.Backup.Catalogue.CatalogueEntry", b =>
                 {
                     b.Property<string>("Key")
@@ -192,6 +268,123 @@ namespace LeoPass.Recovery.Backup.Catalogue.Migrations
                         .HasName("pk_watches");
 
                     b.ToTable("watches", "catalogue");
+                });
+
+            modelBuilder.Entity("LeoPass.Recovery.Backup.Catalogue.WalSegmentEntry", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasColumnType("text")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<long?>("EndLsn")
+                        .HasColumnType("bigint")
+                        .HasColumnName("end_lsn");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("ManifestJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("manifest_json");
+
+                    b.Property<DateTimeOffset?>("PrunedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("pruned_at");
+
+                    b.Property<long?>("SegmentNumber")
+                        .HasColumnType("bigint")
+                        .HasColumnName("segment_number");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("sha256");
+
+                    b.Property<DateTimeOffset>("ShippedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("shipped_at");
+
+                    b.Property<long?>("StartLsn")
+                        .HasColumnType("bigint")
+                        .HasColumnName("start_lsn");
+
+                    b.Property<long>("StoredBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("stored_bytes");
+
+                    b.Property<string>("SystemIdentifier")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("system_identifier");
+
+                    b.Property<int>("Timeline")
+                        .HasColumnType("integer")
+                        .HasColumnName("timeline");
+
+                    b.HasKey("Key")
+                        .HasName("pk_wal_segments");
+
+                    b.HasIndex("CompletedAt")
+                        .HasDatabaseName("ix_wal_segments_completed_at");
+
+                    b.HasIndex("Timeline", "FileName")
+                        .IsUnique()
+                        .HasDatabaseName("ix_wal_segments_timeline_file_name")
+                        .HasFilter("pruned_at IS NULL");
+
+                    b.ToTable("wal_segments", "catalogue");
+                });
+
+            modelBuilder.Entity("LeoPass.Recovery.Backup.Catalogue.WalStreamState", b =>
+                {
+                    b.Property<string>("Source")
+                        .HasColumnType("text")
+                        .HasColumnName("source");
+
+                    b.Property<DateTimeOffset?>("CaughtUpAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("caught_up_at");
+
+                    b.Property<DateTimeOffset>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("LastErrorAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_error_at");
+
+                    b.Property<DateTimeOffset>("LeasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("leased_at");
+
+                    b.Property<string>("Node")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("node");
+
+                    b.Property<int>("QueuedSegments")
+                        .HasColumnType("integer")
+                        .HasColumnName("queued_segments");
+
+                    b.Property<long?>("SlotRetainedBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("slot_retained_bytes");
+
+                    b.HasKey("Source")
+                        .HasName("pk_wal_streams");
+
+                    b.ToTable("wal_streams", "catalogue");
                 });
 #pragma warning restore 612, 618
         }
