@@ -48,7 +48,7 @@ public sealed class PitrDrillTests
         Assert.Empty(Directory.GetDirectories(bed.Variables["RESTORE_WORK_DIR"]!, "pitr-run-*"));
 
         // The window is where responders look: GET /api/status, whose last drill is now this one, and `backup list`.
-        var status = (await StatusApi.GetStatus(node.Get<BackupCatalogue>(), node.Get<RunQueries>(), node.Get<DefinitionCatalog>(), node.Get<RunReportBuilder>(),
+        var status = (await StatusApi.GetStatus(node.Get<BackupCatalogue>(), node.Get<RunQueries>(), node.Get<DefinitionCatalog>(), node.Get<RunReportBuilder>(), node.Get<LeoPass.Recovery.Runbook.Prediction.RtoPredictor>(),
             node.Get<RestoreWindowQuery>(), node.Get<TimeProvider>(), CancellationToken.None)).Value!;
         Assert.StartsWith("restore to any second from ", status.PointInTime!.Description, StringComparison.Ordinal);
         Assert.True(status.PointInTime.From <= target && status.PointInTime.To >= committedB, status.PointInTime.Description);
