@@ -22,6 +22,7 @@ public sealed class BaseBackupActivity(BaseBackupPipeline pipeline, PitrCatalogu
         new ActivityParameter("walWait", "How long to wait for the stream to ship the backup's end segment (ISO 8601 duration).", Default: JsonValue.Create("PT5M")),
     ])
     {
+        Category = "backup",
         Outputs = [new("key", "The base backup's key"), new("startLsn", "Where its WAL starts"), new("endLsn", "Where it is consistent"), new("endSegment", "The segment it needs last")],
     };
 

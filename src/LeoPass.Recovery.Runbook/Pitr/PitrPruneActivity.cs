@@ -9,7 +9,10 @@ namespace LeoPass.Recovery.Runbook.Pitr;
 public sealed class PitrPruneActivity(PitrRetention retention, RecoverySettings settings) : IActivity, IActivityDeclaration
 {
     public static ActivityDescriptor Descriptor { get; } = new("pitr.prune",
-        "Delete base backups and WAL older than the base backup that keeps BACKUP_RETENTION_DAYS of restore window; never the newest base backup or WAL a kept one needs.", []);
+        "Delete base backups and WAL older than the base backup that keeps BACKUP_RETENTION_DAYS of restore window; never the newest base backup or WAL a kept one needs.", [])
+    {
+        Category = "backup",
+    };
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {

@@ -23,7 +23,10 @@ public sealed class PitrValidateActivity(RecoverySettings settings) : IActivity,
         new ActivityParameter("port", "The restored cluster's port.", Default: JsonValue.Create("${steps.restore.output.port}")),
         new ActivityParameter("database", "The restored database.", Default: JsonValue.Create("${steps.restore.output.database}")),
         new ActivityParameter("smokeTests", "false skips the smoke-test commands (SMOKE_TEST_COMMANDS).", Default: JsonValue.Create(true)),
-    ]);
+    ])
+    {
+        Category = "validation",
+    };
 
     public async Task<ActivityResult> ExecuteAsync(ActivityContext context, CancellationToken cancellationToken)
     {
