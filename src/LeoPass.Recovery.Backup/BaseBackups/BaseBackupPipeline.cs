@@ -105,7 +105,7 @@ public sealed class BaseBackupPipeline(
         await connection.OpenAsync(cancellationToken);
         try
         {
-            return await MigrationHead.ReadAsync(connection, null, cancellationToken);
+            return await LeoPass.Recovery.Backup.Restore.PrismaMigrations.LatestAsync(connection, null, cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {

@@ -59,7 +59,7 @@ public sealed class PitrValidateActivity(RecoverySettings settings) : IActivity,
                 rows += n;
                 tables.Add(new JsonObject { ["table"] = $"{schema}.{name}", ["rows"] = n });
             }
-            head = (await MigrationHead.ReadAsync(db, null, cancellationToken))?.Name;
+            head = (await LeoPass.Recovery.Backup.Restore.PrismaMigrations.LatestAsync(db, null, cancellationToken))?.Name;
         }
 
         var expected = settings.Runbook.ExpectedMigration ?? RunMigrationsActivity.NewestPrismaMigration(settings.Runbook.AppDirectory);
