@@ -80,8 +80,10 @@ public sealed class DrillEndToEndTests
         var overhead = report.GetProperty("overheadSeconds").GetDouble();
         // A tolerance, not rounding to 2 places: 1.3049… and 1.3050… round apart though they differ by nothing.
         Assert.Equal(rto, sum + overhead, tolerance: 0.01);
+        // Overhead is bounded in seconds, not as a share of the RTO: this drill's steps take about a
+        // second in all, so on a loaded machine the time between steps can be as long as the steps.
         Assert.InRange(overhead, 0, 3);
-        Assert.InRange(sum, rto * 0.5, rto);
+        Assert.InRange(sum, 0.1, rto);
         Assert.True(report.GetProperty("rtoMet").GetBoolean());
         Assert.True(report.GetProperty("rpoMet").GetBoolean());
         Assert.InRange(report.GetProperty("rpoSeconds").GetDouble(), 0, 600);

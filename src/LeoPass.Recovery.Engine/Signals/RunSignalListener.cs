@@ -1,4 +1,3 @@
-using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Nodes;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 
-namespace LeoPass.Recovery.Engine.Execution;
+namespace LeoPass.Recovery.Engine.Nodes;
 
 /// <summary>
 /// Runs executing in this process, so an abort issued here cancels the activity at once. Aborts
-/// issued on another node reach the executor through its poll of the run's state.
+/// issued on another node arrive as a signal (Signals/) or, failing that, through the executor's
+/// poll of the run's state. A node's own state: the executor and the signal listener both use it.
 /// </summary>
 public sealed class ActiveRuns
 {
