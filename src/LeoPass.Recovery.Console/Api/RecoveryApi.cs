@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using LeoPass.Recovery.Console.Auth;
 using Microsoft.AspNetCore.Components.WebAssembly.Http;
 
 namespace LeoPass.Recovery.Console.Api;
@@ -13,7 +12,7 @@ namespace LeoPass.Recovery.Console.Api;
 /// token in the Authorization header (never in a URL). A 401 signs the console out: the token was
 /// revoked or the server forgot it.
 /// </summary>
-public sealed class RecoveryApi(HttpClient http, TokenSession session)
+public sealed class RecoveryApi(HttpClient http, IApiCredentials session)
 {
     private static readonly ConsoleJson Json = ConsoleJson.Default;
 

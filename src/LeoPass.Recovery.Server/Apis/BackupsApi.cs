@@ -7,6 +7,7 @@ using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Runs;
+using LeoPass.Recovery.Server.Boundary;
 using LeoPass.Recovery.Server.Errors;
 using LeoPass.Recovery.Server.Idempotency;
 using LeoPass.Recovery.Server.Roles;
@@ -36,9 +37,9 @@ public static class BackupsApi
     public static async Task<Ok<IReadOnlyList<BackupSummary>>> ListBackups(BackupCatalogue catalogue, CancellationToken cancellationToken) =>
         TypedResults.Ok<IReadOnlyList<BackupSummary>>((await catalogue.ListAsync(cancellationToken)).Select(b => new BackupSummary(
             b.Key, b.DatabaseName, b.SnapshotStartedAt, b.CreatedAt, b.StoredBytes, b.DumpBytes, b.Sha256, b.UploadVerification, b.Compression,
-            b.LastVerifiedAt, b.LastVerifyResult is null ? null : ApiRedactor.Redact(b.LastVerifyResult))).ToList());
+            b.LastVerifiedAt, b.LastVerifyResult)).ToList());
 
-    public static async Task<Ok<BackupManifest>> GetManifest(string key, ArtefactReader reader, BackupCatalogue catalogue, CancellationToken cancellationToken)
+    public static async Task<Ok<BackupManifest>> GetManifest([ArtefactKeyValue] string key, ArtefactReader reader, BackupCatalogue catalogue, CancellationToken cancellationToken)
     {
         if (string.Equals(key, "latest", StringComparison.OrdinalIgnoreCase) && await catalogue.LatestVerifiedAsync(cancellationToken) is null)
         {
@@ -66,7 +67,7 @@ public static class BackupsApi
         return TypedResults.Ok(run);
     }
 
-    public static async Task<Ok<BackupVerification>> VerifyBackup(string key, BackupVerifier verifier, RecoverySettings settings, CancellationToken cancellationToken)
+    public static async Task<Ok<BackupVerification>> VerifyBackup([ArtefactKeyValue] string key, BackupVerifier verifier, RecoverySettings settings, CancellationToken cancellationToken)
     {
         // A backup host holds the public key only: it can still prove the stored bytes match the manifest.
         var decrypt = settings.Backup.DecryptionPrivateKeyPath is not null;

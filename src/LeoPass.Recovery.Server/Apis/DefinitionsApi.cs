@@ -40,8 +40,7 @@ public static class DefinitionsApi
     {
         var record = (version is { } v ? await catalog.FindVersionAsync(id, v, cancellationToken) : await catalog.FindLatestAsync(id, cancellationToken))
             ?? throw new NotFoundException($"no workflow definition '{id}'{(version is null ? "" : $" version {version}")} is published");
-        // Definitions should hold ${ENV} references, not secrets; masked anyway in case one was pasted in.
-        return TypedResults.Ok(new DefinitionDetails(await SummaryAsync(record, catalog, cancellationToken), JsonNode.Parse(Errors.ApiRedactor.Redact(record.Content))));
+        return TypedResults.Ok(new DefinitionDetails(await SummaryAsync(record, catalog, cancellationToken), JsonNode.Parse(record.Content)));
     }
 
     public static Ok<DefinitionValidation> ValidateDefinition(JsonElement definition, DefinitionLoader loader)

@@ -55,7 +55,7 @@ public static class RunsApi
             .Check(since is null || until is null || since <= until, "since", "since must not be after until");
         if (!validation.IsValid) return validation.Result();
 
-        var runs = (await queries.ListAsync(limit ?? 50, definition, wanted, since, until, cancellationToken)).Select(r => r.Redacted()).ToList();
+        var runs = (await queries.ListAsync(limit ?? 50, definition, wanted, since, until, cancellationToken)).ToList();
         return TypedResults.Ok<IReadOnlyList<RunView>>(runs);
     }
 
@@ -64,10 +64,10 @@ public static class RunsApi
 
     /// <summary>The runbook's report — the same one `run report` prints and the post-mortem writes to SHIP_NOTES.</summary>
     public static async Task<Ok<RunReport>> GetReport(long id, RunReportBuilder reports, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await reports.BuildAsync(id, null, cancellationToken)).Redacted());
+        TypedResults.Ok(await reports.BuildAsync(id, null, cancellationToken));
 
     public static async Task<ContentHttpResult> GetMarkdownReport(long id, RunReportBuilder reports, CancellationToken cancellationToken) =>
-        TypedResults.Text(ApiRedactor.Redact(RunReportMarkdown.Render(await reports.BuildAsync(id, null, cancellationToken))), "text/markdown; charset=utf-8");
+        TypedResults.Text(RunReportMarkdown.Render(await reports.BuildAsync(id, null, cancellationToken)), "text/markdown; charset=utf-8");
 
     public static async Task<Results<Created<RunDetails>, Ok<RunDetails>, ValidationProblem, ProblemHttpResult>> StartRun(
         StartRunBody body, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,

@@ -59,7 +59,7 @@ public static class StatusApi
         var attention = new List<AttentionItem>();
         foreach (var state in new[] { RunState.Halted, RunState.WaitingForApproval })
         {
-            foreach (var run in (await queries.ListAsync(100, state: state, cancellationToken: cancellationToken)).Select(r => r.Redacted()))
+            foreach (var run in await queries.ListAsync(100, state: state, cancellationToken: cancellationToken))
             {
                 var step = run.Steps.FirstOrDefault(s => s.State is StepState.Failed or StepState.WaitingForApproval);
                 attention.Add(new AttentionItem(run.Id, run.DefinitionId, run.State, step?.StepId, run.HaltReason ?? (step?.WaitingAtGate is { } gate ? $"waiting for approval {gate} the step" : null)));
