@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using LeoPass.Recovery.Server.Errors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -7,7 +8,7 @@ namespace LeoPass.Recovery.Server.Boundary;
 
 /// <summary>
 /// Reads a JSON body once before the handler binds it: at most <see cref="InputRules.MaxBodyBytes"/>,
-/// well-formed, nested at most <see cref="InputRules.MaxJsonDepth"/> deep, and no NUL in a name or
+/// well-formed UTF-8 JSON, nested at most <see cref="InputRules.MaxJsonDepth"/> deep, and no NUL in a name or
 /// a string (PostgreSQL refuses one in text and jsonb alike). The handler reads the same bytes from memory.
 /// </summary>
 public static class JsonBodyCheck
@@ -28,9 +29,16 @@ public static class JsonBodyCheck
         request.Body = body;
 
         var errors = new Validation();
+        var bytes = body.GetBuffer().AsMemory(0, (int)body.Length);
+        // The JSON reader checks a string's UTF-8 only when the string is read, which a handler's binder does too late.
+        if (!Utf8.IsValid(bytes.Span))
+        {
+            errors.Add("body", "the body is not valid UTF-8; send JSON encoded as UTF-8");
+            return errors.Problem();
+        }
         try
         {
-            using var document = JsonDocument.Parse(body.GetBuffer().AsMemory(0, (int)body.Length), new JsonDocumentOptions { MaxDepth = InputRules.MaxJsonDepth });
+            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = InputRules.MaxJsonDepth });
             Walk(document.RootElement, "", errors);
         }
         catch (JsonException e)
