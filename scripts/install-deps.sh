@@ -32,3 +32,9 @@ if [ ! -f "$REPO_ROOT/.tools/node_modules/s3rver/bin/s3rver.js" ]; then
   log "installing s3rver into .tools/"
   npm install --prefix "$REPO_ROOT/.tools" --no-audit --no-fund --loglevel=error s3rver@3.7.1 >/dev/null
 fi
+
+# Redocly CLI lints the OpenAPI document a test server serves (OpenApiLintTests).
+if [ ! -f "$REPO_ROOT/.tools/node_modules/@redocly/cli/package.json" ]; then
+  log "installing Redocly CLI into .tools/"
+  npm install --prefix "$REPO_ROOT/.tools" --no-audit --no-fund --loglevel=error @redocly/cli@2.77.0 >/dev/null
+fi

@@ -17,7 +17,7 @@ public sealed record ActivityEntry(string Name, string Description, JsonObject P
 public static class ActivitiesApi
 {
     public static RouteHandlerBuilder MapActivitiesApi(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/api/activities", ListActivities).WithTags("Definitions").RequireAuthorization(RolePolicies.Viewer)
+        routes.MapGet("/api/activities", ListActivities).WithName("ListActivities").WithTags("Definitions").RequireAuthorization(RolePolicies.Viewer)
             .WithSummary("Every activity a step may use: name, description, parameters as JSON Schema (type, default, required, secret), outputs, whether a retry is safe, its undo");
 
     public static Ok<IReadOnlyList<ActivityEntry>> ListActivities(ActivityRegistry registry) =>

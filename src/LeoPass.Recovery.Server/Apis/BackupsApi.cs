@@ -25,11 +25,11 @@ public static class BackupsApi
     public static RouteGroupBuilder MapBackupsApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/backups").WithTags("Backups").RequireAuthorization(RolePolicies.Viewer);
-        api.MapGet("/", ListBackups).WithSummary("Catalogued backups, newest first");
-        api.MapGet("/{key}", GetManifest).WithSummary("A backup's manifest, read from the store ('latest' = newest verified)");
-        api.MapPost("/run", RunBackupNow).RequireAuthorization(RolePolicies.Operator)
+        api.MapGet("/", ListBackups).WithName("ListBackups").WithSummary("Catalogued backups, newest first");
+        api.MapGet("/{key}", GetManifest).WithName("GetBackupManifest").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity).WithSummary("A backup's manifest, read from the store ('latest' = newest verified)");
+        api.MapPost("/run", RunBackupNow).WithName("RunBackupNow").ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity).RequireAuthorization(RolePolicies.Operator)
             .WithSummary("Start a run of the backup definition (\"purpose\": \"backup\") now; honours Idempotency-Key. Follow it at /api/runs/{id}");
-        api.MapPost("/{key}/verify", VerifyBackup).RequireAuthorization(RolePolicies.Operator)
+        api.MapPost("/{key}/verify", VerifyBackup).WithName("VerifyBackup").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity).RequireAuthorization(RolePolicies.Operator)
             .WithSummary("Download the backup and check it against its manifest (decrypting it when this node holds the private key)");
         return api;
     }

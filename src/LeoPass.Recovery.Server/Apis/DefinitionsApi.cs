@@ -20,11 +20,11 @@ public static class DefinitionsApi
     public static RouteGroupBuilder MapDefinitionsApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/definitions").WithTags("Definitions").RequireAuthorization(RolePolicies.Viewer);
-        api.MapGet("/", ListDefinitions).WithSummary("The newest published version of every definition");
-        api.MapGet("/{id}", GetDefinition).WithSummary("A published definition (newest version unless ?version=) with its JSON");
+        api.MapGet("/", ListDefinitions).WithName("ListDefinitions").WithSummary("The newest published version of every definition");
+        api.MapGet("/{id}", GetDefinition).WithName("GetDefinition").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A published definition (newest version unless ?version=) with its JSON");
         // Validation changes nothing, so a viewer may check a definition before asking an admin to publish it.
-        api.MapPost("/validate", ValidateDefinition).WithSummary("Check a definition against the schema and the activities of this node; publishes nothing");
-        api.MapPost("/", PublishDefinition).RequireAuthorization(RolePolicies.Admin)
+        api.MapPost("/validate", ValidateDefinition).WithName("ValidateDefinition").WithSummary("Check a definition against the schema and the activities of this node; publishes nothing");
+        api.MapPost("/", PublishDefinition).WithName("PublishDefinition").ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(RolePolicies.Admin)
             .WithSummary("Publish a new definition version (admin). The same content again is a no-op; other content under a published version is 409");
         return api;
     }

@@ -28,7 +28,7 @@ public static class StatusApi
     public static RouteGroupBuilder MapStatusApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/status").WithTags("Status").RequireAuthorization(RolePolicies.Viewer);
-        api.MapGet("/", GetStatus).WithSummary("Newest verified backup against the 24 h RPO, last drill against the 2 h RTO, runs waiting for a person");
+        api.MapGet("/", GetStatus).WithName("GetStatus").WithSummary("Newest verified backup against the 24 h RPO, last drill against the 2 h RTO, runs waiting for a person");
         return api;
     }
 

@@ -54,7 +54,7 @@ public static class ApiServiceExtensions
             .AddCheck<RecoveryDatabaseHealthCheck>("recovery-database", tags: [HealthApi.ReadyTag])
             .AddCheck<ArtefactStoreHealthCheck>("artefact-store", tags: [HealthApi.ReadyTag]);
 
-        services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
+        services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>().AddDocumentTransformer<TagsAndServersTransformer>());
         builder.AddRecoveryConsole();
         return builder;
     }
@@ -81,16 +81,19 @@ public static class ApiServiceExtensions
         // After authorization: only a caller allowed to call an endpoint learns how its input was wrong.
         app.UseMiddleware<InputBoundaryMiddleware>();
 
-        app.MapHealthApi();
-        app.MapDefinitionsApi();
-        app.MapActivitiesApi();
-        app.MapRunsApi();
-        app.MapBackupsApi();
-        app.MapStatusApi();
-        app.MapStatusHistoryApi();
-        app.MapScheduleApi();
-        app.MapMeApi();
-        app.MapEventsApi();
+        // One group for every operation, so each is described alike (problem answers) whoever adds it.
+        var api = app.MapGroup("");
+        api.MapHealthApi();
+        api.MapDefinitionsApi();
+        api.MapActivitiesApi();
+        api.MapRunsApi();
+        api.MapBackupsApi();
+        api.MapStatusApi();
+        api.MapStatusHistoryApi();
+        api.MapScheduleApi();
+        api.MapMeApi();
+        api.MapEventsApi();
+        ((IEndpointConventionBuilder)api).Finally(ApiDescription.DeclareCommonProblems);
 
         app.MapOpenApi();
         app.MapApiReference();
