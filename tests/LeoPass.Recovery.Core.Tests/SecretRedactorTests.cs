@@ -20,4 +20,22 @@ public class SecretRedactorTests
         r.Add("abcdefgh");
         Assert.Equal("x *** y", r.Redact("x abcdefgh y"));
     }
+
+    [Theory]
+    [InlineData("Host=db;Username=app;Password=n0t-configured;Database=prod", "Host=db;Username=app;Password=***;Database=prod")]
+    [InlineData("host=db pwd = 'with space' dbname=prod", "host=db pwd = *** dbname=prod")]
+    [InlineData("failed: postgresql://app:n0t%2Dconfigured@db:5432/prod", "failed: postgresql://app:***@db:5432/prod")]
+    [InlineData("https://user:tok3n@hooks.example/x and password: shown?", "https://user:***@hooks.example/x and password: shown?")]
+    public void A_password_written_as_a_credential_is_masked_even_when_not_configured(string text, string masked) =>
+        Assert.Equal(masked, new SecretRedactor().Redact(text));
+
+    [Fact]
+    public void A_secret_inside_json_inside_json_is_masked()
+    {
+        var r = new SecretRedactor();
+        r.Add("a&b<c>");
+        var answer = System.Text.Json.JsonSerializer.Serialize(new { output = System.Text.Json.JsonSerializer.Serialize(new { text = "a&b<c>" }) });
+        var masked = System.Text.Json.Nodes.JsonNode.Parse(r.Redact(answer))!["output"]!.GetValue<string>();
+        Assert.Equal("***", System.Text.Json.Nodes.JsonNode.Parse(masked)!["text"]!.GetValue<string>());
+    }
 }
