@@ -30,6 +30,17 @@ public class SecretRedactorTests
         Assert.Equal(masked, new SecretRedactor().Redact(text));
 
     [Fact]
+    public void A_url_in_one_json_string_and_an_at_sign_in_the_next_are_not_read_as_a_credential()
+    {
+        // An API body is masked whole: a match across the strings would break the JSON it answers.
+        var answer = System.Text.Json.JsonSerializer.Serialize(new { target = "s3://backups", notify = "oncall:sre@example.com", output = System.Text.Json.JsonSerializer.Serialize(new { url = "s3://bucket", to = "ops:team@example.com" }) });
+        Assert.Equal(answer, new SecretRedactor().Redact(answer));
+        // A credential inside one string is still masked, whole body or not.
+        var leaked = System.Text.Json.JsonSerializer.Serialize(new { error = "postgresql://app:s3cret@db/prod refused" });
+        Assert.Equal("postgresql://app:***@db/prod refused", System.Text.Json.Nodes.JsonNode.Parse(new SecretRedactor().Redact(leaked))!["error"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void A_secret_inside_json_inside_json_is_masked()
     {
         var r = new SecretRedactor();

@@ -59,7 +59,9 @@ public sealed partial class SecretRedactor
     [GeneratedRegex(@"(?<key>\b(?:password|pwd)\s*=\s*)(?:""[^""]*""|'[^']*'|[^;\s""']+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ConnectionStringPassword();
 
-    // scheme://user:password@host — the user stays readable, the password does not.
-    [GeneratedRegex(@"(?<user>\b[a-z][a-z0-9+.\-]*://[^/\s:@]+):(?!\*\*\*@)[^@\s/]+@", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // scheme://user:password@host — the user stays readable, the password does not. Neither part
+    // crosses a quote ('"', or '\"' and '\u0022' in JSON inside JSON): the API masks whole JSON bodies,
+    // and a URL in one string and an '@' in the next must not be read as one credential, breaking the JSON.
+    [GeneratedRegex(@"(?<user>\b[a-z][a-z0-9+.\-]*://(?:[^/\s:@""\\]|\\(?!""|u0022))+):(?!\*\*\*@)(?:[^@\s/""\\]|\\(?!""|u0022))+@", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex UrlPassword();
 }
