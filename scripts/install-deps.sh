@@ -44,3 +44,9 @@ if [ ! -f "$REPO_ROOT/.tools/node_modules/axe-core/axe.min.js" ]; then
   log "installing axe-core into .tools/"
   npm install --prefix "$REPO_ROOT/.tools" --no-audit --no-fund --loglevel=error axe-core@4.14.1 >/dev/null
 fi
+
+# Redocly CLI lints the OpenAPI document a test server serves (OpenApiLintTests).
+if [ ! -f "$REPO_ROOT/.tools/node_modules/@redocly/cli/package.json" ]; then
+  log "installing Redocly CLI into .tools/"
+  npm install --prefix "$REPO_ROOT/.tools" --no-audit --no-fund --loglevel=error @redocly/cli@2.77.0 >/dev/null
+fi

@@ -13,6 +13,7 @@ builder.RootComponents.Add<HeadOutlet>("head::after");
 // Same origin as the API: the console is served by the server it talks to.
 builder.Services.AddScoped(_ => new HttpClient { BaseAddress = new Uri(builder.HostEnvironment.BaseAddress) });
 builder.Services.AddScoped<TokenSession>();
+builder.Services.AddScoped<IApiCredentials>(sp => sp.GetRequiredService<TokenSession>());
 builder.Services.AddScoped<RecoveryApi>();
 builder.Services.AddScoped<RunEvents>();
 builder.Services.AddSingleton(TimeProvider.System);

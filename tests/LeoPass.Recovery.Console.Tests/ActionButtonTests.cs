@@ -19,6 +19,7 @@ public sealed class ActionButtonTests : BunitContext
         Services.AddMudServices();
         Services.AddSingleton(new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/") });
         Services.AddScoped<TokenSession>();
+        Services.AddScoped<IApiCredentials>(sp => sp.GetRequiredService<TokenSession>());
         Services.AddScoped<RecoveryApi>();
     }
 

@@ -21,6 +21,7 @@ public sealed class RestoreVerificationTests : BunitContext
         Services.AddSingleton<TimeProvider>(new FakeTimeProvider(Start.AddHours(6)));
         Services.AddSingleton(new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/") });
         Services.AddScoped<TokenSession>();
+        Services.AddScoped<IApiCredentials>(sp => sp.GetRequiredService<TokenSession>());
         Services.AddScoped<RecoveryApi>();
     }
 

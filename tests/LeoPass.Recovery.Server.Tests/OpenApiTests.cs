@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text.Json.Nodes;
+using LeoPass.Recovery.TestSupport;
 using LeoPass.Recovery.Server.Tests.Support;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -30,6 +32,33 @@ public sealed class OpenApiTests(ApiHost host)
         Assert.Contains("GET /health/live", described);
         Assert.Contains("POST /api/runs", described);
         Assert.NotNull(document["components"]!["securitySchemes"]!["Bearer"]);
+    }
+
+    /// <summary>
+    /// Redocly CLI's recommended rules on the document this server serves: no error, and no operation
+    /// a generated client would lack a name or an error type for (operationId, a 4xx answer).
+    /// </summary>
+    [Fact]
+    public async Task The_served_document_passes_the_OpenAPI_lint_with_every_operation_named_and_its_errors_described()
+    {
+        var redocly = Path.Combine(RepositoryRoot.Path, ".tools", "node_modules", ".bin", "redocly");
+        Assert.True(File.Exists(redocly), $"{redocly} is missing: run scripts/install-deps.sh");
+        using var response = await host.Client(null).GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var file = Path.Combine(Directory.CreateTempSubdirectory("leopass-openapi-").FullName, "openapi.json");
+        await File.WriteAllTextAsync(file, await response.Content.ReadAsStringAsync());
+
+        var lint = await ExternalTool.RunAsync(redocly, ["lint", file, "--format=json"], new Dictionary<string, string> { ["REDOCLY_TELEMETRY"] = "off", ["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true" });
+        var report = JsonNode.Parse(lint.StandardOutput[lint.StandardOutput.IndexOf('{', StringComparison.Ordinal)..])!;
+        var problems = report["problems"]!.AsArray().Select(p => $"{p!["severity"]} {p["ruleId"]}: {p["message"]} at {p["location"]?[0]?["pointer"]}").ToList();
+        Assert.True(lint.ExitCode == 0, $"redocly lint exited {lint.ExitCode}:\n{string.Join("\n", problems)}\n{lint.StandardError}");
+        Assert.DoesNotContain(problems, p => p.StartsWith("error", StringComparison.Ordinal));
+        Assert.DoesNotContain(problems, p => p.Contains("operation-operationId", StringComparison.Ordinal) || p.Contains("operation-4xx-response", StringComparison.Ordinal)
+            || p.Contains("tag-description", StringComparison.Ordinal) || p.Contains("no-server-trailing-slash", StringComparison.Ordinal));
+
+        var operations = JsonNode.Parse(await File.ReadAllTextAsync(file))!["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject()).Select(o => o.Value!).ToList();
+        Assert.True(operations.Count >= 20);
+        Assert.All(operations, o => Assert.Equal("application/problem+json", o["responses"]!["400"]!["content"]!.AsObject().Single().Key));
     }
 
     [Fact]

@@ -96,6 +96,74 @@ public sealed class SecretTests(ApiHost host)
         }
     }
 
+    /// <summary>
+    /// A secret planted where people and libraries put text — a connection string in a step's error
+    /// (which halts the run: the halt reason), a run parameter echoed into a step's output, an abort
+    /// reason — reaches no answer of any GET route (the routes the app serves, so a new one is read
+    /// too) and no log line. One with a password this server was never configured with is masked
+    /// as well: it is written the way credentials are written.
+    /// </summary>
+    [Fact]
+    public async Task A_secret_planted_in_an_error_a_parameter_and_a_reason_reaches_no_GET_route_and_no_log_line()
+    {
+        var password = new Npgsql.NpgsqlConnectionStringBuilder(host.Database.ConnectionString).Password!;
+        const string Unconfigured = "n3ver-configured-pw-4d2a";
+        var connection = $"Host=db.internal;Username=leopass;Password={password};Database=prod";
+        var planted = $"{connection} or postgresql://leopass:{Unconfigured}@db.internal/prod";
+
+        var halted = await host.Operator.StartAsync(TestDefinitions.Leaky, new { label = planted });
+        await host.Operator.WaitForAsync(halted, "Halted");
+        var echoed = await host.Operator.StartAsync(TestDefinitions.Echo, new { label = planted });
+        await host.Operator.WaitForAsync(echoed, "Succeeded");
+        var aborted = await host.Operator.StartAsync(TestDefinitions.Leaky, new { label = "nothing secret" });
+        await host.Operator.WaitForAsync(aborted, "Halted");
+        Assert.Equal(HttpStatusCode.OK, (await host.Operator.PostJsonAsync($"/api/runs/{aborted}/abort", new { reason = $"gave up: {planted}" })).Status);
+
+        var answers = new StringBuilder();
+        var read = new List<string>();
+        using var viewer = host.Viewer;
+        foreach (var route in ApiRoutes.All(host.Services).Where(r => r.Method == "GET"))
+        {
+            var paths = route.RouteParameters.Count == 0
+                ? [route.Path(_ => "")]
+                : route.RouteParameters.Contains("key") ? [route.Path(_ => "latest")]
+                : Boundary.InputRules.IsIdRoute(route.Endpoint, route.RouteParameters[0]) ? new[] { halted, echoed, aborted }.Select(id => route.Path(_ => id.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray()
+                : [route.Path(_ => TestDefinitions.Leaky), route.Path(_ => TestDefinitions.Echo)];
+            foreach (var path in paths)
+            {
+                using var response = await viewer.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+                answers.AppendLine(path).AppendLine(await ReadAsync(response));
+                read.Add($"{(int)response.StatusCode} {path}");
+            }
+        }
+
+        var text = answers.ToString();
+        Assert.Contains(read, r => r.StartsWith("200 /api/runs/", StringComparison.Ordinal) && r.EndsWith("/report.md", StringComparison.Ordinal));
+        Assert.Contains("Password=***", text, StringComparison.Ordinal);
+        Assert.Contains("postgresql://leopass:***@db.internal", text, StringComparison.Ordinal);
+        foreach (var secret in new[] { password, Unconfigured, connection, planted })
+        {
+            Assert.False(text.Contains(secret, StringComparison.Ordinal), $"'{secret}' answered by GET:\n{string.Join("\n", read)}");
+            Assert.False(host.Log.Contains(secret, StringComparison.Ordinal), $"'{secret}' logged");
+        }
+    }
+
+    /// <summary>The body, or for the event stream (which never ends) what it sends up to its ready event.</summary>
+    private static async Task<string> ReadAsync(HttpResponseMessage response)
+    {
+        if (response.Content.Headers.ContentType?.MediaType != "text/event-stream") return await response.Content.ReadAsStringAsync();
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var buffer = new byte[64 * 1024];
+        var seen = new StringBuilder();
+        await using var stream = await response.Content.ReadAsStreamAsync();
+        int n;
+        while (!seen.ToString().Contains("event: ready", StringComparison.Ordinal) && (n = await stream.ReadAsync(buffer, patience.Token)) > 0)
+        {
+            seen.Append(Encoding.UTF8.GetString(buffer, 0, n));
+        }
+        return seen.ToString();
+    }
+
     /// <summary>Every string in the answer, decoded, and the strings inside strings that are JSON themselves (a step's output).</summary>
     private static List<string> Strings(JsonNode node)
     {

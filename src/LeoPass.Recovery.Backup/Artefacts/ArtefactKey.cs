@@ -20,6 +20,9 @@ public static partial class ArtefactKey
     public const string ManifestSuffix = ".manifest.json";
     public const string SignatureSuffix = ".sig";
 
+    /// <summary>The longest key a reader is asked for: a manifest's, <c>leopass-2026-11-27T020000Z-3f9a1c07.dump.zst.pgp.manifest.json</c>.</summary>
+    public const int MaxLength = 62;
+
     /// <summary>Hex digits of the backup id: 32 random bits, so two backups of one second collide once in four billion (and then the store refuses the second write).</summary>
     public const int BackupIdLength = 8;
 

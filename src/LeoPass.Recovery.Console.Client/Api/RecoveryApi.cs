@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using LeoPass.Recovery.Console.Auth;
 using Microsoft.AspNetCore.Components.WebAssembly.Http;
 
 namespace LeoPass.Recovery.Console.Api;
@@ -11,25 +10,26 @@ namespace LeoPass.Recovery.Console.Api;
 /// <summary>
 /// The public HTTP API, typed. Every call the console makes goes through here, with the signed-in
 /// token in the Authorization header (never in a URL). A 401 signs the console out: the token was
-/// revoked or the server forgot it.
+/// revoked or the server forgot it. Each method is named after the operationId it calls in the
+/// OpenAPI document (<c>ListRuns</c> → <c>ListRunsAsync</c>), as a generated client's would be.
 /// </summary>
-public sealed class RecoveryApi(HttpClient http, TokenSession session)
+public sealed class RecoveryApi(HttpClient http, IApiCredentials session)
 {
     private static readonly ConsoleJson Json = ConsoleJson.Default;
 
-    public Task<Caller> MeAsync(string token, CancellationToken cancellationToken = default) =>
+    public Task<Caller> GetMeAsync(string token, CancellationToken cancellationToken = default) =>
         SendCoreAsync(HttpMethod.Get, "api/me", null, Json.Caller, cancellationToken, token);
 
-    public Task<RecoveryStatus> StatusAsync(CancellationToken cancellationToken = default) =>
+    public Task<RecoveryStatus> GetStatusAsync(CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, "api/status", null, Json.RecoveryStatus, cancellationToken);
 
-    public Task<IReadOnlyList<ScheduledDefinition>> ScheduleAsync(CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<ScheduledDefinition>> GetScheduleAsync(CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, "api/status/schedule", null, Json.IReadOnlyListScheduledDefinition, cancellationToken);
 
-    public Task<StatusHistory> HistoryAsync(int days = 30, CancellationToken cancellationToken = default) =>
+    public Task<StatusHistory> GetStatusHistoryAsync(int days = 30, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, $"api/status/history?days={days}", null, Json.StatusHistory, cancellationToken);
 
-    public Task<IReadOnlyList<Run>> RunsAsync(RunFilter filter, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<Run>> ListRunsAsync(RunFilter filter, CancellationToken cancellationToken = default)
     {
         var query = new List<string> { $"limit={filter.Limit}" };
         if (filter.Definition is { Length: > 0 } d) query.Add($"definition={Uri.EscapeDataString(d)}");
@@ -39,13 +39,13 @@ public sealed class RecoveryApi(HttpClient http, TokenSession session)
         return SendAsync(HttpMethod.Get, "api/runs?" + string.Join('&', query), null, Json.IReadOnlyListRun, cancellationToken);
     }
 
-    public Task<RunDetails> RunAsync(long id, CancellationToken cancellationToken = default) =>
+    public Task<RunDetails> GetRunAsync(long id, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, $"api/runs/{id}", null, Json.RunDetails, cancellationToken);
 
-    public Task<RunReport> ReportAsync(long id, CancellationToken cancellationToken = default) =>
+    public Task<RunReport> GetRunReportAsync(long id, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, $"api/runs/{id}/report", null, Json.RunReport, cancellationToken);
 
-    public async Task<string> ReportMarkdownAsync(long id, CancellationToken cancellationToken = default)
+    public async Task<string> GetRunReportMarkdownAsync(long id, CancellationToken cancellationToken = default)
     {
         using var response = await SendRawAsync(HttpMethod.Get, $"api/runs/{id}/report.md", null, cancellationToken);
         return await response.Content.ReadAsStringAsync(cancellationToken);
@@ -54,46 +54,46 @@ public sealed class RecoveryApi(HttpClient http, TokenSession session)
     public Task<RunDetails> StartRunAsync(StartRunRequest request, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, "api/runs", JsonContent.Create(request, Json.StartRunRequest), Json.RunDetails, cancellationToken);
 
-    public Task<RunDetails> RetryAsync(long id, CancellationToken cancellationToken = default) => ActAsync(id, "retry", null, cancellationToken);
+    public Task<RunDetails> RetryRunAsync(long id, CancellationToken cancellationToken = default) => ActAsync(id, "retry", null, cancellationToken);
 
-    public Task<RunDetails> ResumeAsync(long id, CancellationToken cancellationToken = default) => ActAsync(id, "resume", null, cancellationToken);
+    public Task<RunDetails> ResumeRunAsync(long id, CancellationToken cancellationToken = default) => ActAsync(id, "resume", null, cancellationToken);
 
-    public Task<RunDetails> SkipAsync(long id, string step, string reason, CancellationToken cancellationToken = default) =>
+    public Task<RunDetails> SkipStepAsync(long id, string step, string reason, CancellationToken cancellationToken = default) =>
         ActAsync(id, "skip", JsonContent.Create(new StepBody(step, reason), Json.StepBody), cancellationToken);
 
-    public Task<RunDetails> AbortAsync(long id, string reason, CancellationToken cancellationToken = default) =>
+    public Task<RunDetails> AbortRunAsync(long id, string reason, CancellationToken cancellationToken = default) =>
         ActAsync(id, "abort", JsonContent.Create(new ReasonBody(reason), Json.ReasonBody), cancellationToken);
 
-    public Task<RunDetails> ApproveAsync(long id, string step, string? note, CancellationToken cancellationToken = default) =>
+    public Task<RunDetails> ApproveStepAsync(long id, string step, string? note, CancellationToken cancellationToken = default) =>
         ActAsync(id, "approve", JsonContent.Create(new GateBody(step, note), Json.GateBody), cancellationToken);
 
-    public Task<RunDetails> RejectAsync(long id, string step, string note, CancellationToken cancellationToken = default) =>
+    public Task<RunDetails> RejectStepAsync(long id, string step, string note, CancellationToken cancellationToken = default) =>
         ActAsync(id, "reject", JsonContent.Create(new GateBody(step, note), Json.GateBody), cancellationToken);
 
-    public Task<IReadOnlyList<BackupSummary>> BackupsAsync(CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<BackupSummary>> ListBackupsAsync(CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, "api/backups", null, Json.IReadOnlyListBackupSummary, cancellationToken);
 
-    public Task<BackupManifest> ManifestAsync(string key, CancellationToken cancellationToken = default) =>
+    public Task<BackupManifest> GetBackupManifestAsync(string key, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, $"api/backups/{Uri.EscapeDataString(key)}", null, Json.BackupManifest, cancellationToken);
 
     public Task<BackupVerification> VerifyBackupAsync(string key, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, $"api/backups/{Uri.EscapeDataString(key)}/verify", null, Json.BackupVerification, cancellationToken);
 
     /// <summary>POST /api/backups/{key}/restore-verification: starts the restore verification run on this backup.</summary>
-    public Task<RunDetails> VerifyRestoreAsync(string key, CancellationToken cancellationToken = default) =>
+    public Task<RunDetails> VerifyBackupByRestoreAsync(string key, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, $"api/backups/{Uri.EscapeDataString(key)}/restore-verification", null, Json.RunDetails, cancellationToken);
 
-    public Task<IReadOnlyList<DefinitionSummary>> DefinitionsAsync(CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<DefinitionSummary>> ListDefinitionsAsync(CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, "api/definitions", null, Json.IReadOnlyListDefinitionSummary, cancellationToken);
 
-    public Task<DefinitionDetails> DefinitionAsync(string id, CancellationToken cancellationToken = default) =>
+    public Task<DefinitionDetails> GetDefinitionAsync(string id, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, $"api/definitions/{Uri.EscapeDataString(id)}", null, Json.DefinitionDetails, cancellationToken);
 
     /// <summary>
     /// Opens /api/events. The browser streams the body as it arrives (fetch with a readable stream),
     /// so the bearer token travels in the header: EventSource could only put it in the URL.
     /// </summary>
-    public async Task<HttpResponseMessage> OpenEventsAsync(CancellationToken cancellationToken)
+    public async Task<HttpResponseMessage> StreamRunEventsAsync(CancellationToken cancellationToken)
     {
         var request = Authorized(new HttpRequestMessage(HttpMethod.Get, "api/events"), null);
         request.SetBrowserResponseStreamingEnabled(true);

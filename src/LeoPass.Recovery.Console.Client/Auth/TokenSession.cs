@@ -8,7 +8,7 @@ namespace LeoPass.Recovery.Console.Auth;
 /// sessionStorage (gone when the tab closes, never in a URL, never in localStorage where other tabs
 /// and later sessions would find it); a reload of a deep link signs in again from it.
 /// </summary>
-public sealed class TokenSession(IJSRuntime js)
+public sealed class TokenSession(IJSRuntime js) : IApiCredentials
 {
     public const string StorageKey = "leopass.console.token";
 
@@ -60,7 +60,6 @@ public sealed class TokenSession(IJSRuntime js)
         Changed?.Invoke();
     }
 
-    /// <summary>The server answered 401: the token was revoked or is unknown.</summary>
     public async Task ExpireAsync()
     {
         if (Token is null) return;

@@ -61,7 +61,7 @@ public sealed class RunEvents(RecoveryApi api, TokenSession session) : IAsyncDis
             SetMode(LiveMode.Connecting);
             try
             {
-                using var response = await api.OpenEventsAsync(stop);
+                using var response = await api.StreamRunEventsAsync(stop);
                 await using var body = await response.Content.ReadAsStreamAsync(stop);
                 await ReadAsync(body, stop);
             }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using LeoPass.Recovery.Console.Api;
 using LeoPass.Recovery.Console.Shared;
 
@@ -89,7 +88,7 @@ public sealed record TimelineLayout(TimeSpan Axis, TimeSpan Elapsed, TimeSpan Bu
     }
 
     /// <summary>"12.5" — for inline styles, whatever the culture.</summary>
-    public static string Css(double percent) => percent.ToString("0.###", CultureInfo.InvariantCulture) + "%";
+    public static string Css(double percent) => CssLength.Percent(percent);
 
     private static TimelineBar Bar(BarKind kind, Tone tone, DateTimeOffset from, DateTimeOffset to, DateTimeOffset start, TimeSpan axis, string label)
     {

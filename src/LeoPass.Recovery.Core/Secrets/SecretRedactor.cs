@@ -1,13 +1,16 @@
 using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
 
 namespace LeoPass.Recovery.Core.Secrets;
 
 /// <summary>
 /// Replaces every known secret value in a text with <c>***</c>. Every line that leaves the
 /// process (logs, CLI output, error messages, alert bodies, API problem details) goes
-/// through <see cref="Redact"/>, so a secret echoed by a library error cannot leak.
+/// through <see cref="Redact"/>, so a secret echoed by a library error cannot leak. A password
+/// written the way credentials are written — <c>Password=…</c> in a connection string, the user
+/// info of a URL — is masked even when it is not one this process was configured with.
 /// </summary>
-public sealed class SecretRedactor
+public sealed partial class SecretRedactor
 {
     public const string Mask = "***";
 
@@ -28,6 +31,9 @@ public sealed class SecretRedactor
         // …and JSON-escaped (a step output is JSON text: '&' and '+' in a URL become \u0026, \u002B).
         var json = System.Text.Json.JsonEncodedText.Encode(secret).ToString();
         if (json != secret) _secrets.TryAdd(json, 0);
+        // …and JSON-escaped twice (a step output, itself JSON text, inside an API answer).
+        var twice = System.Text.Json.JsonEncodedText.Encode(json).ToString();
+        if (twice != json) _secrets.TryAdd(twice, 0);
     }
 
     public void AddRange(IEnumerable<string> secrets)
@@ -37,7 +43,10 @@ public sealed class SecretRedactor
 
     public string Redact(string? text)
     {
-        if (string.IsNullOrEmpty(text) || _secrets.IsEmpty) return text ?? "";
+        if (string.IsNullOrEmpty(text)) return "";
+        text = ConnectionStringPassword().Replace(text, m => m.Groups["key"].Value + Mask);
+        text = UrlPassword().Replace(text, m => m.Groups["user"].Value + ":" + Mask + "@");
+        if (_secrets.IsEmpty) return text;
         // Longest first, so a secret that contains another is masked whole.
         foreach (var secret in _secrets.Keys.OrderByDescending(s => s.Length))
         {
@@ -45,4 +54,14 @@ public sealed class SecretRedactor
         }
         return text;
     }
+
+    // Password=…; or Pwd=… up to the next ';', quote or white space (Npgsql, libpq keyword form, ADO.NET).
+    [GeneratedRegex(@"(?<key>\b(?:password|pwd)\s*=\s*)(?:""[^""]*""|'[^']*'|[^;\s""']+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ConnectionStringPassword();
+
+    // scheme://user:password@host — the user stays readable, the password does not. Neither part
+    // crosses a quote ('"', or '\"' and '\u0022' in JSON inside JSON): the API masks whole JSON bodies,
+    // and a URL in one string and an '@' in the next must not be read as one credential, breaking the JSON.
+    [GeneratedRegex(@"(?<user>\b[a-z][a-z0-9+.\-]*://(?:[^/\s:@""\\]|\\(?!""|u0022))+):(?!\*\*\*@)(?:[^@\s/""\\]|\\(?!""|u0022))+@", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex UrlPassword();
 }

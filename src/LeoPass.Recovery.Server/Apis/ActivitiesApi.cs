@@ -14,7 +14,7 @@ namespace LeoPass.Recovery.Server.Apis;
 public static class ActivitiesApi
 {
     public static RouteHandlerBuilder MapActivitiesApi(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/api/activities", ListActivities).WithTags("Definitions").RequireAuthorization(RolePolicies.Viewer)
+        routes.MapGet("/api/activities", ListActivities).WithName("ListActivities").WithTags("Definitions").RequireAuthorization(RolePolicies.Viewer)
             .WithSummary("Every activity a step may use: name, description, category, parameters as JSON Schema (type, format, enum, default, required, secret), outputs, whether a retry is safe, its undo, whether it can plan a dry run");
 
     public static Ok<IReadOnlyList<ActivityEntry>> ListActivities(ActivityRegistry registry) =>

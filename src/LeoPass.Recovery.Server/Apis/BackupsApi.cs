@@ -7,6 +7,7 @@ using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Runs;
+using LeoPass.Recovery.Server.Boundary;
 using LeoPass.Recovery.Server.Errors;
 using LeoPass.Recovery.Server.Idempotency;
 using LeoPass.Recovery.Server.Roles;
@@ -27,13 +28,13 @@ public static class BackupsApi
     public static RouteGroupBuilder MapBackupsApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/backups").WithTags("Backups").RequireAuthorization(RolePolicies.Viewer);
-        api.MapGet("/", ListBackups).WithSummary("Catalogued backups, newest first");
-        api.MapGet("/{key}", GetManifest).WithSummary("A backup's manifest, read from the store ('latest' = newest verified)");
-        api.MapPost("/run", RunBackupNow).RequireAuthorization(RolePolicies.Operator)
+        api.MapGet("/", ListBackups).WithName("ListBackups").WithSummary("Catalogued backups, newest first");
+        api.MapGet("/{key}", GetManifest).WithName("GetBackupManifest").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity).WithSummary("A backup's manifest, read from the store ('latest' = newest verified)");
+        api.MapPost("/run", RunBackupNow).WithName("RunBackupNow").ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity).RequireAuthorization(RolePolicies.Operator)
             .WithSummary("Start a run of the backup definition (\"purpose\": \"backup\") now; honours Idempotency-Key. Follow it at /api/runs/{id}");
-        api.MapPost("/{key}/restore-verification", VerifyByRestore)
+        api.MapPost("/{key}/restore-verification", VerifyByRestore).WithName("VerifyBackupByRestore").ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Prove the backup restores: start a run of the restore verification definition (\"purpose\": \"verify\") on it; honours Idempotency-Key. Follow it at /api/runs/{id}");
-        api.MapPost("/{key}/verify", VerifyBackup).RequireAuthorization(RolePolicies.Operator)
+        api.MapPost("/{key}/verify", VerifyBackup).WithName("VerifyBackup").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity).RequireAuthorization(RolePolicies.Operator)
             .WithSummary("Download the backup and check it against its manifest (decrypting it when this node holds the private key)");
         return api;
     }
@@ -41,14 +42,14 @@ public static class BackupsApi
     public static async Task<Ok<IReadOnlyList<BackupSummary>>> ListBackups(BackupCatalogue catalogue, CancellationToken cancellationToken) =>
         TypedResults.Ok<IReadOnlyList<BackupSummary>>((await catalogue.ListAsync(cancellationToken)).Select(b => new BackupSummary(
             b.Key, b.DatabaseName, b.SnapshotStartedAt, b.CreatedAt, b.StoredBytes, b.DumpBytes, b.Sha256, b.UploadVerification, b.Compression,
-            b.LastVerifiedAt, b.LastVerifyResult is null ? null : ApiRedactor.Redact(b.LastVerifyResult), RestoreVerificationOf(b))).ToList());
+            b.LastVerifiedAt, b.LastVerifyResult, RestoreVerificationOf(b))).ToList());
 
     internal static RestoreVerification? RestoreVerificationOf(CatalogueEntry b) =>
         b.RestoreVerifiedAt is null && b.RestoreVerifyFailedAt is null ? null
             : new RestoreVerification(b.RestoreVerifiedAt, b.RestoreVerifiedRunId, b.RestoreVerifiedTables, b.RestoreVerifiedSummary,
-                b.RestoreVerifyFailedAt, b.RestoreVerifyFailure is null ? null : ApiRedactor.Redact(b.RestoreVerifyFailure));
+                b.RestoreVerifyFailedAt, b.RestoreVerifyFailure);
 
-    public static async Task<Ok<BackupManifest>> GetManifest(string key, ArtefactReader reader, BackupCatalogue catalogue, CancellationToken cancellationToken)
+    public static async Task<Ok<BackupManifest>> GetManifest([ArtefactKeyValue] string key, ArtefactReader reader, BackupCatalogue catalogue, CancellationToken cancellationToken)
     {
         if (string.Equals(key, "latest", StringComparison.OrdinalIgnoreCase) && await catalogue.LatestVerifiedAsync(cancellationToken) is null)
         {
@@ -63,7 +64,7 @@ public static class BackupsApi
         await StartAsync(() => definitions.BackupDefinitionAsync(cancellationToken), body?.Parameters ?? [], idempotencyKey, user, starter, queries, http, cancellationToken);
 
     public static async Task<Results<Accepted<RunDetails>, Ok<RunDetails>, ValidationProblem, ProblemHttpResult>> VerifyByRestore(
-        string key, [FromHeader(Name = RunsApi.IdempotencyKeyHeader)] string? idempotencyKey,
+        [ArtefactKeyValue] string key, [FromHeader(Name = RunsApi.IdempotencyKeyHeader)] string? idempotencyKey,
         ClaimsPrincipal user, IdempotentRunStarter starter, RunQueries queries, DefinitionCatalog definitions, HttpContext http, CancellationToken cancellationToken) =>
         await StartAsync(() => definitions.VerifyDefinitionAsync(cancellationToken), new Dictionary<string, string> { ["backup"] = key }, idempotencyKey, user, starter, queries, http, cancellationToken);
 
@@ -87,7 +88,7 @@ public static class BackupsApi
         return TypedResults.Ok(run);
     }
 
-    public static async Task<Ok<BackupVerification>> VerifyBackup(string key, BackupVerifier verifier, RecoverySettings settings, CancellationToken cancellationToken)
+    public static async Task<Ok<BackupVerification>> VerifyBackup([ArtefactKeyValue] string key, BackupVerifier verifier, RecoverySettings settings, CancellationToken cancellationToken)
     {
         // A backup host holds the public key only: it can still prove the stored bytes match the manifest.
         var decrypt = settings.Backup.DecryptionPrivateKeyPath is not null;

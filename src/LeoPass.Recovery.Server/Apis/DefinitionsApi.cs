@@ -21,17 +21,17 @@ public static class DefinitionsApi
     public static RouteGroupBuilder MapDefinitionsApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/definitions").WithTags("Definitions").RequireAuthorization(RolePolicies.Viewer);
-        api.MapGet("/", ListDefinitions).WithSummary("The newest published version of every definition");
-        api.MapGet("/{id}", GetDefinition).WithSummary("A published definition (newest version unless ?version=) with its JSON");
+        api.MapGet("/", ListDefinitions).WithName("ListDefinitions").WithSummary("The newest published version of every definition");
+        api.MapGet("/{id}", GetDefinition).WithName("GetDefinition").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A published definition (newest version unless ?version=) with its JSON");
         // Validation changes nothing, so a viewer may check a definition before asking an admin to publish it.
-        api.MapPost("/validate", ValidateDefinition).WithSummary("Check a definition against the schema and the activities of this node; publishes nothing");
-        api.MapPost("/check", CheckDefinition).WithSummary("The same check, answered 200 with every error by JSON path (none: valid): for a designer checking as its author types");
-        api.MapPost("/", PublishDefinition).RequireAuthorization(RolePolicies.Admin)
+        api.MapPost("/validate", ValidateDefinition).WithName("ValidateDefinition").WithSummary("Check a definition against the schema and the activities of this node; publishes nothing");
+        api.MapPost("/check", CheckDefinition).WithName("CheckDefinition").WithSummary("The same check, answered 200 with every error by JSON path (none: valid): for a designer checking as its author types");
+        api.MapPost("/", PublishDefinition).WithName("PublishDefinition").ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(RolePolicies.Admin)
             .WithSummary("Publish a new definition version (admin). The same content again is a no-op; other content under a published version is 409");
-        api.MapGet("/cron-preview", PreviewCron).WithSummary("The next three fire times of a cron (environment references resolved as this node resolves them), or why it does not parse");
-        api.MapGet("/{id}/versions", ListVersions).WithSummary("Every published version of a definition, newest first, with who published it and when");
-        api.MapGet("/{id}/diff", Diff).WithSummary("What changed between two versions (?from=1&to=2; to=draft for the saved draft), step by step: added, removed, moved, changed fields");
-        api.MapPost("/import", Import).RequireAuthorization(RolePolicies.Operator)
+        api.MapGet("/cron-preview", PreviewCron).WithName("PreviewCron").WithSummary("The next three fire times of a cron (environment references resolved as this node resolves them), or why it does not parse");
+        api.MapGet("/{id}/versions", ListVersions).WithName("ListDefinitionVersions").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Every published version of a definition, newest first, with who published it and when");
+        api.MapGet("/{id}/diff", Diff).WithName("DiffDefinitionVersions").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("What changed between two versions (?from=1&to=2; to=draft for the saved draft), step by step: added, removed, moved, changed fields");
+        api.MapPost("/import", Import).WithName("ImportDefinition").ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(RolePolicies.Operator)
             .WithSummary("Import a workflows/ file as a draft: as a new definition (refused when the id exists) or as the next draft of an existing one (refused when it has a draft). Never overwrites");
         return api;
     }
@@ -51,10 +51,13 @@ public static class DefinitionsApi
         return TypedResults.Ok(new DefinitionDetails(await SummaryAsync(record, catalog, hasDraft, cancellationToken), Served(record.Content)));
     }
 
-    /// <summary>The stored JSON as the API serves it: definitions should hold ${ENV} references, not secrets; masked anyway in case one was pasted in.</summary>
+    /// <summary>
+    /// The stored JSON as the API serves it. Definitions should hold ${ENV} references, not secrets;
+    /// one pasted in anyway is masked on the way out by the response filter (MaskedResponseMiddleware).
+    /// </summary>
     public static JsonElement Served(string content)
     {
-        using var document = JsonDocument.Parse(Errors.ApiRedactor.Redact(content));
+        using var document = JsonDocument.Parse(content);
         return document.RootElement.Clone();
     }
 
@@ -108,8 +111,8 @@ public static class DefinitionsApi
             newer = (await FindAsync(id, int.Parse(to!, System.Globalization.CultureInfo.InvariantCulture), catalog, cancellationToken)).Content;
         }
         var diff = Designer.DefinitionDiffer.Compare(
-            JsonNode.Parse(Errors.ApiRedactor.Redact(older.Content))!.AsObject(),
-            JsonNode.Parse(Errors.ApiRedactor.Redact(newer))!.AsObject());
+            JsonNode.Parse(older.Content)!.AsObject(),
+            JsonNode.Parse(newer)!.AsObject());
         return TypedResults.Ok(diff with { Id = id, From = $"v{from}", To = to == "draft" ? "draft" : $"v{to}" });
     }
 
@@ -144,7 +147,7 @@ public static class DefinitionsApi
         catch (InvalidDefinitionException e)
         {
             return TypedResults.Ok(new DefinitionCheck(false, e.Errors.GroupBy(x => x.Path)
-                .ToDictionary(g => Errors.ApiRedactor.Redact(g.Key), g => g.Select(x => Errors.ApiRedactor.Redact(x.Reason)).ToArray())));
+                .ToDictionary(g => g.Key, g => g.Select(x => x.Reason).ToArray())));
         }
     }
 

@@ -23,12 +23,12 @@ public static class DraftsApi
     public static RouteGroupBuilder MapDraftsApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/drafts").WithTags("Definitions").RequireAuthorization(RolePolicies.Viewer);
-        api.MapGet("/", ListDrafts).WithSummary("Every saved draft");
-        api.MapGet("/{id}", GetDraft).WithSummary("A draft and its JSON (which may still be invalid)");
-        api.MapPut("/{id}", SaveDraft).RequireAuthorization(RolePolicies.Operator)
+        api.MapGet("/", ListDrafts).WithName("ListDrafts").WithSummary("Every saved draft");
+        api.MapGet("/{id}", GetDraft).WithName("GetDraft").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A draft and its JSON (which may still be invalid)");
+        api.MapPut("/{id}", SaveDraft).WithName("SaveDraft").ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(RolePolicies.Operator)
             .WithSummary("Save the draft of a definition; baseRevision is the revision it was edited from (a stale one is 409, never a silent overwrite)");
-        api.MapDelete("/{id}", DiscardDraft).RequireAuthorization(RolePolicies.Operator).WithSummary("Discard a draft");
-        api.MapPost("/{id}/publish", PublishDraft).RequireAuthorization(RolePolicies.Admin)
+        api.MapDelete("/{id}", DiscardDraft).WithName("DiscardDraft").RequireAuthorization(RolePolicies.Operator).WithSummary("Discard a draft");
+        api.MapPost("/{id}/publish", PublishDraft).WithName("PublishDraft").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(RolePolicies.Admin)
             .WithSummary("Publish the draft (?revision=) as the next version (admin); an invalid draft is 400 with every error by JSON path and stays a draft");
         return api;
     }

@@ -21,7 +21,7 @@ namespace LeoPass.Recovery.Server.Apis;
 public static class DryRunApi
 {
     public static RouteHandlerBuilder MapDryRunApi(this IEndpointRouteBuilder routes) =>
-        routes.MapPost("/api/dry-run", PlanRun).WithTags("Runs").RequireAuthorization(RolePolicies.Operator)
+        routes.MapPost("/api/dry-run", PlanRun).WithName("PlanRun").ProducesProblem(StatusCodes.Status404NotFound).WithTags("Runs").RequireAuthorization(RolePolicies.Operator)
             .WithSummary("Plan a run without running it: every enabled step's activity says what it would do; nothing is created, changed or downloaded");
 
     public static async Task<Results<Ok<DryRunPlan>, ValidationProblem, ProblemHttpResult>> PlanRun(
@@ -51,5 +51,5 @@ public static class DryRunApi
     }
 
     public static DryRunPlan ToContract(DryRunResult result) => new(result.DefinitionId, result.Version, result.WouldRefuse,
-        result.Steps.Select(s => new StepPlan(s.StepId, s.Title, s.Activity, s.Enabled, s.Planned, s.Actions.Select(ApiRedactor.Redact).ToList())).ToList());
+        result.Steps.Select(s => new StepPlan(s.StepId, s.Title, s.Activity, s.Enabled, s.Planned, s.Actions.ToList())).ToList());
 }

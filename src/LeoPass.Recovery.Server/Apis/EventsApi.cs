@@ -19,7 +19,7 @@ public static class EventsApi
     public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
 
     public static RouteHandlerBuilder MapEventsApi(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/api/events", StreamAsync).WithTags("Runs").RequireAuthorization(RolePolicies.Viewer)
+        routes.MapGet("/api/events", StreamAsync).WithName("StreamRunEvents").WithTags("Runs").RequireAuthorization(RolePolicies.Viewer)
             .WithSummary("Server-sent events: a 'run' event {runId, definition, state, updatedAt} for every change of any run, on any node")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
 

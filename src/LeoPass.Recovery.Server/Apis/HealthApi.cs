@@ -14,8 +14,8 @@ public static class HealthApi
     public static RouteGroupBuilder MapHealthApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/health").WithTags("Health").AllowAnonymous();
-        api.MapGet("/live", Live).WithSummary("The process is up (no dependency is checked)");
-        api.MapGet("/ready", Ready).WithSummary("The recovery database and the artefact store answer; 503 otherwise");
+        api.MapGet("/live", Live).WithName("GetLiveness").WithSummary("The process is up (no dependency is checked)");
+        api.MapGet("/ready", Ready).WithName("GetReadiness").WithSummary("The recovery database and the artefact store answer; 503 otherwise");
         return api;
     }
 

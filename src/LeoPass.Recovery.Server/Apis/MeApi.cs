@@ -14,7 +14,7 @@ public sealed record Caller(string Name, string Role);
 public static class MeApi
 {
     public static RouteHandlerBuilder MapMeApi(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/api/me", GetMe).WithTags("Access").RequireAuthorization(RolePolicies.Viewer)
+        routes.MapGet("/api/me", GetMe).WithName("GetMe").WithTags("Access").RequireAuthorization(RolePolicies.Viewer)
             .WithSummary("The calling token's name and role (viewer, operator or admin)");
 
     public static Ok<Caller> GetMe(ClaimsPrincipal user)

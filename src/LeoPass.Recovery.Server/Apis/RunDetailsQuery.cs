@@ -11,7 +11,7 @@ internal static class RunDetailsQuery
         var run = await queries.GetAsync(runId, cancellationToken);
         var journal = await queries.JournalAsync(runId, cancellationToken);
         var audit = await queries.AuditAsync(runId, cancellationToken);
-        return new RunDetails(run.Redacted(), journal.Select(a => a.Redacted()).ToList(), audit.Select(a => a.Redacted()).ToList(),
+        return new RunDetails(run, journal, audit,
             RunTransitions.ResponderOperationsNow(run.State));
     }
 }

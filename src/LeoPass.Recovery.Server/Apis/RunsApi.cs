@@ -26,20 +26,20 @@ public static class RunsApi
     {
         var api = routes.MapGroup("/api/runs").WithTags("Runs").RequireAuthorization(RolePolicies.Viewer);
 
-        api.MapGet("/", ListRuns).WithSummary("List runs, newest first, filtered by definition, state and creation time");
-        api.MapGet("/{id:long}", GetRun).WithSummary("A run with its steps, journal (one row per attempt) and audit trail");
-        api.MapGet("/{id:long}/report", GetReport).WithSummary("The run's report: RTO and RPO against their targets, and every step");
-        api.MapGet("/{id:long}/report.md", GetMarkdownReport).WithSummary("The run's report as Markdown")
+        api.MapGet("/", ListRuns).WithName("ListRuns").WithSummary("List runs, newest first, filtered by definition, state and creation time");
+        api.MapGet("/{id:long}", GetRun).WithName("GetRun").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A run with its steps, journal (one row per attempt) and audit trail");
+        api.MapGet("/{id:long}/report", GetReport).WithName("GetRunReport").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("The run's report: RTO and RPO against their targets, and every step");
+        api.MapGet("/{id:long}/report.md", GetMarkdownReport).WithName("GetRunReportMarkdown").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("The run's report as Markdown")
             .Produces<string>(StatusCodes.Status200OK, "text/markdown");
 
-        api.MapPost("/", StartRun).RequireAuthorization(RolePolicies.Operator)
+        api.MapPost("/", StartRun).WithName("StartRun").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity).RequireAuthorization(RolePolicies.Operator)
             .WithSummary("Start a run; honours Idempotency-Key. The definition's policy names the role needed (admin for production restores)");
-        api.MapPost("/{id:long}/retry", Retry).RequireAuthorization(RolePolicies.Operator).WithSummary("Re-run the failed step of a halted run");
-        api.MapPost("/{id:long}/resume", Resume).RequireAuthorization(RolePolicies.Operator).WithSummary("Continue a halted run from its first unfinished step");
-        api.MapPost("/{id:long}/skip", Skip).RequireAuthorization(RolePolicies.Operator).WithSummary("Skip a step of a halted run, with a reason (admin on production definitions)");
-        api.MapPost("/{id:long}/abort", Abort).RequireAuthorization(RolePolicies.Operator).WithSummary("Abort a run for good, with a reason (admin on production definitions)");
-        api.MapPost("/{id:long}/approve", Approve).RequireAuthorization(RolePolicies.Operator).WithSummary("Open the approval gate a step waits at");
-        api.MapPost("/{id:long}/reject", Reject).RequireAuthorization(RolePolicies.Operator).WithSummary("Reject the approval gate a step waits at: the run halts");
+        api.MapPost("/{id:long}/retry", Retry).WithName("RetryRun").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(RolePolicies.Operator).WithSummary("Re-run the failed step of a halted run");
+        api.MapPost("/{id:long}/resume", Resume).WithName("ResumeRun").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(RolePolicies.Operator).WithSummary("Continue a halted run from its first unfinished step");
+        api.MapPost("/{id:long}/skip", Skip).WithName("SkipStep").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(RolePolicies.Operator).WithSummary("Skip a step of a halted run, with a reason (admin on production definitions)");
+        api.MapPost("/{id:long}/abort", Abort).WithName("AbortRun").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(RolePolicies.Operator).WithSummary("Abort a run for good, with a reason (admin on production definitions)");
+        api.MapPost("/{id:long}/approve", Approve).WithName("ApproveStep").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(RolePolicies.Operator).WithSummary("Open the approval gate a step waits at");
+        api.MapPost("/{id:long}/reject", Reject).WithName("RejectStep").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).RequireAuthorization(RolePolicies.Operator).WithSummary("Reject the approval gate a step waits at: the run halts");
         return api;
     }
 
@@ -55,7 +55,7 @@ public static class RunsApi
             .Check(since is null || until is null || since <= until, "since", "since must not be after until");
         if (!validation.IsValid) return validation.Result();
 
-        var runs = (await queries.ListAsync(limit ?? 50, definition, wanted, since, until, cancellationToken)).Select(r => r.Redacted()).ToList();
+        var runs = (await queries.ListAsync(limit ?? 50, definition, wanted, since, until, cancellationToken)).ToList();
         return TypedResults.Ok<IReadOnlyList<RunView>>(runs);
     }
 
@@ -64,10 +64,10 @@ public static class RunsApi
 
     /// <summary>The runbook's report — the same one `run report` prints and the post-mortem writes to SHIP_NOTES.</summary>
     public static async Task<Ok<RunReport>> GetReport(long id, RunReportBuilder reports, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await reports.BuildAsync(id, null, cancellationToken)).Redacted());
+        TypedResults.Ok(await reports.BuildAsync(id, null, cancellationToken));
 
     public static async Task<ContentHttpResult> GetMarkdownReport(long id, RunReportBuilder reports, CancellationToken cancellationToken) =>
-        TypedResults.Text(ApiRedactor.Redact(RunReportMarkdown.Render(await reports.BuildAsync(id, null, cancellationToken))), "text/markdown; charset=utf-8");
+        TypedResults.Text(RunReportMarkdown.Render(await reports.BuildAsync(id, null, cancellationToken)), "text/markdown; charset=utf-8");
 
     public static async Task<Results<Created<RunDetails>, Ok<RunDetails>, ValidationProblem, ProblemHttpResult>> StartRun(
         StartRunBody body, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,

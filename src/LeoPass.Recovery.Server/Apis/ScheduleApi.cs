@@ -16,7 +16,7 @@ public sealed record ScheduledDefinition(string Definition, string Title, string
 public static class ScheduleApi
 {
     public static RouteHandlerBuilder MapScheduleApi(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/api/status/schedule", GetSchedule).WithTags("Status").RequireAuthorization(RolePolicies.Viewer)
+        routes.MapGet("/api/status/schedule", GetSchedule).WithName("GetSchedule").WithTags("Status").RequireAuthorization(RolePolicies.Viewer)
             .WithSummary("When each scheduled definition (those with a cron trigger) runs next, from the cluster's triggers");
 
     public static async Task<Ok<IReadOnlyList<ScheduledDefinition>>> GetSchedule(DefinitionCatalog catalog, ISchedulerFactory schedulers, CancellationToken cancellationToken)

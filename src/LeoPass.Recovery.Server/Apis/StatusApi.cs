@@ -53,7 +53,7 @@ public static class StatusApi
     public static RouteGroupBuilder MapStatusApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/status").WithTags("Status").RequireAuthorization(RolePolicies.Viewer);
-        api.MapGet("/", GetStatus).WithSummary("Newest verified backup against the 24 h RPO, last drill against the 2 h RTO, runs waiting for a person");
+        api.MapGet("/", GetStatus).WithName("GetStatus").WithSummary("Newest verified backup against the 24 h RPO, last drill against the 2 h RTO, runs waiting for a person");
         return api;
     }
 
@@ -85,7 +85,7 @@ public static class StatusApi
         var attention = new List<AttentionItem>();
         foreach (var state in new[] { RunState.Halted, RunState.WaitingForApproval })
         {
-            foreach (var run in (await queries.ListAsync(100, state: state, cancellationToken: cancellationToken)).Select(r => r.Redacted()))
+            foreach (var run in await queries.ListAsync(100, state: state, cancellationToken: cancellationToken))
             {
                 var step = run.Steps.FirstOrDefault(s => s.State is StepState.Failed or StepState.WaitingForApproval);
                 attention.Add(new AttentionItem(run.Id, run.DefinitionId, run.State, step?.StepId, run.HaltReason ?? (step?.WaitingAtGate is { } gate ? $"waiting for approval {gate} the step" : null)));

@@ -39,7 +39,7 @@ public static class StatusHistoryApi
     private const int MaxDrills = 200;
 
     public static RouteHandlerBuilder MapStatusHistoryApi(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/api/status/history", GetHistory).WithTags("Status").RequireAuthorization(RolePolicies.Viewer)
+        routes.MapGet("/api/status/history", GetHistory).WithName("GetStatusHistory").WithTags("Status").RequireAuthorization(RolePolicies.Viewer)
             .WithSummary("Backups (size, duration) and successful restore runs (RTO against its target) of the last days (default 30), and the last drill's RTO by step");
 
     public static async Task<Results<Ok<StatusHistory>, ValidationProblem>> GetHistory(int? days, BackupCatalogue catalogue,

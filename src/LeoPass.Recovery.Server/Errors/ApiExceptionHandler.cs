@@ -23,7 +23,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         var problem = Describe(exception);
         if (problem.Status >= 500)
         {
-            logger.LogError("{Method} {Path} failed: {Type}: {Message}", httpContext.Request.Method, httpContext.Request.Path, exception.GetType().Name, ApiRedactor.Redact(exception.Message));
+            logger.LogError("{Method} {Path} failed: {Type}: {Message}", httpContext.Request.Method, httpContext.Request.Path, exception.GetType().Name, exception.Message);
         }
         httpContext.Response.StatusCode = problem.Status ?? 500;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });

@@ -29,9 +29,14 @@ public sealed class Validation
         list.Add(message);
     }
 
-    public ValidationProblem Result() =>
-        TypedResults.ValidationProblem(_errors.ToDictionary(e => ApiRedactor.Redact(e.Key), e => e.Value.Select(ApiRedactor.Redact).ToArray()), title: "The request is not valid");
+    public ValidationProblem Result() => TypedResults.ValidationProblem(Errors(), title: Title);
+
+    public HttpValidationProblemDetails Problem() => Problem(Errors());
 
     public static HttpValidationProblemDetails Problem(IDictionary<string, string[]> errors) =>
-        new(errors) { Status = 400, Title = "The request is not valid" };
+        new(errors) { Status = 400, Title = Title };
+
+    private const string Title = "The request is not valid";
+
+    private Dictionary<string, string[]> Errors() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
 }

@@ -102,7 +102,7 @@ public sealed class RunChangeFeed(IDbContextFactory<EngineDbContext> dbFactory, 
             catch (Exception e)
             {
                 logger.LogWarning("run change feed: reading engine.runs failed ({Type}: {Message}); trying again in {Delay} s",
-                    e.GetType().Name, Errors.ApiRedactor.Redact(e.Message), RetryAfterFailure.TotalSeconds);
+                    e.GetType().Name, e.Message, RetryAfterFailure.TotalSeconds);
                 try { await Task.Delay(RetryAfterFailure, stop); } catch (OperationCanceledException) { return; }
             }
         }

@@ -17,7 +17,7 @@ public sealed class ArtefactStoreHealthCheck(IArtefactStore store) : IHealthChec
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return HealthCheckResult.Unhealthy(ApiRedactor.Redact($"{store.Description} cannot be listed: {e.Message}"));
+            return HealthCheckResult.Unhealthy($"{store.Description} cannot be listed: {e.Message}");
         }
     }
 }

@@ -20,7 +20,7 @@ public sealed class RecoveryDatabaseHealthCheck(EngineConnection connection) : I
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
         {
-            return HealthCheckResult.Unhealthy(ApiRedactor.Redact($"the recovery database does not answer: {e.Message}"));
+            return HealthCheckResult.Unhealthy($"the recovery database does not answer: {e.Message}");
         }
     }
 }

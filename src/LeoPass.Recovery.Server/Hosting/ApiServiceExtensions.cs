@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Server.Apis;
 using LeoPass.Recovery.Server.Audit;
+using LeoPass.Recovery.Server.Boundary;
 using LeoPass.Recovery.Server.Errors;
 using LeoPass.Recovery.Server.Health;
 using LeoPass.Recovery.Server.Idempotency;
@@ -45,7 +46,7 @@ public static class ApiServiceExtensions
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddRolePolicies(BearerTokenHandler.SchemeName);
 
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = context => RedactProblem(context.ProblemDetails, context.HttpContext));
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context => context.ProblemDetails.Instance ??= context.HttpContext.Request.Path);
         services.AddExceptionHandler<ApiExceptionHandler>();
         // Binding failures throw, so the exception handler can name the offending field.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -55,7 +56,7 @@ public static class ApiServiceExtensions
             .AddCheck<RecoveryDatabaseHealthCheck>("recovery-database", tags: [HealthApi.ReadyTag])
             .AddCheck<ArtefactStoreHealthCheck>("artefact-store", tags: [HealthApi.ReadyTag]);
 
-        services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
+        services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>().AddDocumentTransformer<TagsAndServersTransformer>());
         services.AddRecoveryMetrics();
         builder.AddRecoveryConsole();
         return builder;
@@ -70,6 +71,8 @@ public static class ApiServiceExtensions
             o.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} → {StatusCode} in {Elapsed:0} ms";
         });
+        // Outermost: every body written after it, problem details included, is masked on the way out.
+        app.UseMiddleware<MaskedResponseMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // Outside authentication and authorization, so refusals (403) are audited too; it reads the caller after the call.
@@ -78,42 +81,29 @@ public static class ApiServiceExtensions
         // After authentication: it throttles requests without a valid token, never a valid caller.
         app.UseMiddleware<AuthThrottleMiddleware>();
         app.UseAuthorization();
+        // After authorization: only a caller allowed to call an endpoint learns how its input was wrong.
+        app.UseMiddleware<InputBoundaryMiddleware>();
 
-        app.MapHealthApi();
-        app.MapDefinitionsApi();
-        app.MapDraftsApi();
-        app.MapDryRunApi();
-        app.MapActivitiesApi();
-        app.MapRunsApi();
-        app.MapBackupsApi();
-        app.MapStatusApi();
-        app.MapStatusHistoryApi();
-        app.MapScheduleApi();
-        app.MapMeApi();
-        app.MapEventsApi();
+        // One group for every operation, so each is described alike (problem answers) whoever adds it.
+        var api = app.MapGroup("");
+        api.MapHealthApi();
+        api.MapDefinitionsApi();
+        api.MapDraftsApi();
+        api.MapDryRunApi();
+        api.MapActivitiesApi();
+        api.MapRunsApi();
+        api.MapBackupsApi();
+        api.MapStatusApi();
+        api.MapStatusHistoryApi();
+        api.MapScheduleApi();
+        api.MapMeApi();
+        api.MapEventsApi();
+        ((IEndpointConventionBuilder)api).Finally(ApiDescription.DeclareCommonProblems);
         app.MapRecoveryMetrics();
 
         app.MapOpenApi();
         app.MapApiReference();
         app.MapRecoveryConsole();
         return app;
-    }
-
-    private static void RedactProblem(ProblemDetails problem, HttpContext http)
-    {
-        problem.Instance ??= http.Request.Path;
-        problem.Title = problem.Title is null ? null : ApiRedactor.Redact(problem.Title);
-        problem.Detail = problem.Detail is null ? null : ApiRedactor.Redact(problem.Detail);
-        if (problem is HttpValidationProblemDetails validation)
-        {
-            // Field names are redacted too: an unknown parameter's name is whatever the caller sent.
-            var errors = validation.Errors.ToList();
-            validation.Errors.Clear();
-            foreach (var (field, messages) in errors) validation.Errors[ApiRedactor.Redact(field)] = messages.Select(ApiRedactor.Redact).ToArray();
-        }
-        foreach (var key in problem.Extensions.Keys.ToList())
-        {
-            if (problem.Extensions[key] is string text) problem.Extensions[key] = ApiRedactor.Redact(text);
-        }
     }
 }

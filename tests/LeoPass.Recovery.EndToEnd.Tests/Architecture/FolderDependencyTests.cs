@@ -7,10 +7,12 @@ namespace LeoPass.Recovery.EndToEnd.Tests.Architecture;
 /// Inside each project, folders are concepts (runs, journal, gates, tokens, …) and depend on each
 /// other one way only: no folder imports another that imports it back, directly or around a loop.
 /// A folder's namespace is its path, so its dependencies are the namespaces its files import or name.
+/// The console's Razor components import every folder at once (_Imports.razor), so theirs are the
+/// types of other folders they name: components, injected services, records.
 /// </summary>
 public partial class FolderDependencyTests
 {
-    public static TheoryData<string> Projects => new() { "Engine", "Server", "Runbook", "Backup", "Storage", "Core", "Cli" };
+    public static TheoryData<string> Projects => new() { "Engine", "Server", "Runbook", "Backup", "Storage", "Core", "Cli", "Console", "Console.Client", "Console.Designer" };
 
     [Theory]
     [MemberData(nameof(Projects))]
@@ -39,22 +41,50 @@ public partial class FolderDependencyTests
     private static Dictionary<string, HashSet<string>> FolderGraph(string project)
     {
         var root = Path.Combine(RepositoryRoot.Path, "src", $"LeoPass.Recovery.{project}");
-        var prefix = $"LeoPass.Recovery.{project}.";
+        // Console.Client keeps the console's namespaces (LeoPass.Recovery.Console.Api): a folder is named by its project's root namespace.
+        var rootNamespace = RootNamespace().Match(File.ReadAllText(Path.Combine(root, $"LeoPass.Recovery.{project}.csproj")));
+        var prefix = (rootNamespace.Success ? rootNamespace.Groups[1].Value : $"LeoPass.Recovery.{project}") + ".";
         var graph = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
+        var files = Directory.EnumerateFiles(root, "*.*", SearchOption.AllDirectories)
+            .Select(file => (file, relative: Path.GetRelativePath(root, file).Split(Path.DirectorySeparatorChar)))
+            .Where(f => f.relative[0] is not ("bin" or "obj") && Path.GetExtension(f.file) is ".cs" or ".razor")
+            .Select(f => (f.file, folder: f.relative.Length == 1 ? "(root)" : f.relative[0]))
+            .ToList();
+        var declared = TypesByFolder(files);
+        foreach (var (file, folder) in files)
         {
-            var relative = Path.GetRelativePath(root, file).Split(Path.DirectorySeparatorChar);
-            if (relative[0] is "bin" or "obj") continue;
-            var folder = relative.Length == 1 ? "(root)" : relative[0];
             if (!graph.TryGetValue(folder, out var uses)) graph[folder] = uses = [];
-            foreach (Match m in NamespaceReference().Matches(File.ReadAllText(file)))
+            var text = File.ReadAllText(file);
+            foreach (Match m in NamespaceReference().Matches(text))
             {
                 if (!m.Value.StartsWith(prefix, StringComparison.Ordinal)) continue;
                 var used = m.Value[prefix.Length..].Split('.')[0];
                 if (used != folder && used != "Tests" && Directory.Exists(Path.Combine(root, used))) uses.Add(used);
             }
+            if (file.EndsWith(".razor", StringComparison.Ordinal)) uses.UnionWith(RazorDependencies(text, folder, declared));
         }
         return graph;
+    }
+
+    /// <summary>Type names declared in each folder: classes, records, enums, interfaces, and each Razor component.</summary>
+    private static Dictionary<string, HashSet<string>> TypesByFolder(List<(string File, string Folder)> files)
+    {
+        var declared = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var (file, folder) in files.Where(f => f.Folder != "(root)"))
+        {
+            if (!declared.TryGetValue(folder, out var names)) declared[folder] = names = new HashSet<string>(StringComparer.Ordinal);
+            if (file.EndsWith(".razor", StringComparison.Ordinal)) names.Add(Path.GetFileNameWithoutExtension(file));
+            foreach (Match m in TypeDeclaration().Matches(Comments().Replace(File.ReadAllText(file), ""))) names.Add(m.Groups[1].Value);
+        }
+        return declared;
+    }
+
+    /// <summary>Folders whose types a component names (not as a member after a dot), or that it names as a namespace (Runs.TimelineLayout).</summary>
+    private static IEnumerable<string> RazorDependencies(string razor, string folder, Dictionary<string, HashSet<string>> declared)
+    {
+        var code = Comments().Replace(razor, "");
+        var names = CodeName().Matches(code).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        return declared.Where(d => d.Key != folder && (d.Value.Overlaps(names) || Regex.IsMatch(code, $@"(?<![.\w]){d.Key}\.[A-Z]"))).Select(d => d.Key);
     }
 
     private static List<string>? FindCycle(IReadOnlyDictionary<string, HashSet<string>> graph)
@@ -81,6 +111,19 @@ public partial class FolderDependencyTests
         return null;
     }
 
-    [GeneratedRegex(@"LeoPass\.Recovery\.\w+\.\w+")]
+    [GeneratedRegex(@"LeoPass\.Recovery(?:\.\w+){2,}")]
     private static partial Regex NamespaceReference();
+
+    [GeneratedRegex(@"<RootNamespace>([\w.]+)</RootNamespace>")]
+    private static partial Regex RootNamespace();
+
+    [GeneratedRegex(@"\b(?:class|record|enum|interface|struct)\s+([A-Z]\w*)")]
+    private static partial Regex TypeDeclaration();
+
+    /// <summary>Razor, C# line and block comments, string literals and @using lines: words there name nothing.</summary>
+    [GeneratedRegex(@"@\*.*?\*@|/\*.*?\*/|//[^\n]*|""[^""\n]*""|@using[^\n]*", RegexOptions.Singleline)]
+    private static partial Regex Comments();
+
+    [GeneratedRegex(@"(?<![.\w])([A-Z]\w*)\b")]
+    private static partial Regex CodeName();
 }

@@ -1,9 +1,10 @@
 using LeoPass.Recovery.Engine.Nodes;
+using LeoPass.Recovery.Engine.Signals;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace LeoPass.Recovery.Engine.Signals;
+namespace LeoPass.Recovery.Engine.Execution;
 
 /// <summary>
 /// On a node that executes runs: LISTENs on <see cref="RunSignals.Channel"/> and, for its own
@@ -11,7 +12,8 @@ namespace LeoPass.Recovery.Engine.Signals;
 /// once, not at its next poll) and cancels an aborted run executing here (not at the abort watch's
 /// next look). The node is listening once its start completes. The connection is dedicated and
 /// opened again after any failure; notifications sent while it was down are lost, so a listener
-/// that comes back wakes the scheduler once to look.
+/// that comes back wakes the scheduler once to look. It lives with execution, not with the signals it
+/// hears: it acts on the runs executing here (<see cref="ActiveRuns"/>), and Signals stays a leaf.
 /// </summary>
 public sealed class RunSignalListener(EngineConnection connection, EngineOptions options, ActiveRuns activeRuns, SchedulerWake wake, ILogger<RunSignalListener> logger)
     : IHostedService, IAsyncDisposable
