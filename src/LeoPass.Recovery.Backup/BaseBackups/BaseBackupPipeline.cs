@@ -11,6 +11,7 @@ using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Storage;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using LeoPass.Recovery.Backup.Artefacts;
 
 namespace LeoPass.Recovery.Backup.BaseBackups;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using LeoPass.Recovery.Backup.BaseBackups;
 using LeoPass.Recovery.Backup.Catalogue;
+using LeoPass.Recovery.Backup.Artefacts;
 
 namespace LeoPass.Recovery.Backup.Pitr;
 
@@ -82,7 +83,7 @@ public sealed class RestoreWindowQuery(PitrCatalogue catalogue, TimeProvider clo
 
     private static string NameAfter(WalSegmentEntry segment)
     {
-        var segmentBytes = Wal.WalSegmentManifest.Parse(segment.ManifestJson, segment.Key).Source.SegmentBytes;
-        return Wal.WalFileName.Segment((uint)segment.Timeline, (ulong)segment.SegmentNumber!.Value + 1, segmentBytes).Name;
+        var segmentBytes = LeoPass.Recovery.Backup.Artefacts.WalSegmentManifest.Parse(segment.ManifestJson, segment.Key).Source.SegmentBytes;
+        return LeoPass.Recovery.Backup.Artefacts.WalFileName.Segment((uint)segment.Timeline, (ulong)segment.SegmentNumber!.Value + 1, segmentBytes).Name;
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Npgsql;
 using Npgsql.Replication;
+using LeoPass.Recovery.Backup.Artefacts;
 
 namespace LeoPass.Recovery.Backup.Wal;
 

@@ -10,6 +10,7 @@ using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Activities;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using LeoPass.Recovery.Backup.Artefacts;
 
 namespace LeoPass.Recovery.Runbook.Pitr;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using LeoPass.Recovery.Backup.Wal;
+using LeoPass.Recovery.Backup.Artefacts;
 
 namespace LeoPass.Recovery.Runbook.Pitr;
 

@@ -10,6 +10,7 @@ using LeoPass.Recovery.Server.Apis;
 using LeoPass.Recovery.TestSupport;
 using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Pitr.Tests.Support;
+using LeoPass.Recovery.Backup.Artefacts;
 
 namespace LeoPass.Recovery.Pitr.Tests.Restore;
 

@@ -9,6 +9,7 @@ using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Pitr.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using LeoPass.Recovery.Backup.Artefacts;
 
 namespace LeoPass.Recovery.Pitr.Tests.Retention;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using LeoPass.Recovery.Backup.Wal;
 using LeoPass.Recovery.Pitr.Tests.Support;
+using LeoPass.Recovery.Backup.Artefacts;
 
 namespace LeoPass.Recovery.Pitr.Tests.Streaming;
 

@@ -4,6 +4,7 @@ using LeoPass.Recovery.Backup.Wal;
 using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Pitr.Tests.Support;
 using LeoPass.Recovery.TestSupport;
+using LeoPass.Recovery.Backup.Artefacts;
 
 namespace LeoPass.Recovery.Pitr.Tests.Streaming;
 

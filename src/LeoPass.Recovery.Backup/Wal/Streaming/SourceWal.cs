@@ -1,4 +1,5 @@
 using Npgsql;
+using LeoPass.Recovery.Backup.Artefacts;
 
 namespace LeoPass.Recovery.Backup.Wal.Streaming;
 

@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Backup.Artefacts;
 namespace LeoPass.Recovery.Backup.Wal.Streaming;
 
 /// <summary>

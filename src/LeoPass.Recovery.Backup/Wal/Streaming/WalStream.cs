@@ -8,6 +8,7 @@ using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Storage;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using LeoPass.Recovery.Backup.Artefacts;
 
 namespace LeoPass.Recovery.Backup.Wal.Streaming;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LeoPass.Recovery.Backup.Wal;
+namespace LeoPass.Recovery.Backup.Artefacts;
 
 /// <summary>A PostgreSQL WAL location (pg_lsn), written as PostgreSQL writes it: <c>16/B374D848</c>.</summary>
 public readonly record struct Lsn(ulong Value) : IComparable<Lsn>

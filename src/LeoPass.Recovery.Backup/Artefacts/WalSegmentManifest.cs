@@ -1,7 +1,6 @@
 using System.Text.Json;
-using LeoPass.Recovery.Backup.Artefacts;
 
-namespace LeoPass.Recovery.Backup.Wal;
+namespace LeoPass.Recovery.Backup.Artefacts;
 
 /// <summary>
 /// The commit marker of one shipped WAL file (a segment or a timeline history file): written

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace LeoPass.Recovery.Backup.Wal;
+namespace LeoPass.Recovery.Backup.Artefacts;
 
 /// <summary>
 /// The name of a file in pg_wal, as PostgreSQL names it and asks restore_command for it: a segment

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using LeoPass.Recovery.Backup.Artefacts;
 
-namespace LeoPass.Recovery.Backup.BaseBackups;
+namespace LeoPass.Recovery.Backup.Artefacts;
 
 /// <summary>
 /// The commit marker of a base backup: where its WAL starts and ends (a restore needs every
