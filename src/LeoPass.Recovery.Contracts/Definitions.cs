@@ -9,8 +9,9 @@ namespace LeoPass.Recovery.Contracts;
 /// <param name="Description">What the workflow does, from the definition.</param>
 /// <param name="Cron">The schedule as written (environment references unresolved), or null for a definition started by hand or the API.</param>
 /// <param name="HasDraft">A draft of a next version is saved (drafts never run).</param>
+/// <param name="RunParameters">The names of the run parameters it declares: a drill with <c>backup</c> restores a chosen backup, one without (a point-in-time drill) does not.</param>
 public sealed record DefinitionSummary(string Id, int Version, string Title, DateTimeOffset PublishedAt, string PublishedBy, string Source, string ContentHash, DefinitionRoles Roles,
-    string Label, string Purpose, bool Production, string? Description, string? Cron, bool HasDraft);
+    string Label, string Purpose, bool Production, string? Description, string? Cron, bool HasDraft, IReadOnlyList<string>? RunParameters = null);
 
 /// <summary>Who may act on runs of a definition; retrying, resuming, approving and rejecting always need an operator.</summary>
 /// <param name="SkipOrAbort">The stricter of <paramref name="Skip"/> and <paramref name="Abort"/>, for clients that show one rule for both.</param>

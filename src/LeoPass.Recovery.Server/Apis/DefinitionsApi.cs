@@ -172,7 +172,8 @@ public static class DefinitionsApi
         return new(d.DefinitionId, d.Version, d.Title, d.PublishedAt, d.PublishedBy, d.Source, d.ContentHash,
             new DefinitionRoles(start.Name(), (skip > abort ? skip : abort).Name(), skip.Name(), abort.Name()),
             definition.Label, definition.Purpose.ToString().ToLowerInvariant(), definition.Policy.Production,
-            definition.Description, definition.Trigger.Type == WorkflowTriggerType.Cron ? definition.Trigger.Cron : null, hasDraft);
+            definition.Description, definition.Trigger.Type == WorkflowTriggerType.Cron ? definition.Trigger.Cron : null, hasDraft,
+            definition.Parameters.Select(p => p.Name).ToList());
     }
 
     private static DefinitionValidation Validation(LoadedDefinition loaded) =>

@@ -25,6 +25,16 @@ public sealed class PitrTestBed : IAsyncDisposable
     private static readonly Lazy<GeneratedSigningKey> Signing = new(() =>
         OpenPgpKeyPairGenerator.GenerateSigningKey(Directory.CreateTempSubdirectory("leopass-pitr-signing-").FullName));
 
+    /// <summary>
+    /// The built CLI, copied where PostgreSQL's restore_command can run it. Restores run the server
+    /// as the postgres user, which cannot enter a checkout below a private directory (CI clones into
+    /// a folder only root may open), so the copy is world-readable and the bed points LEOPASS_CLI at it.
+    /// </summary>
+    private static readonly Lazy<string> ReachableCli = new(CopyBuiltCli);
+
+    private const UnixFileMode OpenDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+
     private readonly List<ProductHost> _hosts = [];
 
     private PitrTestBed(SourceCluster source, TestDatabase recovery, string work, S3rverProcess? s3)
@@ -78,12 +88,38 @@ public sealed class PitrTestBed : IAsyncDisposable
         v["WAL_SPOOL_DIR"] = Path.Combine(work, "spool");
         v["RESTORE_WORK_DIR"] = Path.Combine(work, "restore");
         v["LEOPASS_REPO_ROOT"] = RepositoryRoot.Path;
+        v["LEOPASS_CLI"] = ReachableCli.Value;
         v["LEOPASS_WORKFLOWS_DIR"] = Path.Combine(RepositoryRoot.Path, "workflows");
         v["LEOPASS_SCHEDULER_NAME"] = "pitr-" + Guid.NewGuid().ToString("N")[..8];
         v["OPS_WEBHOOK_URL"] = bed.Http.Url("/ops").ToString();
         v["SMOKE_TEST_COMMANDS"] = "true";
         await source.ExecuteAsync("CREATE TABLE markers (id bigserial PRIMARY KEY, name text NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())");
         return bed;
+    }
+
+    private static string CopyBuiltCli()
+    {
+        var built = Path.Combine(RepositoryRoot.Path, ".build", "cli");
+        if (!File.Exists(Path.Combine(built, "leopass-recovery.dll")))
+        {
+            throw new InvalidOperationException($"the CLI is not built at {built}: run ./leopass-recovery --version first (scripts/test.sh does)");
+        }
+        var copy = Directory.CreateTempSubdirectory("leopass-cli-").FullName;
+        foreach (var file in Directory.EnumerateFiles(built, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy, Path.GetRelativePath(built, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        foreach (var directory in Directory.EnumerateDirectories(copy, "*", SearchOption.AllDirectories).Prepend(copy))
+        {
+            File.SetUnixFileMode(directory, OpenDirectory);
+        }
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(copy, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        };
+        return $"dotnet '{Path.Combine(copy, "leopass-recovery.dll")}'";
     }
 
     public RecoverySettings Settings() => RecoverySettings.Load(new EnvironmentReader(Variables));
