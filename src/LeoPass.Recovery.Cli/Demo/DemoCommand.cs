@@ -188,6 +188,9 @@ internal static class DemoCommand
             ["BACKUP_ENCRYPTION_PUBLIC_KEY"] = Path.Combine(keys, "backup-public.asc"),
             ["BACKUP_DECRYPTION_PRIVATE_KEY"] = Path.Combine(keys, "backup-private.asc"),
             ["SHIP_NOTES_PATH"] = Path.Combine(directory, "SHIP_NOTES.md"),
+            // Its own, not the default /tmp/leopass-restore: run ids start at 1 in every recovery
+            // database, so another cluster on this machine would share run-2/ with the demo.
+            ["RESTORE_WORK_DIR"] = Path.Combine(directory, "restore"),
             // Stand-ins for `npx prisma migrate deploy` and the npm smoke tests, which need the LeoPass app.
             ["MIGRATIONS_COMMAND"] = "psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -qc 'ALTER TABLE scans ADD COLUMN IF NOT EXISTS device text'",
             ["SMOKE_TEST_COMMANDS"] = "psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -qc 'SELECT count(*) FROM tickets JOIN events ON events.id = tickets.event_id'",
