@@ -84,6 +84,7 @@ public sealed class PitrRestoreActivity(
             var restoreCommand = $"{settings.Pitr.CliCommand} wal fetch %f %p --spool '{cluster.Spool.Directory}'";
             await cluster.ConfigureAsync(restoreCommand, target, context.RunId, cancellationToken);
             await cluster.GiveToServerUserAsync(cancellationToken);
+            await cluster.CheckServerUserRunsAsync(settings.Pitr.CliCommand!, cancellationToken);
 
             var replayTimer = Stopwatch.StartNew();
             using var prefetchStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

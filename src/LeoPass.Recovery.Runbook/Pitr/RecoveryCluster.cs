@@ -262,6 +262,22 @@ public sealed class RecoveryCluster
         await Cli.Wrap("chown").WithArguments(["-R", "postgres:postgres", Directory]).ExecuteAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Runs the CLI the restore_command names as the server's user, once, before recovery starts:
+    /// when that user cannot run it (a checkout it may not enter, a missing dotnet), PostgreSQL only
+    /// says "could not locate required checkpoint record", which sends a responder the wrong way.
+    /// </summary>
+    public async Task CheckServerUserRunsAsync(string cliCommand, CancellationToken cancellationToken)
+    {
+        var result = await AsServerUser("sh", ["-c", $"{cliCommand} --version"])
+            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(cancellationToken);
+        if (result.ExitCode == 0) return;
+        var why = (result.StandardError.Trim() is { Length: > 0 } error ? error : result.StandardOutput.Trim()).Split('\n')[0];
+        throw new InvalidOperationException(
+            $"restore_command runs `{cliCommand} wal fetch` as {(IsRoot ? "the postgres user" : "this user")}, which cannot run it (exit {result.ExitCode}: {why}): " +
+            "install the CLI where that user can read it and set LEOPASS_CLI to the command");
+    }
+
     /// <summary>Starts the server without waiting: recovery may take long before it accepts connections.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
