@@ -134,10 +134,13 @@ public sealed class PitrTestBed : IAsyncDisposable
         return host;
     }
 
-    /// <summary>A node that executes runs but does not stream (a CLI's temporary node).</summary>
+    /// <summary>
+    /// A node that executes runs but does not stream: a server with WAL_STREAM off. (A CLI's
+    /// temporary node executes only the run its command started, so it would leave these pending.)
+    /// </summary>
     public async Task<ProductHost> StartEngineNodeAsync()
     {
-        var host = await ProductHost.StartNodeAsync(new NodeOptions(NodeRole.TemporaryNode), Variables);
+        var host = await ProductHost.StartNodeAsync(new NodeOptions(NodeRole.Server), new Dictionary<string, string?>(Variables) { ["WAL_STREAM"] = null });
         _hosts.Add(host);
         return host;
     }
