@@ -47,9 +47,11 @@ public static class RunbookServiceCollectionExtensions
         services.AddSingleton<RunReportBuilder>();
         services.AddSingleton<Prediction.RtoPredictor>();
         services.AddSingleton<Watchdog.IRecoveryPointSource, Watchdog.CatalogueRecoveryPoints>();
+        services.AddSingleton<Watchdog.IRecoveryPointSource, Watchdog.WalRecoveryPoints>();
         services.AddSingleton<Watchdog.RpoWatch>();
         services.AddSingleton<Watchdog.IWatch>(sp => sp.GetRequiredService<Watchdog.RpoWatch>());
         services.AddSingleton<Watchdog.IWatch, Watchdog.PredictedRtoWatch>();
+        services.AddSingleton<Watchdog.IWatch, Watchdog.WalAgeWatch>();
         services.AddSingleton<Watchdog.ClusterWatchdog>();
         services.AddSingleton<IRunStartCheck, RunbookStartCheck>();
         services.AddActivity<CheckInfrastructureActivity>();

@@ -10,6 +10,7 @@ public sealed record PitrSettings
     public const string DefaultSlotName = "leopass";
     public static readonly TimeSpan DefaultMaxWalAge = TimeSpan.FromSeconds(60);
     public const long DefaultSlotMaxBytes = 8L << 30;
+    public static readonly TimeSpan DefaultRpoTarget = TimeSpan.FromMinutes(5);
 
     /// <summary>WAL_STREAM: a server node streams the source's WAL (one node of the cluster at a time).</summary>
     public bool StreamEnabled { get; init; }
@@ -25,6 +26,12 @@ public sealed record PitrSettings
 
     /// <summary>WAL_MAX_AGE: a quiet database's WAL is switched when the newest shipped segment is older than this and WAL has advanced.</summary>
     public TimeSpan MaxWalAge { get; init; } = DefaultMaxWalAge;
+
+    /// <summary>
+    /// WAL_RPO_TARGET: the RPO the stream promises, watched between drills: the watchdog warns when
+    /// the newest shipped WAL is 80 % of this old and alerts past it. Longer than WAL_MAX_AGE.
+    /// </summary>
+    public TimeSpan RpoTarget { get; init; } = DefaultRpoTarget;
 
     /// <summary>WAL_SLOT_MAX_BYTES: retained WAL on the source above which the stream alerts (the source's disk is at stake).</summary>
     public long SlotMaxBytes { get; init; } = DefaultSlotMaxBytes;
@@ -47,12 +54,19 @@ public sealed record PitrSettings
             env.AddProblem($"WAL_SLOT_NAME='{slot}' is not valid: a replication slot name is 1-63 lowercase letters, digits and underscores.");
             slot = DefaultSlotName;
         }
+        var maxWalAge = TimeSpan.FromSeconds(env.Integer("WAL_MAX_AGE", (int)DefaultMaxWalAge.TotalSeconds, 5, 86_400));
+        var rpoTarget = env.Duration("WAL_RPO_TARGET", DefaultRpoTarget, TimeSpan.FromSeconds(10), TimeSpan.FromDays(1));
+        if (rpoTarget <= maxWalAge)
+        {
+            env.AddProblem(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"WAL_RPO_TARGET ({rpoTarget.TotalSeconds:0} s) must be longer than WAL_MAX_AGE ({maxWalAge.TotalSeconds:0} s): a quiet database ships WAL only every WAL_MAX_AGE, so the watchdog would alert on a healthy stream."));
+        }
         return new PitrSettings
         {
             StreamEnabled = env.Flag("WAL_STREAM"),
             SourceConnection = env.PostgresConnection("WAL_SOURCE_URL"),
             SlotName = slot,
-            MaxWalAge = TimeSpan.FromSeconds(env.Integer("WAL_MAX_AGE", (int)DefaultMaxWalAge.TotalSeconds, 5, 86_400)),
+            MaxWalAge = maxWalAge,
+            RpoTarget = rpoTarget,
             SlotMaxBytes = ReadSlotMaxBytes(env),
             SpoolDirectory = Path.GetFullPath(env.Text("WAL_SPOOL_DIR") ?? "/var/opt/leopass/wal-spool"),
             CliCommand = env.Text("LEOPASS_CLI") ?? BuiltCli(repositoryRoot),

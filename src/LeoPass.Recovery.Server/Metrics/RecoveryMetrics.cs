@@ -1,4 +1,5 @@
 using LeoPass.Recovery.Backup.Catalogue;
+using LeoPass.Recovery.Backup.Pitr;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Core.Targets;
 using LeoPass.Recovery.Engine.Definitions;
@@ -31,11 +32,12 @@ public sealed class RecoveryMetrics
     private readonly Gauge _sinceCompletion, _sinceRestoreVerified, _recoveryPointAge, _lastDuration, _lastDumpBytes, _lastStoredBytes;
     private readonly Gauge _backupRuns, _drillRto, _drillRpo, _rtoTarget, _rpoTarget, _runs, _halted, _waiting, _haltedLongest, _nodesAlive;
     private readonly Gauge _rtoPredicted, _rtoPredictedDownload, _rtoPredictedRestore, _watchLevel, _collectOk;
+    private readonly Gauge _walAge, _walRpoTarget, _walGaps, _walQueued, _walSlotBytes, _windowFrom, _windowTo;
     private readonly Services _services;
 
     /// <summary>Where the collector reads from, resolved once.</summary>
     public sealed record Services(BackupCatalogue Catalogue, RunStatistics Statistics, RunQueries Runs, DefinitionCatalog Definitions, RunReportBuilder Reports,
-        RtoPredictor Predictor, RpoWatch Rpo, ClusterNodes Nodes, RecoverySettings Settings, TimeProvider Clock, ILogger<RecoveryMetrics> Logger);
+        RtoPredictor Predictor, RpoWatch Rpo, RestoreWindowQuery Windows, ClusterNodes Nodes, RecoverySettings Settings, TimeProvider Clock, ILogger<RecoveryMetrics> Logger);
 
     public RecoveryMetrics(Services services)
     {
@@ -64,6 +66,13 @@ public sealed class RecoveryMetrics
         _rtoPredictedDownload = G("leopass_rto_predicted_download_seconds", "The download part of the predicted RTO", Database);
         _rtoPredictedRestore = G("leopass_rto_predicted_restore_seconds", "The restore part of the predicted RTO", Database);
         _watchLevel = G("leopass_watchdog_level", "The watchdog's last level per watch: 0 ok, 1 warning, 2 breach", "watch");
+        _walAge = G("leopass_wal_newest_shipped_age_seconds", "Seconds since the newest shipped WAL: the live RPO of a point-in-time restore; +Inf while streamed but nothing shipped; absent when WAL is not streamed", Database);
+        _walRpoTarget = G("leopass_wal_rpo_target_seconds", "WAL_RPO_TARGET: the RPO the WAL stream promises");
+        _walGaps = G("leopass_wal_gaps", "Segments missing between shipped ones (the restore window starts after the newest gap)", Database);
+        _walQueued = G("leopass_wal_queued_segments", "Complete segments waiting in the streaming node's spool to be shipped", Database);
+        _walSlotBytes = G("leopass_wal_slot_retained_bytes", "WAL the replication slot holds back on the source", Database);
+        _windowFrom = G("leopass_restore_window_start_timestamp_seconds", "Unix time of the earliest moment a point-in-time restore reaches; absent without a window", Database);
+        _windowTo = G("leopass_restore_window_end_timestamp_seconds", "Unix time of the newest moment a point-in-time restore reaches; absent without a window", Database);
         _collectOk = G("leopass_metrics_collect_ok", "1 when the last scrape read the recovery database; 0 when it could not (the other values are then stale)");
         StepDuration = f.CreateHistogram("leopass_step_duration_seconds", "Work time of each step attempt this node executed, by definition, step and outcome",
             new HistogramConfiguration { LabelNames = ["definition", "step", "outcome"], Buckets = Histogram.ExponentialBuckets(0.5, 2, 16) });
@@ -79,6 +88,7 @@ public sealed class RecoveryMetrics
         try
         {
             await CollectBackupsAsync(cancellationToken);
+            await CollectWalAsync(cancellationToken);
             await CollectRunsAsync(cancellationToken);
             _collectOk.Set(1);
         }
@@ -119,6 +129,29 @@ public sealed class RecoveryMetrics
         }
         _rtoTarget.Set(RecoveryTargets.RecoveryTimeObjective.TotalSeconds);
         _rpoTarget.Set(RecoveryTargets.RecoveryPointObjective.TotalSeconds);
+    }
+
+    private async Task CollectWalAsync(CancellationToken cancellationToken)
+    {
+        var settings = _services.Settings;
+        var window = await _services.Windows.GetAsync(cancellationToken);
+        _walRpoTarget.Set(settings.Pitr.RpoTarget.TotalSeconds);
+        if (!settings.Pitr.StreamEnabled && window.Segments == 0 && window.Stream is null) return;
+        // The WAL's database is the stream's source (WAL_SOURCE_URL, else DATABASE_URL).
+        var database = (settings.Pitr.SourceConnection ?? settings.SourceDatabase) is { } source ? PostgresConnectionString.DatabaseOf(source) : "";
+        _walAge.WithLabels(database).Set(window.NewestShippedAge?.TotalSeconds ?? double.PositiveInfinity);
+        _walGaps.WithLabels(database).Set(window.Gaps.Count);
+        _walQueued.WithLabels(database).Set(window.Stream?.QueuedSegments ?? 0);
+        if (window.Stream?.SlotRetainedBytes is { } retained) _walSlotBytes.WithLabels(database).Set(retained);
+        if (window.IsEmpty)
+        {
+            // A window that closed (a gap, retention) must not go on showing its old ends.
+            _windowFrom.RemoveLabelled(database);
+            _windowTo.RemoveLabelled(database);
+            return;
+        }
+        _windowFrom.WithLabels(database).Set(window.From!.Value.ToUnixTimeMilliseconds() / 1000.0);
+        _windowTo.WithLabels(database).Set(window.To!.Value.ToUnixTimeMilliseconds() / 1000.0);
     }
 
     private async Task CollectRunsAsync(CancellationToken cancellationToken)

@@ -12,6 +12,9 @@ using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Pitr.Tests.Support;
 using LeoPass.Recovery.Backup.Artefacts;
 
+using LeoPass.Recovery.Runbook.Watchdog;
+using LeoPass.Recovery.Server.Metrics;
+
 namespace LeoPass.Recovery.Pitr.Tests.Restore;
 
 public sealed class PitrDrillTests
@@ -58,5 +61,22 @@ public sealed class PitrDrillTests
         Assert.True(list.ExitCode == 0, list.ToString());
         using var listed = System.Text.Json.JsonDocument.Parse(list.StandardOutput);
         Assert.Equal(status.PointInTime.From, listed.RootElement.GetProperty("restoreWindow").GetProperty("from").GetDateTimeOffset());
+
+        // Between drills the RPO counts from the newest shipped WAL, not from last night's dump; the WAL watch is calm.
+        var point = await node.Get<RpoWatch>().NewestAsync(CancellationToken.None);
+        Assert.True(point is not null && point.Description.StartsWith("WAL up to segment ", StringComparison.Ordinal) && point.At >= committedB, point?.ToString());
+        var now = node.Get<TimeProvider>().GetUtcNow();
+        var wal = await node.Get<IEnumerable<IWatch>>().Single(w => w.Name == "wal").ReadAsync(now, now, CancellationToken.None);
+        Assert.True(wal.Level == WatchLevel.Ok, wal.Headline);
+        // /metrics: the live RPO and the window's ends, as the status API gives them.
+        using var exported = new MemoryStream();
+        // The node has no HTTP: the server's collector, built on this node's services, reads what /metrics would.
+        var collector = new RecoveryMetrics(Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<RecoveryMetrics.Services>(node.Services));
+        await collector.Registry.CollectAndExportAsTextAsync(exported);
+        var metrics = System.Text.Encoding.UTF8.GetString(exported.ToArray()).Split('\n');
+        double Gauge(string name) => double.Parse(metrics.Single(l => l.StartsWith(name + "{", StringComparison.Ordinal)).Split(' ')[^1], CultureInfo.InvariantCulture);
+        Assert.InRange(Gauge("leopass_wal_newest_shipped_age_seconds"), 0, 300);
+        Assert.Equal(status.PointInTime.From!.Value.ToUnixTimeMilliseconds() / 1000.0, Gauge("leopass_restore_window_start_timestamp_seconds"), 3);
+        Assert.Equal(0, Gauge("leopass_wal_gaps"));
     }
 }

@@ -16,6 +16,9 @@ public sealed class StoreDownTests
         await using var bed = await PitrTestBed.CreateAsync(maxWalAge: 10, s3: true);
         // One segment: the slot holds more than that on the source soon into the outage.
         bed.Variables["WAL_SLOT_MAX_BYTES"] = (16L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // The watchdog's WAL watch: nothing shipped for a minute of the outage is a breach.
+        bed.Variables["WAL_RPO_TARGET"] = "60s";
+        bed.Variables["LEOPASS_WATCHDOG_INTERVAL"] = "5s";
         await bed.StartServerNodeAsync();
         await bed.Source.ExecuteAsync("CREATE TABLE load (id bigserial PRIMARY KEY, payload text NOT NULL)");
         var before = await bed.WaitForSegmentAsync(_ => true, TimeSpan.FromSeconds(120), "before the outage");
@@ -34,20 +37,29 @@ public sealed class StoreDownTests
         var lastWritten = Lsn.Parse(await bed.Source.ScalarAsync<string>("SELECT pg_current_wal_lsn()::text"));
         Assert.True(maxQueued >= 2, $"only {maxQueued} complete segment(s) waited in the spool during the outage");
         // Each alarm once for the whole outage, not once per failed attempt: the store, and the slot growing on the source.
-        var alerts = bed.Http.RequestsTo("/ops").Select(r => JsonDocument.Parse(r.Body).RootElement).ToList();
-        Assert.All(alerts, a => Assert.Equal("wal-stream", a.GetProperty("job").GetString()));
+        var alerts = Ops(bed, "wal-stream");
         Assert.All(alerts, a => Assert.Equal("failed", a.GetProperty("status").GetString()));
         Assert.Single(alerts, a => a.GetProperty("summary").GetString()!.StartsWith("WAL cannot be shipped", StringComparison.Ordinal));
         Assert.Single(alerts, a => a.GetProperty("summary").GetString()!.StartsWith("the replication slot leopass holds", StringComparison.Ordinal));
+        // The watchdog saw the live RPO pass WAL_RPO_TARGET, once, and named the stream's error.
+        var breach = Assert.Single(Ops(bed, "wal-watchdog"), a => a.GetProperty("status").GetString() == "failed");
+        Assert.StartsWith("WAL RPO breached: the newest shipped WAL (", breach.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.Contains("cannot ship; its last error:", breach.GetProperty("summary").GetString(), StringComparison.Ordinal);
 
         await bed.S3.StartAsync();
         await bed.WaitForSegmentAsync(s => s.EndLsn > (long)lastWritten.Value, TimeSpan.FromMinutes(3), $"holding {lastWritten}, written during the outage");
         var numbers = (await bed.Catalogue().ListSegmentsAsync()).Select(s => s.SegmentNumber!.Value).ToList();
         Assert.Contains(before.SegmentNumber!.Value, numbers);
         Assert.Equal(Enumerable.Range(0, numbers.Count).Select(i => numbers[0] + i), numbers);
+        // ...and tells people once that it is over.
+        await WaitUntilAsync(() => Ops(bed, "wal-watchdog").Any(a => a.GetProperty("status").GetString() == "recovered"), TimeSpan.FromSeconds(60));
+        Assert.Single(Ops(bed, "wal-watchdog"), a => a.GetProperty("status").GetString() == "failed");
         // Nothing shipped is kept locally; only the segment being written is still there.
         await WaitUntilAsync(() => Directory.GetFiles(spool).Count(f => !f.EndsWith(".partial", StringComparison.Ordinal)) <= 1, TimeSpan.FromSeconds(60));
     }
+
+    private static List<JsonElement> Ops(PitrTestBed bed, string job) =>
+        bed.Http.RequestsTo("/ops").Select(r => JsonDocument.Parse(r.Body).RootElement).Where(a => a.GetProperty("job").GetString() == job).ToList();
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
     {
