@@ -19,6 +19,17 @@ public class RecoverySettingsTests
     }
 
     [Fact]
+    public void Two_clusters_on_one_host_get_their_own_restore_work_directory_by_default_and_a_set_one_is_kept()
+    {
+        var production = Load(("RECOVERY_DATABASE_URL", "postgresql://leopass:s3cret@db.internal:5432/leopass_recovery")).Runbook.WorkDirectory;
+        var staging = Load(("RECOVERY_DATABASE_URL", "postgresql://leopass:s3cret@127.0.0.1:5433/leopass_recovery")).Runbook.WorkDirectory;
+        Assert.Equal(Path.Combine(Path.GetTempPath(), "leopass-restore", "db.internal-5432-leopass_recovery"), production);
+        Assert.NotEqual(production, staging);
+        Assert.DoesNotContain("s3cret", production, StringComparison.Ordinal);
+        Assert.Equal("/srv/restore", Load(("RECOVERY_DATABASE_URL", "postgresql://u:p@h/db"), ("RESTORE_WORK_DIR", "/srv/restore")).Runbook.WorkDirectory);
+    }
+
+    [Fact]
     public void Every_bad_variable_is_named_in_one_error()
     {
         var e = Assert.Throws<ConfigurationException>(() => Load(

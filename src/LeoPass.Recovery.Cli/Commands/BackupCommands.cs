@@ -280,8 +280,7 @@ internal static class BackupCommands
             Core.Secrets.SecretRedactor.Shared.Add(new Npgsql.NpgsqlConnectionStringBuilder(targetConnection).Password);
             await context.CatalogueAsync(cancellationToken);
             using var progress = context.Progress();
-            var workDirectory = Path.Combine(Path.GetTempPath(), "leopass-restore");
-            var result = await context.Get<PlainRestore>().RunAsync(parse.GetValue(key)!, targetConnection, parse.GetValue(jobs), parse.GetValue(noOwner), workDirectory, progress, cancellationToken);
+            var result = await context.Get<PlainRestore>().RunAsync(parse.GetValue(key)!, targetConnection, parse.GetValue(jobs), parse.GetValue(noOwner), context.Settings.Runbook.WorkDirectory, progress, cancellationToken);
             if (context.Output.Json)
             {
                 context.Output.WriteJson(new { ok = true, key = result.Key, target = result.TargetDatabase, createdDatabase = result.CreatedDatabase, dumpBytes = result.DumpBytes, tables = result.Tables, durationMs = (long)result.Duration.TotalMilliseconds });

@@ -36,14 +36,15 @@ public sealed record RecoverySettings
     {
         ArgumentNullException.ThrowIfNull(env);
         var backup = BackupSettings.Read(env);
+        var recoveryDatabase = env.PostgresConnection("RECOVERY_DATABASE_URL");
         var settings = new RecoverySettings
         {
             SourceDatabase = env.PostgresConnection("DATABASE_URL"),
-            RecoveryDatabase = env.PostgresConnection("RECOVERY_DATABASE_URL"),
+            RecoveryDatabase = recoveryDatabase,
             Storage = StorageSettings.Read(env, backup.RetentionDays),
             Backup = backup,
             Alerts = AlertSettings.Read(env),
-            Runbook = RunbookSettings.Read(env),
+            Runbook = RunbookSettings.Read(env, recoveryDatabase),
             Node = NodeSettings.Read(env),
             Cluster = ClusterSettings.Read(env),
             Pitr = PitrSettings.Read(env, env.Text("LEOPASS_REPO_ROOT")),

@@ -28,8 +28,8 @@ public sealed record RunbookSettings
     /// </summary>
     public string? VerifyRestoreDatabase { get; init; }
 
-    /// <summary>RESTORE_WORK_DIR: where the decrypted dump is written (owner-only) between download and pg_restore.</summary>
-    public string WorkDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "leopass-restore");
+    /// <summary>RESTORE_WORK_DIR: where the decrypted dump is written (owner-only) between download and pg_restore; one per cluster (<see cref="DefaultWorkDirectory"/>).</summary>
+    public string WorkDirectory { get; init; } = DefaultWorkDirectory(null);
 
     /// <summary>RESTORE_JOBS: pg_restore --jobs.</summary>
     public int RestoreJobs { get; init; } = 2;
@@ -70,13 +70,28 @@ public sealed record RunbookSettings
     public string RequireTargetDatabase() => TargetDatabase ?? throw new ConfigurationException(
         "TARGET_DATABASE_URL is not set: a restore needs the server to restore onto, as postgresql://user:password@host:port/leopass_restore (the database name is the restore target; never the DATABASE_URL database).");
 
-    internal static RunbookSettings Read(EnvironmentReader env)
+    /// <summary>
+    /// RESTORE_WORK_DIR's default: a folder per recovery database under $TMPDIR/leopass-restore.
+    /// Run ids start at 1 in every recovery database, so two clusters on one host (production and
+    /// staging, or a demo) sharing one folder would share `run-2`, and one's cleanup would delete
+    /// the other's dump mid-restore.
+    /// </summary>
+    public static string DefaultWorkDirectory(string? recoveryDatabase)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "leopass-restore");
+        if (recoveryDatabase is null) return root;
+        var cluster = PostgresConnectionString.Describe(recoveryDatabase);
+        var folder = new string(cluster.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '-').ToArray());
+        return Path.Combine(root, folder);
+    }
+
+    internal static RunbookSettings Read(EnvironmentReader env, string? recoveryDatabase)
     {
         var settings = new RunbookSettings
         {
             TargetDatabase = env.PostgresConnection("TARGET_DATABASE_URL"),
             VerifyRestoreDatabase = env.PostgresConnection("VERIFY_RESTORE_DATABASE_URL"),
-            WorkDirectory = env.Text("RESTORE_WORK_DIR") is { } dir ? Path.GetFullPath(dir) : Path.Combine(Path.GetTempPath(), "leopass-restore"),
+            WorkDirectory = env.Text("RESTORE_WORK_DIR") is { } dir ? Path.GetFullPath(dir) : DefaultWorkDirectory(recoveryDatabase),
             RestoreJobs = env.Integer("RESTORE_JOBS", 2, 1, 64),
             CloudflareApiBaseUrl = env.HttpUrl("CLOUDFLARE_API_BASE_URL") ?? new Uri(DefaultCloudflareApiBaseUrl),
             CloudflareApiToken = env.Text("CLOUDFLARE_API_TOKEN"),
