@@ -4,7 +4,8 @@
 # server), Node.js + s3rver (test S3 server),
 # Debian's chromium (the console's browser tests drive it; Playwright downloads no browser), axe-core (their accessibility rules),
 # docker-compose (compose file validation only; no engine runs it here), Debian's prometheus
-# (prometheus + promtool: the metrics tests start a real Prometheus and check the shipped rules).
+# (prometheus + promtool: the metrics tests start a real Prometheus and check the shipped rules),
+# Kiota (a local dotnet tool: the generated-client test).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
@@ -50,3 +51,7 @@ if [ ! -f "$REPO_ROOT/.tools/node_modules/@redocly/cli/package.json" ]; then
   log "installing Redocly CLI into .tools/"
   npm install --prefix "$REPO_ROOT/.tools" --no-audit --no-fund --loglevel=error @redocly/cli@2.77.0 >/dev/null
 fi
+
+# Kiota, a local dotnet tool (dotnet-tools.json): GeneratedClientTests generates a client from the
+# served OpenAPI document with it. Restoring an installed tool only checks the packages folder.
+( cd "$REPO_ROOT" && dotnet tool restore >/dev/null ) || { log "could not restore the dotnet tools of dotnet-tools.json (Kiota)"; exit 1; }

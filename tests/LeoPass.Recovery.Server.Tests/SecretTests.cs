@@ -5,6 +5,7 @@ using LeoPass.Recovery.Server.Errors;
 using LeoPass.Recovery.Server.Roles;
 using LeoPass.Recovery.Server.Tests.Support;
 using LeoPass.Recovery.Server.Tokens;
+using LeoPass.Recovery.TestSupport;
 
 namespace LeoPass.Recovery.Server.Tests;
 
@@ -145,6 +146,49 @@ public sealed class SecretTests(ApiHost host)
         {
             Assert.False(text.Contains(secret, StringComparison.Ordinal), $"'{secret}' answered by GET:\n{string.Join("\n", read)}");
             Assert.False(host.Log.Contains(secret, StringComparison.Ordinal), $"'{secret}' logged");
+        }
+    }
+
+    /// <summary>
+    /// A secret planted in a backup run's failure reaches Sentry's envelope masked: a halted backup
+    /// run is alerted to SENTRY_DSN (the recording stand-in), with the step's error as the event's
+    /// message, exception and breadcrumbs. No byte of a secret is in what Sentry received (body and
+    /// headers; the auth header carries the DSN's public key, which is Sentry's to know).
+    /// </summary>
+    [Fact]
+    public async Task A_secret_planted_in_a_backup_runs_failure_reaches_no_Sentry_envelope()
+    {
+        var password = new Npgsql.NpgsqlConnectionStringBuilder(host.Database.ConnectionString).Password!;
+        const string Unconfigured = "n3ver-configured-sentry-pw-8e1f";
+        var connection = $"Host=db.internal;Username=leopass;Password={password};Database=prod";
+        var planted = $"{connection} or postgresql://leopass:{Unconfigured}@db.internal/prod, key {ApiHost.StorageSecret}, token {host.AdminToken}";
+        // A backup run (it has a backup.* step) whose first step fails with the parameter in its error.
+        const string LeakyBackup = "api-leaky-backup";
+        await host.PublishAsync(TestDefinitions.Definition(LeakyBackup,
+            TestDefinitions.Step("dump-upload", "diagnostics.fail-until", new() { ["succeedOnAttempt"] = 0, ["message"] = "pg_dump failed for ${run.label}" }),
+            TestDefinitions.Step("notify", "backup.notify")));
+
+        var run = await host.Operator.StartAsync(LeakyBackup, new { label = planted });
+        await host.Operator.WaitForAsync(run, "Halted");
+        var envelopePath = $"/api/{ApiHost.SentryProject}/envelope/";
+        var runMark = $"{LeakyBackup} run {run} FAILED";
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        RecordedRequest? envelope;
+        while ((envelope = ApiHost.Sentry.RequestsTo(envelopePath).FirstOrDefault(r => r.Body.Contains(runMark, StringComparison.Ordinal))) is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        Assert.True(envelope is not null, $"no Sentry envelope for run {run}; Sentry received {ApiHost.Sentry.Requests.Count} request(s)");
+
+        // The failure's text arrived, masked: the event says what broke without the credentials.
+        Assert.Contains("pg_dump failed for Host=db.internal;Username=leopass;Password=***", envelope.Body, StringComparison.Ordinal);
+        var decoded = envelope.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries).SelectMany(line => Strings(JsonNode.Parse(line)!)).ToList();
+        var headers = string.Join("\n", envelope.Headers.Select(h => $"{h.Key}: {h.Value}"));
+        foreach (var secret in new[] { password, Unconfigured, ApiHost.StorageSecret, host.AdminToken, connection, planted })
+        {
+            Assert.False(envelope.Body.Contains(secret, StringComparison.Ordinal), $"'{secret}' sent to Sentry:\n{envelope.Body}");
+            Assert.DoesNotContain(decoded, text => text.Contains(secret, StringComparison.Ordinal));
+            Assert.False(headers.Contains(secret, StringComparison.Ordinal), $"'{secret}' in a header sent to Sentry:\n{headers}");
         }
     }
 

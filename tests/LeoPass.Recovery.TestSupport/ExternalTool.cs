@@ -6,10 +6,11 @@ namespace LeoPass.Recovery.TestSupport;
 public static class ExternalTool
 {
     public static async Task<CliResult> RunAsync(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null,
-        string? stdinFile = null, string? stdoutFile = null, TimeSpan? timeout = null)
+        string? stdinFile = null, string? stdoutFile = null, TimeSpan? timeout = null, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(program)
         {
+            WorkingDirectory = workingDirectory ?? "",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = stdinFile is not null,

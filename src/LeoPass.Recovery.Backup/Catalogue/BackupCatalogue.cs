@@ -21,16 +21,12 @@ public sealed class BackupCatalogue(string connectionString, TimeProvider clock)
     private CatalogueDbContext Open() => new(CatalogueDbContext.OptionsFor(connectionString));
 
     /// <summary>Creates or upgrades the catalogue tables. Safe to call from several nodes at once.</summary>
-    public async Task MigrateAsync(CancellationToken cancellationToken = default)
-    {
-        // Most starts find the schema current: one query, and no EF model built (a command's start-up).
-        if (await SchemaCheck.IsCurrentAsync(connectionString, CatalogueDbContext.Schema, CatalogueDbContext.MigrationsHistoryTable, MigrationIds.Value, cancellationToken)) return;
-        await Core.Database.MigrationLock.RunAsync(connectionString, async ct =>
+    public Task MigrateAsync(CancellationToken cancellationToken = default) =>
+        SchemaMigrator.MigrateAsync(connectionString, CatalogueDbContext.Schema, MigrationIds.Value, async ct =>
         {
             await using var db = Open();
             await db.Database.MigrateAsync(ct);
         }, cancellationToken);
-    }
 
     public async Task RecordAsync(BackupManifest manifest, CancellationToken cancellationToken = default)
     {

@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Core.Schema;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
@@ -10,7 +11,6 @@ namespace LeoPass.Recovery.Backup.Catalogue;
 public sealed class CatalogueDbContext(DbContextOptions<CatalogueDbContext> options) : DbContext(options)
 {
     public const string Schema = "catalogue";
-    public const string MigrationsHistoryTable = "__migrations";
 
     public DbSet<CatalogueEntry> Backups => Set<CatalogueEntry>();
     public DbSet<PendingUpload> PendingUploads => Set<PendingUpload>();
@@ -21,7 +21,7 @@ public sealed class CatalogueDbContext(DbContextOptions<CatalogueDbContext> opti
 
     public static DbContextOptions<CatalogueDbContext> OptionsFor(string connectionString) =>
         new DbContextOptionsBuilder<CatalogueDbContext>()
-            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable, Schema))
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable(MigrationHistory.Table, Schema))
             .UseSnakeCaseNamingConvention()
             .Options;
 

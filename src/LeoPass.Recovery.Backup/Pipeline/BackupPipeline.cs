@@ -26,6 +26,7 @@ public sealed class BackupPipeline(
     RecoverySettings settings,
     IArtefactStore store,
     BackupCatalogue catalogue,
+    CommitMarker commitMarker,
     TimeProvider clock,
     ILogger<BackupPipeline> logger)
 {
@@ -276,55 +277,10 @@ public sealed class BackupPipeline(
     }
 
     /// <summary>
-    /// Writes the signature (when signing) and then the manifest, the commit marker. If either
-    /// fails, whatever of this backup reached the store is removed, manifest first, so nothing
-    /// half-done looks like a backup.
+    /// Writes the signature (when signing) and then the manifest, the commit marker, by the rules
+    /// every artefact's follows (<see cref="CommitMarker"/>): if either fails, whatever of this backup
+    /// reached the store is removed, manifest first, so nothing half-done looks like a backup.
     /// </summary>
-    private async Task WriteManifestAsync(BackupManifest manifest, ManifestSigner? signer, IBackupObserver observer, CancellationToken cancellationToken)
-    {
-        var json = Encoding.UTF8.GetBytes(manifest.ToJson());
-        // Keys this backup may have written; a key the store refused as taken is someone else's and stays.
-        var written = new List<string> { manifest.Key };
-        try
-        {
-            if (signer is not null)
-            {
-                observer.Stage("sign", $"signing the manifest with {signer.Fingerprint}");
-                var signature = signer.Sign(json, clock.GetUtcNow());
-                await PutSmallAsync(ArtefactKey.SignatureOf(manifest.Key), signature, "application/pgp-signature", written, cancellationToken);
-            }
-            observer.Stage("manifest", "writing the manifest (the backup's commit marker)");
-            await PutSmallAsync(ArtefactKey.ManifestOf(manifest.Key), json, "application/json", written, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Without its manifest the object is not a backup; remove it rather than leave a lookalike.
-            // Manifest first (a write whose answer was lost may have stored it after all), artefact last.
-            foreach (var key in Enumerable.Reverse(written))
-            {
-                try { await store.DeleteAsync(key, CancellationToken.None); }
-                catch (ArtefactStoreException deleteError) { logger.LogWarning("Could not remove {Key} after the manifest failed: {Error}", key, deleteError.Message); }
-            }
-            throw new BackupException($"writing the manifest of {manifest.Key} failed, so the backup does not count and its objects were removed: {e.Message}", e) { Stage = "manifest" };
-        }
-    }
-
-    private async Task PutSmallAsync(string key, byte[] content, string contentType, List<string> written, CancellationToken cancellationToken)
-    {
-        await using var stream = new MemoryStream(content, writable: false);
-        try
-        {
-            await store.PutAsync(key, stream, new PutOptions { ContentType = contentType }, cancellationToken);
-            written.Add(key);
-        }
-        catch (ArtefactAlreadyExistsException)
-        {
-            throw;
-        }
-        catch
-        {
-            written.Add(key);
-            throw;
-        }
-    }
+    private Task WriteManifestAsync(BackupManifest manifest, ManifestSigner? signer, IBackupObserver observer, CancellationToken cancellationToken) =>
+        commitMarker.WriteAsync(manifest.Key, manifest.ToJson(), signer, cancellationToken, observer.Stage);
 }

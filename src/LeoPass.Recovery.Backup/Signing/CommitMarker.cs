@@ -14,21 +14,26 @@ namespace LeoPass.Recovery.Backup.Signing;
 /// </summary>
 public sealed class CommitMarker(IArtefactStore store, ManifestSignatureCheck signatures, TimeProvider clock, ILogger<CommitMarker> logger)
 {
+    /// <param name="stage">Told "sign" and "manifest" as each write starts (a backup's progress), with what it does.</param>
     /// <exception cref="BackupException">A write failed; the artefact and anything of its marker were removed.</exception>
-    public async Task WriteAsync(string artefactKey, string manifestJson, ManifestSigner? signer, CancellationToken cancellationToken)
+    public async Task WriteAsync(string artefactKey, string manifestJson, ManifestSigner? signer, CancellationToken cancellationToken, Action<string, string>? stage = null)
     {
         var json = Encoding.UTF8.GetBytes(manifestJson);
+        // Keys this artefact may have written; a key the store refused as taken is someone else's and stays.
         var written = new List<string> { artefactKey };
         try
         {
             if (signer is not null)
             {
+                stage?.Invoke("sign", $"signing the manifest with {signer.Fingerprint}");
                 await PutAsync(ArtefactKey.SignatureOf(artefactKey), signer.Sign(json, clock.GetUtcNow()), "application/pgp-signature", written, cancellationToken);
             }
+            stage?.Invoke("manifest", "writing the manifest (the commit marker)");
             await PutAsync(ArtefactKey.ManifestOf(artefactKey), json, "application/json", written, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Manifest first (a write whose answer was lost may have stored it after all), artefact last.
             foreach (var key in Enumerable.Reverse(written))
             {
                 try { await store.DeleteAsync(key, CancellationToken.None); }

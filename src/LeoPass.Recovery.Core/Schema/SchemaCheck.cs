@@ -42,21 +42,22 @@ public static class SchemaCheck
 
     /// <summary>
     /// True when the history table <paramref name="schema"/>.<paramref name="historyTable"/> lists
-    /// every one of <paramref name="migrationIds"/> (its first column is the migration id, whatever
-    /// the naming convention calls it). False when any is missing or the table does not exist yet.
+    /// every one of <paramref name="migrationIds"/>. False when any is missing, or the table does
+    /// not exist yet or has an earlier release's names (<see cref="MigrationHistory"/>): then the
+    /// migrator runs and renames it.
     /// </summary>
     public static async Task<bool> IsCurrentAsync(string connectionString, string schema, string historyTable, IReadOnlyCollection<string> migrationIds, CancellationToken cancellationToken = default)
     {
         await using var db = new NpgsqlConnection(connectionString);
         await db.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand($"SELECT * FROM \"{schema}\".\"{historyTable}\"", db);
+        await using var command = new NpgsqlCommand($"SELECT migration_id FROM \"{schema}\".\"{historyTable}\"", db);
         var applied = new HashSet<string>(StringComparer.Ordinal);
         try
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken)) applied.Add(reader.GetString(0));
         }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName or PostgresErrorCodes.UndefinedColumn)
         {
             return false;
         }

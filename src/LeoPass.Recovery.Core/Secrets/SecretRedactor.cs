@@ -8,11 +8,15 @@ namespace LeoPass.Recovery.Core.Secrets;
 /// process (logs, CLI output, error messages, alert bodies, API problem details) goes
 /// through <see cref="Redact"/>, so a secret echoed by a library error cannot leak. A password
 /// written the way credentials are written — <c>Password=…</c> in a connection string, the user
-/// info of a URL — is masked even when it is not one this process was configured with.
+/// info of a URL — is masked even when it is not one this process was configured with, and so is
+/// anything shaped like one of the API's tokens (<c>lpr_</c> + base64url), whichever process made it.
 /// </summary>
 public sealed partial class SecretRedactor
 {
     public const string Mask = "***";
+
+    /// <summary>What every API token starts with (the server's TokenFormat), so a leaked one is recognised and masked anywhere.</summary>
+    public const string ApiTokenPrefix = "lpr_";
 
     // Values shorter than this are too likely to match ordinary text to be masked safely.
     private const int MinimumSecretLength = 4;
@@ -46,6 +50,7 @@ public sealed partial class SecretRedactor
         if (string.IsNullOrEmpty(text)) return "";
         text = ConnectionStringPassword().Replace(text, m => m.Groups["key"].Value + Mask);
         text = UrlPassword().Replace(text, m => m.Groups["user"].Value + ":" + Mask + "@");
+        text = ApiToken().Replace(text, ApiTokenPrefix + Mask);
         if (_secrets.IsEmpty) return text;
         // Longest first, so a secret that contains another is masked whole.
         foreach (var secret in _secrets.Keys.OrderByDescending(s => s.Length))
@@ -54,6 +59,10 @@ public sealed partial class SecretRedactor
         }
         return text;
     }
+
+    // A token quoted in a run's error reaches alerts (Sentry, webhooks) and the CLI, not only API answers.
+    [GeneratedRegex(@"lpr_[A-Za-z0-9_\-]{6,}", RegexOptions.CultureInvariant)]
+    private static partial Regex ApiToken();
 
     // Password=…; or Pwd=… up to the next ';', quote or white space (Npgsql, libpq keyword form, ADO.NET).
     [GeneratedRegex(@"(?<key>\b(?:password|pwd)\s*=\s*)(?:""[^""]*""|'[^']*'|[^;\s""']+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

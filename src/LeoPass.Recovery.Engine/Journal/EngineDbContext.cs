@@ -1,4 +1,5 @@
 using LeoPass.Recovery.Engine.Runs;
+using LeoPass.Recovery.Core.Schema;
 using Microsoft.EntityFrameworkCore;
 
 namespace LeoPass.Recovery.Engine.Journal;
@@ -6,12 +7,13 @@ namespace LeoPass.Recovery.Engine.Journal;
 /// <summary>
 /// The engine's tables, all in schema <c>engine</c> with a migrations history of their own
 /// (<c>engine.__ef_migrations_history</c>), so other modules' DbContexts can share the database.
+/// Names are snake_case (EFCore.NamingConventions, as in the catalogue and access contexts), so
+/// hand-written SQL (fencing, the CLI's liveness check, psql at 3 a.m.) needs no quoting.
 /// The Quartz <c>engine.qrtz_*</c> tables are created by a raw-SQL migration and not mapped here.
 /// </summary>
 public sealed class EngineDbContext(DbContextOptions<EngineDbContext> options) : DbContext(options)
 {
     public const string Schema = "engine";
-    public const string MigrationsHistoryTable = "__ef_migrations_history";
 
     public DbSet<DefinitionVersionRecord> DefinitionVersions => Set<DefinitionVersionRecord>();
     public DbSet<DefinitionDraftRecord> DefinitionDrafts => Set<DefinitionDraftRecord>();
@@ -83,10 +85,10 @@ public sealed class EngineDbContext(DbContextOptions<EngineDbContext> options) :
             e.HasIndex(d => new { d.RunId, d.StepId });
         });
 
-        SnakeCaseNames.Apply(modelBuilder);
     }
 
     /// <summary>The one place Npgsql options are set, shared by the host, the CLI and design-time tools.</summary>
     public static void Configure(DbContextOptionsBuilder builder, string connectionString) =>
-        builder.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable, Schema));
+        builder.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable(MigrationHistory.Table, Schema))
+            .UseSnakeCaseNamingConvention();
 }

@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Scheduling;
 using LeoPass.Recovery.Server.Roles;
@@ -8,9 +9,6 @@ using Microsoft.AspNetCore.Routing;
 using Quartz;
 
 namespace LeoPass.Recovery.Server.Apis;
-
-/// <param name="NextRunAt">When the cluster's pending trigger fires next (UTC); null when the definition has no pending trigger.</param>
-public sealed record ScheduledDefinition(string Definition, string Title, string? Cron, string? TimeZone, DateTimeOffset? NextRunAt);
 
 /// <summary>/api/status/schedule: when each scheduled definition (nightly backup, drills) runs next, read from the cluster's Quartz triggers.</summary>
 public static class ScheduleApi

@@ -1,9 +1,12 @@
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Pitr;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Core.Targets;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Runs;
+using RunState = LeoPass.Recovery.Engine.Runs.RunState;
+using StepState = LeoPass.Recovery.Engine.Runs.StepState;
 using LeoPass.Recovery.Runbook.Prediction;
 using LeoPass.Recovery.Runbook.Reporting;
 using LeoPass.Recovery.Server.Roles;
@@ -14,40 +17,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace LeoPass.Recovery.Server.Apis;
 
-/// <summary>Is the database recoverable right now? The newest verified backup against the RPO, the last drill against the RTO, and what waits for a person.</summary>
-/// <param name="RestoreVerified">The newest backup a restore proved (verify-restore); null when none was.</param>
-/// <param name="RtoPrediction">How long a restore of the newest verified backup would take, from measured throughput; null before the first download and restore samples.</param>
-public sealed record RecoveryStatus(BackupStatus Backup, DrillStatus Drill, IReadOnlyList<AttentionItem> NeedsAttention, bool Healthy,
-    RestoreVerifiedStatus? RestoreVerified = null, RtoPredictionStatus? RtoPrediction = null)
-{
-    /// <summary>Point-in-time recovery: the restore window and the live RPO (the newest shipped WAL's age); null when no WAL was ever shipped.</summary>
-    public PointInTimeStatus? PointInTime { get; init; }
-}
-
-/// <summary>The newest restore-verified backup: which, when its snapshot was taken, when and by which run it was proven, what was compared.</summary>
-public sealed record RestoreVerifiedStatus(string Key, DateTimeOffset SnapshotStartedAt, TimeSpan Age, DateTimeOffset VerifiedAt, long? RunId, string? Summary);
-
-/// <summary>
-/// The predicted RTO: <see cref="Predicted"/> = <see cref="Fixed"/> + <see cref="Download"/> + <see cref="Restore"/>,
-/// each transfer being today's size over measured throughput. <see cref="AtRisk"/> from 80 % of the target.
-/// </summary>
-public sealed record RtoPredictionStatus(TimeSpan Predicted, TimeSpan Target, bool AtRisk, bool OverTarget, TimeSpan Download, TimeSpan Restore, TimeSpan Fixed,
-    string FixedBasis, double DownloadBytesPerSecond, double RestoreBytesPerSecond, int DownloadSamples, int RestoreSamples, string BackupKey, long StoredBytes, long DumpBytes);
-/// <param name="Description">"restore to any second from … to …", or why there is no window.</param>
-/// <param name="NewestShippedAge">The live RPO: how long ago the newest shipped WAL was complete (or the source last had nothing unshipped).</param>
-/// <param name="StreamNode">The node holding the WAL stream's lease at its last heartbeat.</param>
-public sealed record PointInTimeStatus(
-    DateTimeOffset? From, DateTimeOffset? To, string Description, TimeSpan? NewestShippedAge, IReadOnlyList<string> Gaps,
-    string? StreamNode, DateTimeOffset? StreamHeartbeatAt, int QueuedSegments, long? SlotRetainedBytes, string? LastError);
-
-/// <param name="WithinRpo">False when the newest verified backup is older than the RPO — the next restore would lose more than a day.</param>
-public sealed record BackupStatus(string? Key, DateTimeOffset? SnapshotStartedAt, TimeSpan? Age, TimeSpan RpoTarget, bool WithinRpo);
-
-/// <param name="WithinRto">Null when no drill succeeded yet.</param>
-public sealed record DrillStatus(long? RunId, string? Definition, DateTimeOffset? EndedAt, TimeSpan? Rto, TimeSpan RtoTarget, bool? WithinRto);
-
-public sealed record AttentionItem(long RunId, string Definition, RunState State, string? Step, string? Reason);
-
+/// <summary>GET /api/status: the answer is <see cref="RecoveryStatus"/> (Contracts, shared with the console).</summary>
 public static class StatusApi
 {
     public static RouteGroupBuilder MapStatusApi(this IEndpointRouteBuilder routes)
@@ -88,7 +58,7 @@ public static class StatusApi
             foreach (var run in await queries.ListAsync(100, state: state, cancellationToken: cancellationToken))
             {
                 var step = run.Steps.FirstOrDefault(s => s.State is StepState.Failed or StepState.WaitingForApproval);
-                attention.Add(new AttentionItem(run.Id, run.DefinitionId, run.State, step?.StepId, run.HaltReason ?? (step?.WaitingAtGate is { } gate ? $"waiting for approval {gate} the step" : null)));
+                attention.Add(new AttentionItem(run.Id, run.DefinitionId, Enum.Parse<Contracts.RunState>(run.State.ToString()), step?.StepId, run.HaltReason ?? (step?.WaitingAtGate is { } gate ? $"waiting for approval {gate} the step" : null)));
             }
         }
         var proven = await catalogue.LatestRestoreVerifiedAsync(cancellationToken);

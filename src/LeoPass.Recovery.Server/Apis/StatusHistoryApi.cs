@@ -1,4 +1,6 @@
 using LeoPass.Recovery.Backup.Catalogue;
+using LeoPass.Recovery.Contracts;
+using RunReport = LeoPass.Recovery.Runbook.Reporting.RunReport;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Runbook.Reporting;
@@ -11,26 +13,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 
 namespace LeoPass.Recovery.Server.Apis;
-
-/// <summary>The last days of backups and drills: what the dashboard's charts draw.</summary>
-public sealed record StatusHistory(int Days, DateTimeOffset Since, IReadOnlyList<BackupPoint> Backups, IReadOnlyList<DrillPoint> Drills, DrillBreakdown? LastDrill);
-
-/// <param name="DurationSeconds">Snapshot end minus snapshot start: how long pg_dump held its snapshot.</param>
-public sealed record BackupPoint(string Key, DateTimeOffset SnapshotStartedAt, long StoredBytes, long DumpBytes, double DurationSeconds);
-
-/// <summary>A successful restore run (drill, rehearsal or incident restore) and its RTO against its target.</summary>
-public sealed record DrillPoint(long RunId, string Definition, DateTimeOffset? StartedAt, DateTimeOffset? EndedAt, double? RtoSeconds, double RtoTargetSeconds, bool? RtoMet);
-
-/// <summary>
-/// Where the last drill's RTO went, each second counted once: the work of each step counting toward
-/// it, then the run's waiting for a person at gates, halted time, time lost to interrupted nodes and
-/// engine overhead. The parts add up to the RTO (the run report's breakdown).
-/// </summary>
-public sealed record DrillBreakdown(long RunId, string Definition, double? RtoSeconds, double RtoTargetSeconds,
-    IReadOnlyList<StepShare> Steps, double WaitingSeconds, double HaltedSeconds, double LostSeconds, double OverheadSeconds);
-
-/// <param name="WorkSeconds">The step's attempts that ran to an end; waiting and halted time are not in it.</param>
-public sealed record StepShare(string Id, string Title, double WorkSeconds);
 
 /// <summary>/api/status/history?days=30: backups (size, duration) and drills (RTO) over the last days, and the last drill's RTO by step.</summary>
 public static class StatusHistoryApi

@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Core.Schema;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,7 +12,6 @@ namespace LeoPass.Recovery.Server.Tokens;
 public sealed class AccessDbContext(DbContextOptions<AccessDbContext> options) : DbContext(options)
 {
     public const string Schema = "access";
-    public const string MigrationsHistoryTable = "__migrations";
 
     public DbSet<ApiToken> Tokens => Set<ApiToken>();
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
@@ -19,7 +19,7 @@ public sealed class AccessDbContext(DbContextOptions<AccessDbContext> options) :
 
     public static DbContextOptions<AccessDbContext> OptionsFor(string connectionString) =>
         new DbContextOptionsBuilder<AccessDbContext>()
-            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable, Schema))
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable(MigrationHistory.Table, Schema))
             .UseSnakeCaseNamingConvention()
             .Options;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
+using LeoPass.Recovery.Core.Secrets;
 using System.Text;
 
 namespace LeoPass.Recovery.Server.Tokens;
@@ -10,9 +10,9 @@ namespace LeoPass.Recovery.Server.Tokens;
 /// leaked token easy to recognise (secret scanners, log masks); the randomness makes an
 /// unsalted SHA-256 a safe thing to store and look up by.
 /// </summary>
-public static partial class TokenFormat
+public static class TokenFormat
 {
-    public const string Prefix = "lpr_";
+    public const string Prefix = SecretRedactor.ApiTokenPrefix;
 
     /// <summary>How much of a token <c>token list</c> may show.</summary>
     public const int VisiblePrefixLength = 8;
@@ -22,10 +22,4 @@ public static partial class TokenFormat
     public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     public static bool LooksLikeToken(string text) => text.StartsWith(Prefix, StringComparison.Ordinal) && text.Length is > 10 and < 200;
-
-    /// <summary>Masks anything token-shaped, known to this process or not.</summary>
-    public static string Mask(string text) => TokenPattern().Replace(text, Prefix + "***");
-
-    [GeneratedRegex(@"lpr_[A-Za-z0-9_\-]{6,}")]
-    private static partial Regex TokenPattern();
 }

@@ -19,16 +19,12 @@ public sealed class TokenStore(string connectionString, TimeProvider clock)
     public AccessDbContext Open() => new(AccessDbContext.OptionsFor(connectionString));
 
     /// <summary>Creates or upgrades the access tables. Safe from several nodes at once.</summary>
-    public async Task MigrateAsync(CancellationToken cancellationToken = default)
-    {
-        // Most starts find the schema current: one query, and no EF model built (a command's start-up).
-        if (await SchemaCheck.IsCurrentAsync(connectionString, AccessDbContext.Schema, AccessDbContext.MigrationsHistoryTable, MigrationIds.Value, cancellationToken)) return;
-        await Core.Database.MigrationLock.RunAsync(connectionString, async ct =>
+    public Task MigrateAsync(CancellationToken cancellationToken = default) =>
+        SchemaMigrator.MigrateAsync(connectionString, AccessDbContext.Schema, MigrationIds.Value, async ct =>
         {
             await using var db = Open();
             await db.Database.MigrateAsync(ct);
         }, cancellationToken);
-    }
 
     public async Task<CreatedToken> CreateAsync(string name, ApiRole role, string createdBy, CancellationToken cancellationToken = default)
     {

@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Core.Schema;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.TestSupport;
 using Npgsql;
@@ -21,7 +22,7 @@ public sealed class ConcurrentMigrationTests
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            $"SELECT count(*), count(DISTINCT \"MigrationId\") FROM {EngineDbContext.Schema}.{EngineDbContext.MigrationsHistoryTable}", connection);
+            $"SELECT count(*), count(DISTINCT migration_id) FROM {EngineDbContext.Schema}.{MigrationHistory.Table}", connection);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         var (applied, distinct) = (reader.GetInt64(0), reader.GetInt64(1));

@@ -33,9 +33,18 @@ public class ApiHost : IAsyncLifetime
     public const string RestoreTarget = "leopass_restore_api";
 
     /// <summary>
+    /// Stands in for Sentry for every host of this test process (SENTRY_DSN points here), so what
+    /// an alert sends can be read. Declared before <see cref="SecretVariables"/>, which uses its port.
+    /// </summary>
+    public static RecordingHttpServer Sentry { get; } = new();
+
+    /// <summary>The Sentry project SENTRY_DSN names: envelopes arrive at /api/{project}/envelope/.</summary>
+    public const string SentryProject = "42";
+
+    /// <summary>
     /// A value for every variable README.md marks secret, each distinct, the URLs on a closed
-    /// loopback port (nothing answers, nothing leaves the machine). Kuma's token and the webhook
-    /// tokens are in the path, Sentry's key in the user info.
+    /// loopback port (nothing answers, nothing leaves the machine) but Sentry's, which is
+    /// <see cref="Sentry"/>. Kuma's token and the webhook tokens are in the path, Sentry's key in the user info.
     /// </summary>
     public static IReadOnlyDictionary<string, string> SecretVariables { get; } = new Dictionary<string, string>
     {
@@ -43,7 +52,7 @@ public class ApiHost : IAsyncLifetime
         ["BACKUP_DECRYPTION_PASSPHRASE"] = Passphrase,
         ["BACKUP_SIGNING_PASSPHRASE"] = "signing-key-passphrase-never-shown-3b8e",
         ["UPTIME_KUMA_PUSH_URL"] = "http://127.0.0.1:9/api/push/KumaPushTok3n?status=up&msg=OK",
-        ["SENTRY_DSN"] = "http://5e3f1b2c9d8a4f6e8b7c1d2e3f4a5b6c@127.0.0.1:9/42",
+        ["SENTRY_DSN"] = $"http://5e3f1b2c9d8a4f6e8b7c1d2e3f4a5b6c@127.0.0.1:{Sentry.Port}/{SentryProject}",
         ["OPS_WEBHOOK_URL"] = "http://127.0.0.1:9/services/T0PS/B0PS/opsWebhookSecretToken24x",
         ["CLOUDFLARE_API_TOKEN"] = "cloudflare-api-token-never-shown-5d1e",
         ["WORKER_HOOK_URL"] = "http://127.0.0.1:9/workers/hook?token=workerHookSecretToken77",
