@@ -38,7 +38,7 @@ internal static class TokenCommands
                 Console.WriteLine(created.Token);
                 await Console.Error.WriteLineAsync($"token '{created.Record.Name}' ({created.Record.Role.Name()}) created. It is shown only now: send it as 'Authorization: Bearer <token>'.");
             }
-            return CommandRunner.Success;
+            return ExitCodes.Success;
         });
         return command;
     }
@@ -69,7 +69,7 @@ internal static class TokenCommands
                     Console.WriteLine($"{t.Name,-24} {t.Role.Name(),-9} {t.Prefix + "…",-12} {Time(t.CreatedAt),-17} {Time(t.LastUsedAt),-17} {Time(t.RevokedAt)}");
                 }
             }
-            return CommandRunner.Success;
+            return ExitCodes.Success;
         });
         return command;
     }
@@ -84,7 +84,7 @@ internal static class TokenCommands
             if (!revoked) throw new UsageException($"no live token named '{parse.GetValue(name)}' (see `token list`)");
             if (context.Output.Json) context.Output.WriteJson(new { ok = true, revoked = parse.GetValue(name) });
             else Console.WriteLine($"token '{parse.GetValue(name)}' revoked");
-            return CommandRunner.Success;
+            return ExitCodes.Success;
         });
         return command;
     }
