@@ -22,7 +22,7 @@ public static class CliApplication
         var parse = root.Parse(args);
         // Signals are StopSignals' alone (System.CommandLine's own handling is off: no ProcessTerminationTimeout):
         // a first Ctrl+C cancels the command's token, a second within 5 s stops at once.
-        using var signals = new StopSignals();
+        using var signals = new StopSignals(ExitCodes.Interrupted).Listen();
         var code = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, signals.Token);
         // A command line that does not parse (unknown option, missing argument) is a refusal, 2 as the
         // README's exit codes say, not System.CommandLine's default 1, which means "the work failed".

@@ -11,7 +11,8 @@ namespace LeoPass.Recovery.Cli.Hosting;
 /// The product's host has no signal handling of its own in a command (<see cref="CommandLifetime"/>):
 /// one owner, so the same Ctrl+C cannot stop the host under the command that is cleaning up.
 /// </summary>
-internal sealed class StopSignals : IDisposable
+/// <param name="interruptedExitCode">The process's exit code when the orderly stop is cut short (130, Commands.ExitCodes).</param>
+internal sealed class StopSignals(int interruptedExitCode) : IDisposable
 {
     /// <summary>A second Ctrl+C this soon after the first stops at once; later, it counts as a first one again.</summary>
     public static readonly TimeSpan ForceWindow = TimeSpan.FromSeconds(5);
@@ -26,16 +27,15 @@ internal sealed class StopSignals : IDisposable
     private static string? _received;
 
     private readonly CancellationTokenSource _stop = new();
-    private readonly PosixSignalRegistration[] _registrations;
+    private readonly List<PosixSignalRegistration> _registrations = [];
     private long _lastInterruptTicks;
 
-    public StopSignals()
+    /// <summary>From here on, SIGINT and SIGTERM are this object's.</summary>
+    public StopSignals Listen()
     {
-        _registrations =
-        [
-            PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal),
-            PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal),
-        ];
+        _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal));
+        _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal));
+        return this;
     }
 
     public CancellationToken Token => _stop.Token;
@@ -69,7 +69,7 @@ internal sealed class StopSignals : IDisposable
         _ = Task.Delay(StopGrace).ContinueWith(_ =>
         {
             Console.Error.WriteLine($"interrupted: the orderly stop took longer than {StopGrace.TotalSeconds:0} s; stopping now");
-            Environment.Exit(Commands.ExitCodes.Interrupted);
+            Environment.Exit(interruptedExitCode);
         }, TaskScheduler.Default);
     }
 

@@ -91,6 +91,35 @@ public sealed class CtrlCTests
         }
     }
 
+    [Fact]
+    public async Task With_a_server_up_Ctrl_C_only_stops_following_the_run_which_the_server_finishes()
+    {
+        await using var env = await CliBackupEnvironment.CreateAsync(useS3: false, rows: 200);
+        await env.AddBulkAsync();
+        await using var server = await ServerNode.StartAsync(new Dictionary<string, string?>(env.Variables) { ["VERIFY_RESTORE_AFTER_BACKUP"] = "false" });
+
+        await using var cli = CliRunner.StartAsProcessGroup(env.Variables, "run", "start", "nightly-backup", "--wait");
+        await UntilAsync(async () => cli.HasExited
+                                     || await env.Recovery.ScalarAsync<long>("SELECT count(*) FROM engine.attempts WHERE step_id = 'dump-upload' AND outcome = 'Running'") > 0,
+            cli, "the server to begin the backup");
+        Assert.False(cli.HasExited, cli.StandardErrorSoFar);
+        cli.InterruptProcessGroup();
+        var result = await cli.WaitAsync(Patience);
+        Assert.True(result.ExitCode == 130, result.ToString());
+        Assert.Contains("interrupted: stopped following run", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("it goes on", result.StandardError, StringComparison.Ordinal);
+
+        // The server's backup was not this command's to stop: it finishes.
+        var waited = Stopwatch.StartNew();
+        JsonElement run;
+        do
+        {
+            run = Json(await env.RunAsync("run", "list", "--definition", "nightly-backup", "--json")).EnumerateArray().Single();
+        }
+        while (run.GetProperty("state").GetString() == "Running" && waited.Elapsed < Patience);
+        Assert.True(run.GetProperty("state").GetString() == "Succeeded", $"{run}\n{server.Output}");
+    }
+
     /// <summary>SIGINT as the command's host starts (its masked configuration line is out), before any step begins.</summary>
     private static async Task InterruptAtStartUpAsync(CliBackupEnvironment env, params string[] command)
     {
