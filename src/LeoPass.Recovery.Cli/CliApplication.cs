@@ -1,22 +1,17 @@
 using System.CommandLine;
 using LeoPass.Recovery.Cli.Commands;
+using LeoPass.Recovery.Cli.Hosting;
+using LeoPass.Recovery.Cli.Output;
+using LeoPass.Recovery.Core.Secrets;
 
 namespace LeoPass.Recovery.Cli;
 
 /// <summary>Builds the command tree. Each command group lives in its own file under Commands/.</summary>
 public static class CliApplication
 {
-    /// <summary>
-    /// How long a command may take to finish after Ctrl+C or SIGTERM before System.CommandLine ends the
-    /// process anyway. Its default, 2 s, cut every clean stop short: a server was gone before its host
-    /// stopped (the cluster check-in it should remove stayed behind, and the next node logged it as a
-    /// failed instance), and a command lost the time to delete a partial dump or end an upload. Longer
-    /// than the host's own shutdown timeout (15 s, RecoveryNode), so the host always finishes first.
-    /// </summary>
-    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(25);
-
     public static async Task<int> RunAsync(string[] args)
     {
+        RedactingWriter.Install(SecretRedactor.Shared);
         var root = new RootCommand("LeoPass.Recovery — verified, encrypted PostgreSQL backups and resumable restore runbooks.");
         root.Options.Add(CommonOptions.Json);
         root.Options.Add(CommonOptions.Verbose);
@@ -25,9 +20,12 @@ public static class CliApplication
             root.Subcommands.Add(command);
         }
         var parse = root.Parse(args);
-        var code = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = StopGrace });
+        // Signals are StopSignals' alone (System.CommandLine's own handling is off: no ProcessTerminationTimeout):
+        // a first Ctrl+C cancels the command's token, a second within 5 s stops at once.
+        using var signals = new StopSignals(ExitCodes.Interrupted).Listen();
+        var code = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, signals.Token);
         // A command line that does not parse (unknown option, missing argument) is a refusal, 2 as the
         // README's exit codes say, not System.CommandLine's default 1, which means "the work failed".
-        return parse.Errors.Count > 0 ? CliErrors.Refused : code;
+        return parse.Errors.Count > 0 ? ExitCodes.Refused : code;
     }
 }

@@ -36,6 +36,22 @@ public static class CliRunner
     public static CliProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] args) => StartUnder([], environment, args);
 
     /// <summary>
+    /// Starts ./leopass-recovery as the leader of its own process group, as a shell starts a
+    /// foreground job: <see cref="CliProcess.InterruptProcessGroup"/> then sends SIGINT to it and every
+    /// child it started (pg_dump, pg_restore, gpg), as a terminal's Ctrl+C does, and to nothing of the test's.
+    /// </summary>
+    public static CliProcess StartAsProcessGroup(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        StartUnder(["perl", "-MPOSIX", "-e", ForegroundJob, "--"], environment, args);
+
+    /// <summary>
+    /// A new session (so a group of its own: a child of this process is no group leader), with SIGINT and
+    /// SIGQUIT back to their default action — a test run started in the background (`scripts/test.sh &`)
+    /// has them ignored, and an ignored signal stays ignored across exec, for .NET too — then exec in
+    /// place: perl, the script and dotnet are one pid throughout. Perl is part of every Debian.
+    /// </summary>
+    private const string ForegroundJob = """$SIG{INT} = $SIG{QUIT} = "DEFAULT"; POSIX::setsid() or die "setsid: $!"; exec { $ARGV[0] } @ARGV or die "exec $ARGV[0]: $!";""";
+
+    /// <summary>
     /// Runs ./leopass-recovery under another program, e.g. GNU time, which reports the process's
     /// peak resident memory as the kernel counted it: <c>/usr/bin/time -f %M -o FILE</c>.
     /// </summary>
@@ -100,6 +116,21 @@ public sealed class CliProcess : IAsyncDisposable
 
     /// <summary>SIGKILL: the process gets no chance to clean up, as when a node dies.</summary>
     public void KillHard() => _process.Kill(entireProcessTree: false);
+
+    /// <summary>
+    /// Ctrl+C as a terminal sends it: SIGINT to the whole process group (the CLI and its children).
+    /// Only for a process started by <see cref="CliRunner.StartAsProcessGroup"/>, which leads its own group.
+    /// </summary>
+    public void InterruptProcessGroup()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-s", "INT", "--", $"-{_process.Id}" } })
+            ?? throw new InvalidOperationException("could not run kill");
+        kill.WaitForExit();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -INT -{_process.Id} failed with exit {kill.ExitCode}");
+    }
+
+    /// <summary>The programs (their /proc comm names) of the processes in this process's group, itself excluded.</summary>
+    public IReadOnlyList<string> ProcessGroupChildren() => ProcessGroups.Members(_process.Id).Where(m => m.Pid != _process.Id).Select(m => m.Name).ToList();
 
     public async Task<CliResult> WaitAsync(TimeSpan timeout)
     {

@@ -39,10 +39,9 @@ internal static class BackupCommands
         var command = new Command("run",
             "Back up DATABASE_URL now: the workflow whose purpose is backup (dump, compress, encrypt, upload, verify, prune, report), " +
             "executed here when no server is up. A failed step halts it at once, with no automatic retry: a person is watching.");
-        command.SetAction((parse, cancellationToken) => CliErrors.GuardAsync(async () =>
+        command.SetActionWithoutHost(async (output, parse, cancellationToken) =>
         {
-            var json = parse.GetValue(CommonOptions.Json);
-            var (runId, run) = await RunCommands.ActAsync(parse, follow: true, quiet: json, publish: true, async (node, starter) =>
+            var (runId, run) = await RunCommands.ActAsync(output, parse, follow: true, publish: true, async (node, starter) =>
                 await starter.StartAsync(new StartRunRequest((await node.Get<DefinitionCatalog>().BackupDefinitionAsync(cancellationToken)).Id, new Dictionary<string, string>(), RunCommands.Who(node), "manual",
                     AutomaticRetries: false), cancellationToken), cancellationToken);
             if (run.State != RunState.Succeeded)
@@ -51,11 +50,10 @@ internal static class BackupCommands
                     $"backup run {runId} ({run.DefinitionId}) {run.State.ToString().ToLowerInvariant()}: {run.HaltReason ?? "see `run status " + runId + "`"} (`run journal {runId}` shows every attempt)");
             }
             var dump = StepOutput(run, DumpAndUploadActivity.Descriptor.Type)
-                ?? throw new RunOutcomeException(CliErrors.Failure, $"backup run {runId} succeeded but has no {DumpAndUploadActivity.Descriptor.Type} step: check the {run.DefinitionId} definition");
+                ?? throw new RunOutcomeException(ExitCodes.Failure, $"backup run {runId} succeeded but has no {DumpAndUploadActivity.Descriptor.Type} step: check the {run.DefinitionId} definition");
             var verified = StepOutput(run, VerifyBackupActivity.Descriptor.Type);
             var pruned = StepOutput(run, PruneBackupsActivity.Descriptor.Type)?["deleted"]?.AsArray().Select(k => k!.GetValue<string>()).ToList() ?? [];
-            var output = new CliOutput(json, Core.Secrets.SecretRedactor.Shared);
-            if (json)
+            if (output.Json)
             {
                 output.WriteJson(new
                 {
@@ -65,7 +63,7 @@ internal static class BackupCommands
                     readBack = verified is null ? null : new { decrypted = verified["decrypted"]?.GetValue<bool>(), durationMs = Number(verified, "durationMs") },
                     pruned,
                 });
-                return CommandRunner.Success;
+                return ExitCodes.Success;
             }
             output.Properties([
                 ("key", Text(dump, "key")),
@@ -79,8 +77,8 @@ internal static class BackupCommands
                 ("store", Text(dump, "store")),
                 ("run", $"{runId} (`run report {runId}`)"),
             ]);
-            return CommandRunner.Success;
-        }, parse.GetValue(CommonOptions.Json)));
+            return ExitCodes.Success;
+        });
         return command;
     }
 
@@ -131,7 +129,7 @@ internal static class BackupCommands
                         restoreVerifiedSummary = b.RestoreVerifiedSummary, restoreVerifyFailedAt = b.RestoreVerifyFailedAt, restoreVerifyFailure = b.RestoreVerifyFailure,
                     }),
                 });
-                return CommandRunner.Success;
+                return ExitCodes.Success;
             }
             if (refreshed is { } r)
             {
@@ -148,7 +146,7 @@ internal static class BackupCommands
             if (backups.Count == 0)
             {
                 context.Output.Line("no backups catalogued (run `backup run`, or `backup list --refresh` to read the store's manifests)");
-                return CommandRunner.Success;
+                return ExitCodes.Success;
             }
             context.Output.Table(["key", "taken (UTC)", "age", "size", "database", "upload check", "last verify", "restore-verified"],
                 backups.Select(b => (IReadOnlyList<string>)[
@@ -156,7 +154,7 @@ internal static class BackupCommands
                     b.DatabaseName, b.UploadVerification, b.LastVerifiedAt is null ? "never" : $"{b.LastVerifyResult} ({Format.Time(b.LastVerifiedAt)})",
                     RestoreVerifiedText(b),
                 ]));
-            return CommandRunner.Success;
+            return ExitCodes.Success;
         });
         return command;
     }
@@ -178,16 +176,15 @@ internal static class BackupCommands
                           "restore into a scratch database, compare every table's row count and the migration head with the manifest, mark it restore-verified, drop the scratch database",
         };
         var command = new Command("verify", "Download a backup, check its SHA-256 against the manifest, decrypt and decompress it to nowhere; with --restore, restore it into a scratch database and compare") { key, restore };
-        command.SetAction((parse, cancellationToken) => parse.GetValue(restore)
-            ? VerifyByRestoreAsync(parse, parse.GetValue(key)!, cancellationToken)
-            : VerifyReadBackAsync(parse, key, cancellationToken));
+        command.SetActionWithoutHost((output, parse, cancellationToken) => parse.GetValue(restore)
+            ? VerifyByRestoreAsync(output, parse, parse.GetValue(key)!, cancellationToken)
+            : VerifyReadBackAsync(output, parse, parse.GetValue(key)!, cancellationToken));
         return command;
     }
 
-    private static Task<int> VerifyByRestoreAsync(ParseResult parse, string key, CancellationToken cancellationToken) => CliErrors.GuardAsync(async () =>
+    private static async Task<int> VerifyByRestoreAsync(CliOutput output, ParseResult parse, string key, CancellationToken cancellationToken)
     {
-        var json = parse.GetValue(CommonOptions.Json);
-        var (runId, run) = await RunCommands.ActAsync(parse, follow: true, quiet: json, publish: true, async (node, starter) =>
+        var (runId, run) = await RunCommands.ActAsync(output, parse, follow: true, publish: true, async (node, starter) =>
             await starter.StartAsync(new StartRunRequest((await node.Get<DefinitionCatalog>().VerifyDefinitionAsync(cancellationToken)).Id,
                 new Dictionary<string, string> { ["backup"] = key }, RunCommands.Who(node), "manual", AutomaticRetries: false), cancellationToken), cancellationToken);
         if (run.State != RunState.Succeeded)
@@ -196,43 +193,42 @@ internal static class BackupCommands
                 $"restore verification run {runId} ({run.DefinitionId}) {run.State.ToString().ToLowerInvariant()}: {run.HaltReason ?? "see `run status " + runId + "`"}; the backup is not marked restore-verified (`run journal {runId}` shows every attempt)");
         }
         var marked = StepOutput(run, RecordRestoreVerifiedActivity.Descriptor.Type)
-            ?? throw new RunOutcomeException(CliErrors.Failure, $"run {runId} succeeded but has no {RecordRestoreVerifiedActivity.Descriptor.Type} step: check the {run.DefinitionId} definition");
-        var output = new CliOutput(json, Core.Secrets.SecretRedactor.Shared);
-        if (json)
+            ?? throw new RunOutcomeException(ExitCodes.Failure, $"run {runId} succeeded but has no {RecordRestoreVerifiedActivity.Descriptor.Type} step: check the {run.DefinitionId} definition");
+        if (output.Json)
         {
             output.WriteJson(new { ok = true, run = runId, key = Text(marked, "key"), tables = Number(marked, "tables"), summary = Text(marked, "summary") });
-            return CommandRunner.Success;
+            return ExitCodes.Success;
         }
         output.Properties([
             ("key", Text(marked, "key")),
             ("result", $"restore-verified: {Text(marked, "summary")}"),
             ("run", $"{runId} (`run report {runId}`)"),
         ]);
-        return CommandRunner.Success;
-    }, parse.GetValue(CommonOptions.Json));
+        return ExitCodes.Success;
+    }
 
-    private static Task<int> VerifyReadBackAsync(ParseResult parse, Argument<string> key, CancellationToken cancellationToken) =>
-        CommandRunner.RunWithContextAsync(parse, async (context, parse, cancellationToken) =>
+    private static async Task<int> VerifyReadBackAsync(CliOutput output, ParseResult parse, string key, CancellationToken cancellationToken)
+    {
+        await using var context = await Hosting.CliContext.CreateAsync(output, parse.GetValue(CommonOptions.Verbose), cancellationToken);
+        await context.CatalogueAsync(cancellationToken);
+        using var progress = context.Progress();
+        var result = await context.Get<BackupVerifier>().VerifyAsync(key, progress, cancellationToken);
+        if (context.Output.Json)
         {
-            await context.CatalogueAsync(cancellationToken);
-            using var progress = context.Progress();
-            var result = await context.Get<BackupVerifier>().VerifyAsync(parse.GetValue(key)!, progress, cancellationToken);
-            if (context.Output.Json)
-            {
-                context.Output.WriteJson(new { ok = true, key = result.Manifest.Key, sha256 = result.Sha256, storedBytes = result.StoredBytes, dumpBytes = result.DumpBytes, durationMs = (long)result.Duration.TotalMilliseconds });
-            }
-            else
-            {
-                context.Output.Properties([
-                    ("key", result.Manifest.Key),
-                    ("result", "OK — SHA-256 matches the manifest, decrypts and decompresses to a pg_dump archive of the recorded size"),
-                    ("sha256", result.Sha256),
-                    ("size", $"{Format.Bytes(result.StoredBytes)} stored, {Format.Bytes(result.DumpBytes)} dump"),
-                    ("duration", Format.Duration(result.Duration)),
-                ]);
-            }
-            return CommandRunner.Success;
-        }, cancellationToken);
+            context.Output.WriteJson(new { ok = true, key = result.Manifest.Key, sha256 = result.Sha256, storedBytes = result.StoredBytes, dumpBytes = result.DumpBytes, durationMs = (long)result.Duration.TotalMilliseconds });
+        }
+        else
+        {
+            context.Output.Properties([
+                ("key", result.Manifest.Key),
+                ("result", "OK — SHA-256 matches the manifest, decrypts and decompresses to a pg_dump archive of the recorded size"),
+                ("sha256", result.Sha256),
+                ("size", $"{Format.Bytes(result.StoredBytes)} stored, {Format.Bytes(result.DumpBytes)} dump"),
+                ("duration", Format.Duration(result.Duration)),
+            ]);
+        }
+        return ExitCodes.Success;
+    }
 
     private static Command Prune()
     {
@@ -253,7 +249,7 @@ internal static class BackupCommands
                     keptNewestRestoreVerified = plan.KeptNewestRestoreVerified?.Key,
                     retained = plan.Retained.Select(r => new { key = r.Key, takenAt = r.TakenAt, retainedUntil = r.RetainedUntil, reason = r.Reason }),
                 });
-                return CommandRunner.Success;
+                return ExitCodes.Success;
             }
             var verb = isDryRun ? "would delete" : "deleted";
             context.Output.Line($"retention {days} days (cutoff {Format.Time(plan.Cutoff)}): {verb} {plan.Delete.Count} backup(s)");
@@ -262,7 +258,7 @@ internal static class BackupCommands
             if (plan.KeptNewestRestoreVerified is { } proven && proven.Key != plan.KeptNewestVerified?.Key) context.Output.Line($"newest restore-verified backup kept: {proven.Key}");
             if (plan.Retained.Count > 0) context.Output.Line($"kept {plan.Retained.Count} backup(s) the store still locks (pruned once the lock ends):");
             foreach (var item in plan.Retained) context.Output.Line($"  {item.Key}  {item.Reason}");
-            return CommandRunner.Success;
+            return ExitCodes.Success;
         });
         return command;
     }
@@ -294,7 +290,7 @@ internal static class BackupCommands
                     ("duration", Format.Duration(result.Duration)),
                 ]);
             }
-            return CommandRunner.Success;
+            return ExitCodes.Success;
         });
         return command;
     }

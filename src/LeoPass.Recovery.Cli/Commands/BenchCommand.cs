@@ -27,7 +27,7 @@ internal static class BenchCommand
         var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 200 };
         var inFlight = new Option<int>("--in-flight") { Description = "Runs in flight at once.", DefaultValueFactory = _ => 4 };
         var engine = new Command("engine", "Measure engine overhead per step with no-op activities.") { definition, runs, inFlight };
-        engine.SetAction((parse, ct) => CliErrors.GuardAsync(async () =>
+        engine.SetActionWithoutHost(async (output, parse, ct) =>
         {
             await using var node = await RunningNode.StartAsync(NodeRole.Client, parse.GetValue(CommonOptions.Verbose), ct);
             var nodes = await node.Get<ClusterNodes>().LiveAsync(ct);
@@ -68,14 +68,14 @@ internal static class BenchCommand
                     usedNodes.Add(attempt.Node);
                 }
             }
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            output.Line(string.Create(CultureInfo.InvariantCulture,
                 $"servers={nodes.Count} nodes_used={usedNodes.Count} runs={ids.Count} steps={all.Count} in_flight={parse.GetValue(inFlight)} " +
                 $"median_ms={Percentile(all, 0.5):0.0} p95_ms={Percentile(all, 0.95):0.0} " +
                 $"first_step_median_ms={Percentile(first, 0.5):0.0} first_step_p95_ms={Percentile(first, 0.95):0.0} " +
                 $"later_step_median_ms={Percentile(later, 0.5):0.0} later_step_p95_ms={Percentile(later, 0.95):0.0} " +
                 $"steps_per_s={all.Count / wall.Elapsed.TotalSeconds:0.0}"));
-            return 0;
-        }));
+            return ExitCodes.Success;
+        });
         return new Command("bench", "Benchmarks (used by scripts/bench).") { Hidden = true, Subcommands = { engine, Pickup() } };
     }
 
@@ -93,7 +93,7 @@ internal static class BenchCommand
         var idle = new Option<double>("--idle-seconds") { Description = "How long the server is left idle before each run.", DefaultValueFactory = _ => 2 };
         var api = new Option<string?>("--approve-via") { Description = "The server's API address: approve each run's gate there (token in LEOPASS_BENCH_TOKEN)." };
         var command = new Command("pickup", "Time from a run's creation (or its approval) to the start of its first step, on an idle server.") { definition, runs, idle, api };
-        command.SetAction((parse, ct) => CliErrors.GuardAsync(async () =>
+        command.SetActionWithoutHost(async (output, parse, ct) =>
         {
             await using var node = await RunningNode.StartAsync(NodeRole.Client, parse.GetValue(CommonOptions.Verbose), ct);
             if ((await node.Get<ClusterNodes>().LiveAsync(ct)).Count == 0) throw new InvalidRunRequestException("no server is up: start `leopass-recovery server` first");
@@ -122,10 +122,10 @@ internal static class BenchCommand
                 var firstStep = (await queries.JournalAsync(run.Id, ct)).OrderBy(a => a.StartedAt).First();
                 measures.Add((firstStep.StartedAt - from).TotalMilliseconds);
             }
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            output.Line(string.Create(CultureInfo.InvariantCulture,
                 $"pickup={(http is null ? "new-run" : "api-approval")} runs={measures.Count} median_ms={Percentile(measures, 0.5):0.0} max_ms={measures.Max():0.0} all_ms={string.Join(",", measures.Select(m => m.ToString("0.0", CultureInfo.InvariantCulture)))}"));
-            return 0;
-        }));
+            return ExitCodes.Success;
+        });
         return command;
     }
 

@@ -1,7 +1,6 @@
 using LeoPass.Recovery.Backup.Encryption;
 using LeoPass.Recovery.Backup;
 using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Core.Secrets;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Storage;
@@ -16,47 +15,29 @@ namespace LeoPass.Recovery.Cli.Commands;
 /// </summary>
 internal static class CliErrors
 {
-    public const int Failure = 1;
-    public const int Refused = 2;
-
-    /// <param name="json">--json: the error is also an object on stdout, for scripts.</param>
-    public static async Task<int> GuardAsync(Func<Task<int>> action, bool json = false)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            return Report(e, json);
-        }
-    }
-
     /// <summary>Prints the one line (and, for --json, an error object on stdout); returns the exit code.</summary>
-    public static int Report(Exception e, bool json)
+    public static int Report(Exception e, Output.CliOutput output)
     {
         var (message, code) = Describe(e);
-        var line = SecretRedactor.Shared.Redact(message).ReplaceLineEndings(" ");
-        Console.Error.WriteLine("error: " + line);
-        if (json) new Output.CliOutput(json: true, SecretRedactor.Shared).WriteJson(new { ok = false, error = line });
-        if (Hosting.CliConfiguration.Reader().Flag("LEOPASS_DEBUG")) Console.Error.WriteLine(SecretRedactor.Shared.Redact(e.ToString()));
+        output.Error(message);
+        if (Hosting.CliConfiguration.Reader().Flag("LEOPASS_DEBUG")) output.Note(e.ToString());
         return code;
     }
 
     private static (string Message, int Code) Describe(Exception e) => e switch
     {
         RunOutcomeException outcome => (outcome.Message, outcome.ExitCode),
-        IllegalTransitionException or DefinitionVersionConflictException => (e.Message, Refused),
+        IllegalTransitionException or DefinitionVersionConflictException => (e.Message, ExitCodes.Refused),
         // A run request refused before anything was touched (missing --confirm, target equal to the
         // source, a missing setting) is the request's fault, not the work's: scripts tell them apart by 2.
-        ConfigurationException or UsageException or InvalidDefinitionException or InvalidRunRequestException or DefinitionPurposeException => (e.Message, Refused),
-        NotFoundException => (e.Message, Failure),
+        ConfigurationException or UsageException or InvalidDefinitionException or InvalidRunRequestException or DefinitionPurposeException => (e.Message, ExitCodes.Refused),
+        NotFoundException => (e.Message, ExitCodes.Failure),
         BackupException or ArtefactStoreException or EncryptionKeyException or DecryptionKeyException or ArtefactIntegrityException
-            or InvalidDataException or IOException => (e.Message, Failure),
-        NpgsqlException n => ($"cannot reach the recovery database: {n.Message}", Failure),
-        Microsoft.Extensions.Options.OptionsValidationException o => (o.Message, Failure),
+            or InvalidDataException or IOException => (e.Message, ExitCodes.Failure),
+        NpgsqlException n => ($"cannot reach the recovery database: {n.Message}", ExitCodes.Failure),
+        Microsoft.Extensions.Options.OptionsValidationException o => (o.Message, ExitCodes.Failure),
         // Anything else still ends in one line: the innermost cause, which is what a person can act on.
-        _ => (Innermost(e).Message.Split('\n')[0], Failure),
+        _ => (Innermost(e).Message.Split('\n')[0], ExitCodes.Failure),
     };
 
     private static Exception Innermost(Exception e)

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using LeoPass.Recovery.Cli.Output;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Runs;
@@ -30,20 +29,19 @@ internal static class DrillCommands
         var rotate = new Option<bool>("--rotate-credentials") { Description = "Incident/rehearsal: set a new password on APP_DATABASE_ROLE and deliver it to the services." };
         var perRun = new Option<bool>("--per-run-database") { Description = "Restore into <target>_r<run id> instead of the target database." };
         var notes = new Option<string?>("--notes") { Description = "Operator notes for the SHIP_NOTES entry." };
-        var wait = new Option<bool>("--wait") { Description = "Follow the run until it finishes, halts or waits for approval (exit 0, 1 or 3). With no server up, this process executes it." };
-        var json = new Option<bool>("--json") { Description = "Print JSON." };
+        var wait = new Option<bool>("--wait") { Description = "Follow the run until it finishes, halts or waits for approval (exit 0, 1 or 3). With no server up, this process executes it; Ctrl+C then halts it, resumable with `run resume` (exit 130)." };
         var command = new Command("start", "Start a restore drill (default: the operator's drill with the latest verified backup).")
         {
-            backup, definition, confirm, rotate, perRun, notes, wait, json,
+            backup, definition, confirm, rotate, perRun, notes, wait,
         };
-        command.SetAction((parse, ct) => CliErrors.GuardAsync(async () =>
+        command.SetActionWithoutHost(async (output, parse, ct) =>
         {
             var values = new Dictionary<string, string>(StringComparer.Ordinal) { ["backup"] = parse.GetValue(backup)! };
             if (parse.GetValue(perRun)) values["perRunDatabase"] = "true";
             if (parse.GetValue(notes) is { Length: > 0 } n) values["notes"] = n;
             if (parse.GetValue(rotate)) values[RotateCredentialsParameter] = "true";
             if (parse.GetValue(confirm) is { Length: > 0 } c) values[DefinitionPolicy.ConfirmParameter] = c;
-            return await RunCommands.ActAndFollowAsync(parse, parse.GetValue(wait), parse.GetValue(json), "start", async (node, starter) =>
+            return await RunCommands.ActAndFollowAsync(output, parse, parse.GetValue(wait), "start", async (node, starter) =>
             {
                 var catalog = node.Get<DefinitionCatalog>();
                 var chosen = parse.GetValue(definition) is { Length: > 0 } named
@@ -59,7 +57,7 @@ internal static class DrillCommands
                 }
                 return await starter.StartAsync(new StartRunRequest(chosen.Id, values, RunCommands.Who(node), "manual"), ct);
             }, ct);
-        }));
+        });
         return command;
     }
 }

@@ -23,7 +23,7 @@ internal static class KeysCommands
         };
         var generate = new Command("generate", "Generate a key pair: the public key goes on the backup host, the private key in the responders' vault") { outDir, userId, passphraseEnv, signing };
         // Without the configuration: on a first install it names key files that do not exist yet.
-        generate.SetActionWithoutConfiguration((output, parse, _) =>
+        generate.SetActionWithoutHost((output, parse, _) =>
         {
             var isSigning = parse.GetValue(signing);
             var passphraseSetting = isSigning ? "BACKUP_SIGNING_PASSPHRASE" : "BACKUP_DECRYPTION_PASSPHRASE";
@@ -54,7 +54,7 @@ internal static class KeysCommands
                         ("public key", key.PublicKeyPath + "  → BACKUP_TRUSTED_SIGNERS wherever backups are verified or restored"),
                     ]);
                 }
-                return Task.FromResult(CommandRunner.Success);
+                return Task.FromResult(ExitCodes.Success);
             }
             var pair = OpenPgpKeyPairGenerator.Generate(parse.GetValue(outDir)!, options);
             if (output.Json)
@@ -69,7 +69,7 @@ internal static class KeysCommands
                     ("private key", pair.PrivateKeyPath + "  → keep offline; BACKUP_DECRYPTION_PRIVATE_KEY only where restores run"),
                 ]);
             }
-            return Task.FromResult(CommandRunner.Success);
+            return Task.FromResult(ExitCodes.Success);
         });
         keys.Subcommands.Add(generate);
         return keys;

@@ -14,8 +14,6 @@ namespace LeoPass.Recovery.Cli.Commands;
 /// <summary>`run …`: start workflow runs, follow them, and act on them as a responder.</summary>
 internal static class RunCommands
 {
-    private static readonly Option<bool> Json = new("--json") { Description = "Print JSON instead of tables." };
-
     public static Command Create()
     {
         var run = new Command("run", "Start, inspect and steer workflow runs (retry, skip, resume, abort, approve, reject).");
@@ -42,40 +40,40 @@ internal static class RunCommands
         {
             Description = "Start nothing: print what each enabled step would do (its plan), reading but never changing the store, the target or anything else. Exit 2 when a real start would be refused.",
         };
-        var command = new Command("start", "Start a run of a workflow definition.") { definition, parameters, wait, dryRun, Json };
-        command.SetAction((parse, ct) => CliErrors.GuardAsync(async () =>
+        var command = new Command("start", "Start a run of a workflow definition.") { definition, parameters, wait, dryRun };
+        command.SetActionWithoutHost(async (output, parse, ct) =>
         {
             var values = ParseParameters(parse.GetValue(parameters) ?? []);
-            if (parse.GetValue(dryRun)) return await PlanAsync(parse, parse.GetValue(definition)!, values, parse.GetValue(Json), ct);
-            return await ActAndFollowAsync(parse, parse.GetValue(wait), parse.GetValue(Json), "start", (node, starter) =>
+            if (parse.GetValue(dryRun)) return await PlanAsync(output, parse, parse.GetValue(definition)!, values, ct);
+            return await ActAndFollowAsync(output, parse, parse.GetValue(wait), "start", (node, starter) =>
                 starter.StartAsync(new StartRunRequest(parse.GetValue(definition)!, values, Who(node), "manual"), ct), ct);
-        }));
+        });
         return command;
     }
 
     /// <summary>`run start … --dry-run`: the newest published version (the workflows directory is published first, as a start does), planned step by step.</summary>
-    private static async Task<int> PlanAsync(ParseResult parse, string definitionId, Dictionary<string, string> values, bool json, CancellationToken ct)
+    private static async Task<int> PlanAsync(CliOutput output, ParseResult parse, string definitionId, Dictionary<string, string> values, CancellationToken ct)
     {
         await using var node = await RunningNode.StartAsync(NodeRole.Client, parse.GetValue(CommonOptions.Verbose), ct, publishDefinitions: true);
         var definition = await node.Get<DefinitionCatalog>().FindLatestDefinitionAsync(definitionId, ct)
             ?? throw new NotFoundException($"no workflow definition '{definitionId}' is published (`run start` names the \"id\" of a file in workflows/)");
         var plan = await node.Get<DryRun>().PlanAsync(definition, values, ct);
-        if (json)
+        if (output.Json)
         {
-            RunTables.WriteJson(plan);
+            output.WriteJson(plan);
         }
         else
         {
-            Console.WriteLine($"dry run of {plan.DefinitionId} v{plan.Version}: nothing was started, created or downloaded.");
+            output.Line($"dry run of {plan.DefinitionId} v{plan.Version}: nothing was started, created or downloaded.");
             foreach (var (step, i) in plan.Steps.Select((s, i) => (s, i)))
             {
-                Console.WriteLine($"{i + 1}. {step.Title} ({step.Activity}){(step.Planned ? "" : " — NOT PLANNED")}");
-                foreach (var action in step.Actions) Console.WriteLine($"     {action}");
+                output.Line($"{i + 1}. {step.Title} ({step.Activity}){(step.Planned ? "" : " — NOT PLANNED")}");
+                foreach (var action in step.Actions) output.Line($"     {action}");
             }
         }
-        if (plan.WouldRefuse is null) return 0;
-        await Console.Error.WriteLineAsync($"a real start would be refused: {plan.WouldRefuse}");
-        return CliErrors.Refused;
+        if (plan.WouldRefuse is null) return ExitCodes.Success;
+        output.Note($"a real start would be refused: {plan.WouldRefuse}");
+        return ExitCodes.Refused;
     }
 
     /// <summary>
@@ -83,27 +81,28 @@ internal static class RunCommands
     /// until it finishes, halts or waits for a person. With --wait and no server up, this process
     /// joins the cluster as a temporary node for the duration, so one machine needs no daemon.
     /// </summary>
-    internal static async Task<int> ActAndFollowAsync(ParseResult parse, bool follow, bool json, string verb, Func<RunningNode, RunStarter, Task<long>> act, CancellationToken ct)
+    internal static async Task<int> ActAndFollowAsync(CliOutput output, ParseResult parse, bool follow, string verb, Func<RunningNode, RunStarter, Task<long>> act, CancellationToken ct)
     {
-        var (runId, final) = await ActAsync(parse, follow, quiet: json, verb == "start", act, ct);
-        if (!follow)
+        var (runId, final) = await ActAsync(output, parse, follow, verb == "start", act, ct);
+        if (output.Json)
         {
-            if (json) RunTables.WriteJson(final);
-            else Console.WriteLine(verb == "start"
+            output.WriteJson(final);
+        }
+        else if (!follow)
+        {
+            output.Line(verb == "start"
                 ? $"run {runId} of {final.DefinitionId} v{final.DefinitionVersion} started ({final.State}). Follow it with `run status {runId}`."
                 : $"run {runId}: {verb} done; the run is {final.State}.");
-            return 0;
         }
-        if (json) RunTables.WriteJson(final);
-        return ExitCodeOf(final.State);
+        return follow ? ExitCodeOf(final.State) : ExitCodes.Success;
     }
 
     /// <summary>0 succeeded, 3 waiting for a person at a gate, 1 anything else (halted, aborted).</summary>
     internal static int ExitCodeOf(RunState state) => state switch
     {
-        RunState.Succeeded => 0,
-        RunState.WaitingForApproval => WaitingForApproval,
-        _ => CliErrors.Failure,
+        RunState.Succeeded => ExitCodes.Success,
+        RunState.WaitingForApproval => ExitCodes.WaitingForApproval,
+        _ => ExitCodes.Failure,
     };
 
     /// <summary>
@@ -112,9 +111,13 @@ internal static class RunCommands
     /// One host for the whole command. With --wait and no server up, this process is the run's
     /// temporary node: a run it starts is created already held by it, and it executes the run at
     /// once, directly, without joining the scheduler or waiting for anyone's poll.
+    /// Ctrl+C (<paramref name="ct"/>) then cancels the step in progress and halts the run as
+    /// interrupted; when a server executes the run, it only stops following it, and the run goes on.
+    /// Either way <see cref="CommandInterruptedException"/> says which.
     /// </summary>
-    internal static async Task<(long RunId, RunView Run)> ActAsync(ParseResult parse, bool follow, bool quiet, bool publish, Func<RunningNode, RunStarter, Task<long>> act, CancellationToken ct)
+    internal static async Task<(long RunId, RunView Run)> ActAsync(CliOutput output, ParseResult parse, bool follow, bool publish, Func<RunningNode, RunStarter, Task<long>> act, CancellationToken ct)
     {
+        var quiet = output.Json;
         // A temporary node joins nothing, so it is also the right host when a server turns out to be up.
         await using var node = await RunningNode.StartAsync(follow ? NodeRole.TemporaryNode : NodeRole.Client, parse.GetValue(CommonOptions.Verbose), ct,
             publishDefinitions: publish || follow);
@@ -124,42 +127,68 @@ internal static class RunCommands
         var runId = await act(node, starter);
         var queries = node.Get<RunQueries>();
         if (!follow) return (runId, await queries.GetAsync(runId, ct));
-        if (!quiet && executeHere) await Console.Error.WriteLineAsync("no server is up: this process executes the run as a temporary node of the cluster.");
+        if (!quiet && executeHere) output.Note("no server is up: this process executes the run as a temporary node of the cluster.");
         var held = starter.Held;
         while (true)
         {
             var execution = executeHere ? Task.Run(() => LocalExecution.ExecuteAsync(node, runId, held, ct), CancellationToken.None) : null;
             held = null;
-            // Following stops (null) when nothing executes the run any more: not here, and no node alive.
-            var final = await RunProgress.FollowAsync(queries, runId, quiet,
-                async token => (execution is null || execution.IsCompleted) && (await nodes.LiveAsync(token)).Count == 0,
-                executeHere ? node.Get<RunChanges>() : null, ct);
+            RunView? final;
+            try
+            {
+                // Following stops (null) when nothing executes the run any more: not here, and no node alive.
+                final = await RunProgress.FollowAsync(output, queries, runId,
+                    async token => (execution is null || execution.IsCompleted) && (await nodes.LiveAsync(token)).Count == 0,
+                    executeHere ? node.Get<RunChanges>() : null, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return (runId, await InterruptedAsync(queries, runId, execution));
+            }
             if (execution is not null) await execution;
             if (final is not null) return (runId, final);
-            if (!quiet && !executeHere) await Console.Error.WriteLineAsync($"no engine node is alive to execute run {runId} any more: this process takes it over as a temporary node of the cluster.");
+            if (!quiet && !executeHere) output.Note($"no engine node is alive to execute run {runId} any more: this process takes it over as a temporary node of the cluster.");
             executeHere = true;
         }
     }
 
-    /// <summary>Exit code of `--wait` when the run stopped at an approval gate: not a failure, not done.</summary>
-    private const int WaitingForApproval = 3;
+    /// <summary>
+    /// Ctrl+C while following: waits for this process's execution to journal the cancelled step and
+    /// halt the run, and says so; with no execution here, the run goes on where it executes.
+    /// Returns the run only if it settled by itself first (it finished as the key was pressed).
+    /// </summary>
+    private static async Task<RunView> InterruptedAsync(RunQueries queries, long runId, Task<RunExecutionResult?>? execution)
+    {
+        var result = execution is null ? null : await execution;
+        var run = await queries.GetAsync(runId, CancellationToken.None);
+        if (result is RunExecutionResult.Interrupted)
+        {
+            throw new CommandInterruptedException($"run {runId} ({run.DefinitionId}) {run.State.ToString().ToLowerInvariant()}: {run.HaltReason ?? "stopped by " + StopSignals.Describe()}");
+        }
+        if (result is null or RunExecutionResult.LostOwnership)
+        {
+            var where = run.HolderNode is { } holder ? $" on node {holder}" : "";
+            throw new CommandInterruptedException($"stopped following run {runId} ({run.DefinitionId}); it goes on{where}, {run.State} now (`run status {runId}` follows it, `run abort {runId} --reason …` stops it)");
+        }
+        return run;
+    }
 
     private static Option<bool> WaitOption() => new("--wait")
     {
-        Description = "Follow the run until it finishes, halts or waits for approval (exit 0, 1 or 3). With no server up, this process executes it as a temporary node.",
+        Description = "Follow the run until it finishes, halts or waits for approval (exit 0, 1 or 3). With no server up, this process executes it as a temporary node; Ctrl+C then halts it, resumable (exit 130).",
     };
 
     private static Command Status()
     {
         var id = RunId();
-        var command = new Command("status", "Show a run and its steps.") { id, Json };
-        command.SetAction((parse, ct) => WithClient(parse, async node =>
+        var command = new Command("status", "Show a run and its steps.") { id };
+        command.SetAction(async (context, parse, ct) =>
         {
-            var view = await node.Get<RunQueries>().GetAsync(parse.GetValue(id), ct);
-            if (parse.GetValue(Json)) RunTables.WriteJson(view);
-            else RunTables.WriteRun(view);
-            return 0;
-        }, ct));
+            var view = await context.Get<RunQueries>().GetAsync(parse.GetValue(id), ct);
+            if (context.Output.Json) context.Output.WriteJson(view);
+            else new RunTables(context.Output).WriteRun(view);
+            return ExitCodes.Success;
+        });
         return command;
     }
 
@@ -168,30 +197,30 @@ internal static class RunCommands
         var definition = new Option<string?>("--definition") { Description = "Only runs of this definition." };
         var state = new Option<RunState?>("--state") { Description = "Only runs in this state (Pending, Running, WaitingForApproval, Halted, Succeeded, Aborted)." };
         var limit = new Option<int>("--limit") { Description = "At most this many, newest first.", DefaultValueFactory = _ => 20 };
-        var command = new Command("list", "List runs, newest first.") { definition, state, limit, Json };
-        command.SetAction((parse, ct) => WithClient(parse, async node =>
+        var command = new Command("list", "List runs, newest first.") { definition, state, limit };
+        command.SetAction(async (context, parse, ct) =>
         {
-            var runs = await node.Get<RunQueries>().ListAsync(parse.GetValue(limit), parse.GetValue(definition), parse.GetValue(state), cancellationToken: ct);
-            if (parse.GetValue(Json)) RunTables.WriteJson(runs);
-            else RunTables.WriteRuns(runs);
-            return 0;
-        }, ct));
+            var runs = await context.Get<RunQueries>().ListAsync(parse.GetValue(limit), parse.GetValue(definition), parse.GetValue(state), cancellationToken: ct);
+            if (context.Output.Json) context.Output.WriteJson(runs);
+            else new RunTables(context.Output).WriteRuns(runs);
+            return ExitCodes.Success;
+        });
         return command;
     }
 
     private static Command Journal()
     {
         var id = RunId();
-        var command = new Command("journal", "Show every attempt of every step of a run: node, times, duration, waiting time, outcome, intents.") { id, Json };
-        command.SetAction((parse, ct) => WithClient(parse, async node =>
+        var command = new Command("journal", "Show every attempt of every step of a run: node, times, duration, waiting time, outcome, intents.") { id };
+        command.SetAction(async (context, parse, ct) =>
         {
-            var queries = node.Get<RunQueries>();
+            var queries = context.Get<RunQueries>();
             var journal = await queries.JournalAsync(parse.GetValue(id), ct);
             var audit = await queries.AuditAsync(parse.GetValue(id), ct);
-            if (parse.GetValue(Json)) RunTables.WriteJson(new { attempts = journal, audit });
-            else RunTables.WriteJournal(journal, audit);
-            return 0;
-        }, ct));
+            if (context.Output.Json) context.Output.WriteJson(new { attempts = journal, audit });
+            else new RunTables(context.Output).WriteJournal(journal, audit);
+            return ExitCodes.Success;
+        });
         return command;
     }
 
@@ -236,24 +265,18 @@ internal static class RunCommands
     {
         var id = RunId();
         var wait = WaitOption();
-        var command = new Command(name, description) { id, Json };
+        var command = new Command(name, description) { id };
         foreach (var option in options) command.Options.Add(option);
         if (canWait) command.Options.Add(wait);
-        command.SetAction((parse, ct) => CliErrors.GuardAsync(() =>
-            ActAndFollowAsync(parse, canWait && parse.GetValue(wait), parse.GetValue(Json), name, async (node, _) =>
+        command.SetActionWithoutHost((output, parse, ct) =>
+            ActAndFollowAsync(output, parse, canWait && parse.GetValue(wait), name, async (node, _) =>
             {
                 var runId = parse.GetValue(id);
                 await act(node.Get<RunOperations>(), Who(node), parse, runId, ct);
                 return runId;
-            }, ct)));
+            }, ct));
         return command;
     }
-
-    private static Task<int> WithClient(ParseResult parse, Func<RunningNode, Task<int>> action, CancellationToken ct) => CliErrors.GuardAsync(async () =>
-    {
-        await using var node = await RunningNode.StartAsync(NodeRole.Client, parse.GetValue(CommonOptions.Verbose), ct);
-        return await action(node);
-    });
 
     private static Argument<long> RunId() => new("id") { Description = "The run id (see `run list`)." };
 

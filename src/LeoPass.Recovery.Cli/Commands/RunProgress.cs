@@ -21,9 +21,12 @@ internal static class RunProgress
     /// when it says no node is alive, following stops and returns null, so the caller can take the run over.</param>
     /// <param name="changesHere">This process's <see cref="RunChanges"/> when it is a node that executes runs, else null.</param>
     /// <returns>The settled run, or null when the cluster emptied first.</returns>
+    /// <param name="output">With --json, following prints nothing: the settled run is the command's one JSON object.</param>
     public static async Task<RunView?> FollowAsync(
-        RunQueries queries, long runId, bool quiet, Func<CancellationToken, Task<bool>>? clusterIsEmpty, RunChanges? changesHere, CancellationToken cancellationToken)
+        CliOutput output, RunQueries queries, long runId, Func<CancellationToken, Task<bool>>? clusterIsEmpty, RunChanges? changesHere, CancellationToken cancellationToken)
     {
+        var quiet = output.Json;
+        var tables = new RunTables(output);
         // A monotonic clock: a wall-clock step must not make a follower give up on a live node.
         var sinceClusterCheck = System.Diagnostics.Stopwatch.StartNew();
         async Task<bool> NobodyExecutesItAsync()
@@ -43,7 +46,7 @@ internal static class RunProgress
                 {
                     var changed = changesHere?.Next;
                     last = await queries.GetAsync(runId, cancellationToken);
-                    RunTables.FillStepTable(table, last);
+                    tables.FillStepTable(table, last);
                     context.Refresh();
                     if (IsSettled(last.State)) break;
                     if (await NobodyExecutesItAsync())
@@ -54,7 +57,7 @@ internal static class RunProgress
                     await WaitForChangeAsync(changed, cancellationToken);
                 }
             });
-            if (last is not null) RunTables.WriteOutcome(last);
+            if (last is not null) tables.WriteOutcome(last);
             return last;
         }
         var seen = new Dictionary<string, (StepState, int)>();
@@ -69,7 +72,7 @@ internal static class RunProgress
                     if (seen.TryGetValue(step.StepId, out var before) && before == (step.State, step.Attempts)) continue;
                     if (step.State == StepState.Pending && !seen.ContainsKey(step.StepId)) { seen[step.StepId] = (step.State, step.Attempts); continue; }
                     seen[step.StepId] = (step.State, step.Attempts);
-                    Console.WriteLine($"{TimeProvider.System.GetLocalNow():HH:mm:ss} step {step.Position + 1}/{run.Steps.Count} {step.StepId}: {step.State}" +
+                    output.Line($"{TimeProvider.System.GetLocalNow():HH:mm:ss} step {step.Position + 1}/{run.Steps.Count} {step.StepId}: {step.State}" +
                                       (step.Attempts > 1 ? $" (attempt {step.Attempts})" : "") +
                                       (step.State == StepState.Succeeded ? $" in {RunTables.Duration(step.WorkTime)}" : "") +
                                       (step.Error is { } e && step.State == StepState.Failed ? $": {e}" : ""));
@@ -77,7 +80,7 @@ internal static class RunProgress
             }
             if (IsSettled(run.State))
             {
-                if (!quiet) RunTables.WriteOutcome(run);
+                if (!quiet) tables.WriteOutcome(run);
                 return run;
             }
             if (await NobodyExecutesItAsync()) return null;

@@ -1,9 +1,5 @@
 using System.CommandLine;
-using LeoPass.Recovery.Cli.Hosting;
-using LeoPass.Recovery.Cli.Output;
-using LeoPass.Recovery.Core.Secrets;
 using LeoPass.Recovery.Runbook.Reporting;
-using LeoPass.Recovery.Server.Hosting;
 
 namespace LeoPass.Recovery.Cli.Commands;
 
@@ -13,16 +9,14 @@ internal static class RunReportCommand
     public static Command Create()
     {
         var id = new Argument<long>("id") { Description = "The run id (see `run list`)." };
-        var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
-        var command = new Command("report", "Print a run's report: restore point, RPO and RTO against the targets, every step with attempts and durations (Markdown, as in SHIP_NOTES).") { id, json };
-        command.SetAction((parse, ct) => CliErrors.GuardAsync(async () =>
+        var command = new Command("report", "Print a run's report: restore point, RPO and RTO against the targets, every step with attempts and durations (Markdown, as in SHIP_NOTES; --json: the report as JSON).") { id };
+        command.SetAction(async (context, parse, ct) =>
         {
-            await using var node = await RunningNode.StartAsync(NodeRole.Client, parse.GetValue(CommonOptions.Verbose), ct);
-            var report = await node.Get<RunReportBuilder>().BuildAsync(parse.GetValue(id), null, ct);
-            if (parse.GetValue(json)) RunTables.WriteJson(report);
-            else Console.Write(SecretRedactor.Shared.Redact(RunReportMarkdown.Render(report)));
-            return 0;
-        }));
+            var report = await context.Get<RunReportBuilder>().BuildAsync(parse.GetValue(id), null, ct);
+            if (context.Output.Json) context.Output.WriteJson(report);
+            else context.Output.Text(RunReportMarkdown.Render(report));
+            return ExitCodes.Success;
+        });
         return command;
     }
 }

@@ -35,10 +35,10 @@ internal static class TokenCommands
             }
             else
             {
-                Console.WriteLine(created.Token);
-                await Console.Error.WriteLineAsync($"token '{created.Record.Name}' ({created.Record.Role.Name()}) created. It is shown only now: send it as 'Authorization: Bearer <token>'.");
+                context.Output.Line(created.Token);
+                context.Output.Note($"token '{created.Record.Name}' ({created.Record.Role.Name()}) created. It is shown only now: send it as 'Authorization: Bearer <token>'.");
             }
-            return CommandRunner.Success;
+            return ExitCodes.Success;
         });
         return command;
     }
@@ -59,17 +59,17 @@ internal static class TokenCommands
             }
             else if (tokens.Count == 0)
             {
-                Console.WriteLine("no tokens; create one with `token create --name N --role viewer|operator|admin`");
+                context.Output.Line("no tokens; create one with `token create --name N --role viewer|operator|admin`");
             }
             else
             {
-                Console.WriteLine($"{"name",-24} {"role",-9} {"token",-12} {"created",-17} {"last used",-17} revoked");
+                context.Output.Line($"{"name",-24} {"role",-9} {"token",-12} {"created",-17} {"last used",-17} revoked");
                 foreach (var t in tokens)
                 {
-                    Console.WriteLine($"{t.Name,-24} {t.Role.Name(),-9} {t.Prefix + "…",-12} {Time(t.CreatedAt),-17} {Time(t.LastUsedAt),-17} {Time(t.RevokedAt)}");
+                    context.Output.Line($"{t.Name,-24} {t.Role.Name(),-9} {t.Prefix + "…",-12} {Time(t.CreatedAt),-17} {Time(t.LastUsedAt),-17} {Time(t.RevokedAt)}");
                 }
             }
-            return CommandRunner.Success;
+            return ExitCodes.Success;
         });
         return command;
     }
@@ -83,8 +83,8 @@ internal static class TokenCommands
             var revoked = await (await StoreAsync(context, cancellationToken)).RevokeAsync(parse.GetValue(name)!, cancellationToken);
             if (!revoked) throw new UsageException($"no live token named '{parse.GetValue(name)}' (see `token list`)");
             if (context.Output.Json) context.Output.WriteJson(new { ok = true, revoked = parse.GetValue(name) });
-            else Console.WriteLine($"token '{parse.GetValue(name)}' revoked");
-            return CommandRunner.Success;
+            else context.Output.Line($"token '{parse.GetValue(name)}' revoked");
+            return ExitCodes.Success;
         });
         return command;
     }

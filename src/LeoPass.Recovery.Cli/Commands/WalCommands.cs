@@ -6,9 +6,6 @@ namespace LeoPass.Recovery.Cli.Commands;
 /// <summary>`wal fetch`: PostgreSQL's restore_command for point-in-time restores, and a responder's way to bring one WAL file back by hand.</summary>
 internal static class WalCommands
 {
-    /// <summary>restore_command's exit code for a WAL file that should exist but cannot be restored: above 125, so PostgreSQL aborts recovery rather than promote a shorter history.</summary>
-    public const int CannotRestore = 126;
-
     public static Command Create()
     {
         var wal = new Command("wal", "Shipped WAL (point-in-time recovery)");
@@ -23,43 +20,43 @@ internal static class WalCommands
         var spool = new Option<string?>("--spool") { Description = "A point-in-time restore's WAL spool: take the file it prepared (no keys needed here)" };
         var command = new Command("fetch",
             "Bring a shipped WAL file back: download, check SHA-256 and signature, decrypt, decompress (restore_command = 'leopass-recovery wal fetch %f %p'). " +
-            $"Exit 0: written; 1: not shipped (PostgreSQL's end of the archive); {CannotRestore}: shipped but missing or corrupt, which makes PostgreSQL stop instead of promoting a shorter history")
+            $"Exit 0: written; 1: not shipped (PostgreSQL's end of the archive); {ExitCodes.WalCannotRestore}: shipped but missing or corrupt, which makes PostgreSQL stop instead of promoting a shorter history")
         { file, destination, spool };
-        command.SetActionWithoutConfiguration(async (output, parse, cancellationToken) =>
+        command.SetActionWithoutHost(async (output, parse, cancellationToken) =>
         {
             var name = parse.GetValue(file)!;
             var path = parse.GetValue(destination)!;
             if (parse.GetValue(spool) is { } directory)
             {
                 var (outcome, message) = await FetchSpoolHandOver.HandOverAsync(new FetchSpool(directory), name, path, TimeSpan.FromMinutes(10), TimeProvider.System, cancellationToken);
-                if (outcome == HandOver.Delivered) return CommandRunner.Success;
-                Console.Error.WriteLine(outcome == HandOver.NotPlanned ? $"wal fetch: {message}" : $"error: WAL file {name} cannot be restored: {message}");
-                return outcome == HandOver.NotPlanned ? CommandRunner.Failure : CannotRestore;
+                if (outcome == HandOver.Delivered) return ExitCodes.Success;
+                output.Note(outcome == HandOver.NotPlanned ? $"wal fetch: {message}" : $"error: WAL file {name} cannot be restored: {message}");
+                return outcome == HandOver.NotPlanned ? ExitCodes.Failure : ExitCodes.WalCannotRestore;
             }
-            return await FetchFromStoreAsync(name, path, parse, cancellationToken);
+            return await FetchFromStoreAsync(output, name, path, parse, cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> FetchFromStoreAsync(string name, string path, ParseResult parse, CancellationToken cancellationToken)
+    private static async Task<int> FetchFromStoreAsync(Output.CliOutput output, string name, string path, ParseResult parse, CancellationToken cancellationToken)
     {
-        await using var context = await Hosting.CliContext.CreateAsync(json: false, parse.GetValue(CommonOptions.Verbose), cancellationToken);
+        await using var context = await Hosting.CliContext.CreateAsync(output, parse.GetValue(CommonOptions.Verbose), cancellationToken);
         var fetcher = context.Get<WalFetcher>();
         var key = await fetcher.FindAsync(name, cancellationToken);
         if (key is null)
         {
-            Console.Error.WriteLine($"wal fetch: {name} was not shipped to {context.Settings.Storage.Describe()}");
-            return CommandRunner.Failure;
+            output.Note($"wal fetch: {name} was not shipped to {context.Settings.Storage.Describe()}");
+            return ExitCodes.Failure;
         }
         try
         {
             await fetcher.FetchAsync(key, name, path, cancellationToken);
-            return CommandRunner.Success;
+            return ExitCodes.Success;
         }
         catch (Backup.BackupException e)
         {
-            Console.Error.WriteLine($"error: WAL file {name} cannot be restored: {e.Message}");
-            return CannotRestore;
+            output.Note($"error: WAL file {name} cannot be restored: {e.Message}");
+            return ExitCodes.WalCannotRestore;
         }
     }
 }

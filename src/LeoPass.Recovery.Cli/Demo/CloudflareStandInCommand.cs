@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LeoPass.Recovery.Cli.Commands;
 
 namespace LeoPass.Recovery.Cli.Demo;
 
@@ -11,10 +12,10 @@ internal static class CloudflareStandInCommand
     {
         var dataDir = new Option<string>("--data-dir") { Required = true };
         var command = new Command(Name, "Serve the demo's Cloudflare stand-in (started by `demo`)") { Hidden = true, Options = { dataDir } };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetActionWithoutHost(async (_, parse, cancellationToken) =>
         {
             await new DemoCloudflare(Path.Combine(Path.GetFullPath(parse.GetValue(dataDir)!), "cloudflare")).ServeAsync(cancellationToken);
-            return 0;
+            return ExitCodes.Success;
         });
         return command;
     }

@@ -25,18 +25,11 @@ internal static class DemoCommand
         var stop = new Option<bool>("--stop") { Description = "Stop what the demo left running (its PostgreSQL cluster) and exit; the next `demo` starts it again with its data" };
         var command = new System.CommandLine.Command("demo", "Set up everything locally, take a backup, run a restore drill, print its RTO/RPO report, then serve") { noServe, dataDir, stop };
         command.Subcommands.Add(CloudflareStandInCommand.Create());
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetActionWithoutHost(async (_, parse, cancellationToken) =>
         {
-            try
-            {
-                var directory = Path.GetFullPath(parse.GetValue(dataDir) ?? DefaultDirectory());
-                if (parse.GetValue(stop)) return await StopAsync(directory, cancellationToken);
-                return await RunAsync(directory, parse.GetValue(noServe), cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                return CliErrors.Report(e, json: false);
-            }
+            var directory = Path.GetFullPath(parse.GetValue(dataDir) ?? DefaultDirectory());
+            if (parse.GetValue(stop)) return await StopAsync(directory, cancellationToken);
+            return await RunAsync(directory, parse.GetValue(noServe), cancellationToken);
         });
         return command;
     }
@@ -60,7 +53,7 @@ internal static class DemoCommand
         {
             Say("stopped the demo's Cloudflare stand-in; its zone is kept");
         }
-        return CommandRunner.Success;
+        return ExitCodes.Success;
     }
 
     private static async Task<int> RunAsync(string directory, bool noServe, CancellationToken cancellationToken)
@@ -83,7 +76,7 @@ internal static class DemoCommand
         {
             Console.Error.WriteLine(drill.StandardError);
             Console.Error.WriteLine("error: the drill did not succeed; `leopass-recovery run status <id>` with the demo's environment shows where it stopped");
-            return CommandRunner.Failure;
+            return ExitCodes.Failure;
         }
         var runId = JsonDocument.Parse(drill.StandardOutput).RootElement.GetProperty("id").GetInt64();
         Say($"drill run {runId} succeeded; its report (also appended to {environment["SHIP_NOTES_PATH"]}):");
@@ -91,7 +84,7 @@ internal static class DemoCommand
 
         Say($"demo state is in {directory}; run it again to reuse it. The environment it used is in {Path.Combine(directory, "demo.env")}");
         Say("the demo's PostgreSQL keeps running for the next command; `leopass-recovery demo --stop` stops it");
-        if (noServe) return CommandRunner.Success;
+        if (noServe) return ExitCodes.Success;
         var (token, created) = await DemoToken.EnsureAsync(directory, environment["RECOVERY_DATABASE_URL"]!, cancellationToken);
         Say("starting the server (scheduler, HTTP API and the responder console); Ctrl+C stops it");
         return await ServeAsync(environment, runId, token, created, directory, cancellationToken);
@@ -116,9 +109,9 @@ internal static class DemoCommand
         }
         // The demo's Ctrl+C or SIGTERM stops the server cleanly (CliWrap's graceful cancellation sends it
         // SIGINT), so it leaves the cluster; it is killed only if it has not stopped well within the
-        // grace this process itself gets (CliApplication.StopGrace).
+        // grace this process itself gets (Hosting.StopSignals.StopGrace).
         using var forceful = new CancellationTokenSource();
-        await using var escalate = cancellationToken.Register(() => forceful.CancelAfter(CliApplication.StopGrace - TimeSpan.FromSeconds(5)));
+        await using var escalate = cancellationToken.Register(() => forceful.CancelAfter(Hosting.StopSignals.StopGrace - TimeSpan.FromSeconds(5)));
         var result = await Self(environment, ["server"])
             .WithStandardOutputPipe(PipeTarget.ToStream(Console.OpenStandardOutput()))
             .WithStandardErrorPipe(PipeTarget.Merge(PipeTarget.ToStream(Console.OpenStandardError()), PipeTarget.ToDelegate(OnServerLine)))

@@ -1,7 +1,6 @@
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Cli.Output;
 using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Core.Secrets;
 using LeoPass.Recovery.Server.Hosting;
 
 namespace LeoPass.Recovery.Cli.Hosting;
@@ -28,10 +27,10 @@ public sealed class CliContext : IAsyncDisposable
     public T Get<T>() where T : notnull => _node.Get<T>();
 
     /// <summary>Loads and validates the configuration; throws <see cref="ConfigurationException"/> naming every bad variable.</summary>
-    internal static async Task<CliContext> CreateAsync(bool json, bool verbose, CancellationToken cancellationToken)
+    internal static async Task<CliContext> CreateAsync(CliOutput output, bool verbose, CancellationToken cancellationToken)
     {
         var node = await RunningNode.StartAsync(NodeRole.Client, verbose, cancellationToken);
-        return new CliContext(node, new CliOutput(json, SecretRedactor.Shared));
+        return new CliContext(node, output);
     }
 
     /// <summary>The catalogue (its tables are migrated when the node starts).</summary>

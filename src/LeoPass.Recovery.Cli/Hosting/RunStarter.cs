@@ -16,7 +16,9 @@ internal sealed class RunStarter(RunOperations operations, RunHolder? holder)
     public async Task<long> StartAsync(StartRunRequest request, CancellationToken cancellationToken)
     {
         if (holder is null) return (await operations.StartAsync(request, cancellationToken)).Id;
-        var run = await operations.StartHeldAsync(request, holder, cancellationToken);
+        // Not cancelled by Ctrl+C half-way: a run created held by this node is executed here, and a
+        // Ctrl+C that came meanwhile halts it as interrupted before its first step, as the journal then says.
+        var run = await operations.StartHeldAsync(request, holder, CancellationToken.None);
         // An idempotent repeat returns an earlier run held by whoever holds it: executed here only if this node holds it.
         if (run.HolderNode == holder.Node) Held = run;
         return run.Id;

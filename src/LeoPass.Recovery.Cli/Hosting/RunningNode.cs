@@ -29,7 +29,7 @@ internal sealed class RunningNode : IAsyncDisposable
             LogLevel = verbose ? LogEventLevel.Debug : null,
         };
         if (publishDefinitions is { } publish) options = options with { PublishDefinitions = publish };
-        var host = RecoveryNode.Build(options);
+        var host = RecoveryNode.Build(options, builder => builder.Services.AddSingleton<IHostLifetime, CommandLifetime>());
         try
         {
             await host.StartAsync(cancellationToken);

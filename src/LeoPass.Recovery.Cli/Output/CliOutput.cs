@@ -7,7 +7,9 @@ namespace LeoPass.Recovery.Cli.Output;
 
 /// <summary>
 /// Everything a command prints goes through here: JSON for scripts (--json), tables for
-/// people, one-line errors on stderr — all with secrets masked.
+/// people, one-line errors on stderr — all with secrets masked, each value before it is laid out
+/// (a secret wrapped across two table lines would escape a per-line mask). Underneath, stdout and
+/// stderr themselves mask every write (<see cref="RedactingWriter"/>), so a line printed some other way is masked too.
 /// </summary>
 public sealed class CliOutput(bool json, SecretRedactor redactor)
 {
@@ -23,9 +25,18 @@ public sealed class CliOutput(bool json, SecretRedactor redactor)
     /// <summary>Whether a live progress display makes sense: a person is watching a terminal.</summary>
     public bool Interactive => !Json && !Console.IsErrorRedirected;
 
-    public void WriteJson(object value) => Console.Out.WriteLine(redactor.Redact(JsonSerializer.Serialize(value, JsonOptions)));
+    public void WriteJson<T>(T value) => Console.Out.WriteLine(redactor.Redact(JsonSerializer.Serialize(value, JsonOptions)));
 
     public void Line(string text) => Console.Out.WriteLine(redactor.Redact(text));
+
+    /// <summary>Text as it is (a Markdown report), masked.</summary>
+    public void Text(string text) => Console.Out.Write(redactor.Redact(text));
+
+    /// <summary>A note for the person watching (progress, hints) on stderr, so stdout stays what scripts read.</summary>
+    public void Note(string text) => Console.Error.WriteLine(redactor.Redact(text));
+
+    /// <summary>Masks a value that goes into a table cell or a markup line.</summary>
+    public string Mask(string? text) => text is null ? "" : redactor.Redact(text);
 
     public void Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
     {
@@ -50,5 +61,13 @@ public sealed class CliOutput(bool json, SecretRedactor redactor)
         var text = redactor.Redact(message).ReplaceLineEndings(" ");
         Console.Error.WriteLine($"error: {text}");
         if (Json) WriteJson(new { ok = false, error = text });
+    }
+
+    /// <summary>Ctrl+C stopped the command: what became of its work, on stderr (and for --json, an object on stdout).</summary>
+    public void Interrupted(string message)
+    {
+        var text = redactor.Redact(message).ReplaceLineEndings(" ");
+        Console.Error.WriteLine($"interrupted: {text}");
+        if (Json) WriteJson(new { ok = false, interrupted = true, error = text });
     }
 }

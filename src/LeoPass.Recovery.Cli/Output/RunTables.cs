@@ -1,28 +1,24 @@
 using System.Globalization;
-using System.Text.Json.Serialization;
-using System.Text.Json;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Runs;
 using Spectre.Console;
 
 namespace LeoPass.Recovery.Cli.Output;
 
-/// <summary>Tables for people, JSON for scripts.</summary>
-internal static class RunTables
+/// <summary>
+/// Runs, steps and journals as tables for people (JSON for scripts is <see cref="CliOutput.WriteJson{T}"/>).
+/// Every text a run carries (errors, reasons, intents, who) is masked through <paramref name="output"/> before it is laid out.
+/// </summary>
+internal sealed class RunTables(CliOutput output)
 {
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     static RunTables()
     {
         // Spectre assumes 80 columns when stdout is not a terminal; a log or a pipe has room for the whole journal row.
         if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200;
     }
 
-    public static void WriteJson<T>(T value) => Console.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+    /// <summary>Masked, then escaped for Spectre's markup.</summary>
+    private string Cell(string? text) => Markup.Escape(output.Mask(text));
 
     public static string Duration(TimeSpan? value) => value switch
     {
@@ -34,12 +30,12 @@ internal static class RunTables
 
     private static string Time(DateTimeOffset? value) => value?.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "";
 
-    public static void WriteRun(RunView run)
+    public void WriteRun(RunView run)
     {
-        AnsiConsole.MarkupLine($"[bold]run {run.Id}[/] {Markup.Escape(run.DefinitionId)} v{run.DefinitionVersion} — [bold]{run.State}[/]");
-        AnsiConsole.MarkupLine(Markup.Escape($"started {Time(run.StartedAt ?? run.CreatedAt)} by {run.StartedBy} ({run.Trigger}); wall time {Duration(run.WallTime)}; node {run.HolderNode ?? "-"}"));
-        if (Holder(run) is { } holder) AnsiConsole.MarkupLine(run.HolderPresumedDead == true ? $"[red]{Markup.Escape(holder)}[/]" : Markup.Escape(holder));
-        if (run.HaltReason is not null) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(run.HaltReason)}[/]");
+        AnsiConsole.MarkupLine($"[bold]run {run.Id}[/] {Cell(run.DefinitionId)} v{run.DefinitionVersion} — [bold]{run.State}[/]");
+        AnsiConsole.MarkupLine(Cell($"started {Time(run.StartedAt ?? run.CreatedAt)} by {run.StartedBy} ({run.Trigger}); wall time {Duration(run.WallTime)}; node {run.HolderNode ?? "-"}"));
+        if (Holder(run) is { } holder) AnsiConsole.MarkupLine(run.HolderPresumedDead == true ? $"[red]{Cell(holder)}[/]" : Cell(holder));
+        if (run.HaltReason is not null) AnsiConsole.MarkupLine($"[yellow]{Cell(run.HaltReason)}[/]");
         var table = new Table();
         FillStepTable(table, run);
         AnsiConsole.Write(table);
@@ -58,7 +54,7 @@ internal static class RunTables
             : $"held by node {run.HolderNode}, {seen}";
     }
 
-    public static void FillStepTable(Table table, RunView run)
+    public void FillStepTable(Table table, RunView run)
     {
         if (table.Columns.Count == 0)
         {
@@ -69,14 +65,14 @@ internal static class RunTables
         {
             var note = s.WaitingAtGate is { } side ? $"waiting at the gate {side} the step" : s.SkipReason ?? s.Error ?? "";
             table.AddRow(
-                (s.Position + 1).ToString(CultureInfo.InvariantCulture), Markup.Escape(s.StepId), Markup.Escape(s.Activity), Colour(s.State),
+                (s.Position + 1).ToString(CultureInfo.InvariantCulture), Cell(s.StepId), Cell(s.Activity), Colour(s.State),
                 s.Attempts.ToString(CultureInfo.InvariantCulture), Duration(s.WorkTime), s.WaitingTime > TimeSpan.Zero ? Duration(s.WaitingTime) : "",
-                Markup.Escape(note));
+                Cell(note));
         }
         table.Caption = new TableTitle($"run {run.Id}: {run.State}");
     }
 
-    public static void WriteOutcome(RunView run)
+    public void WriteOutcome(RunView run)
     {
         var line = run.State switch
         {
@@ -86,34 +82,35 @@ internal static class RunTables
             RunState.Halted => $"run {run.Id} halted: {run.HaltReason}. `run retry {run.Id}`, `run skip {run.Id} --step {run.Steps.FirstOrDefault(s => s.State == StepState.Failed)?.StepId ?? "…"} --reason …` or `run abort {run.Id} --reason …`.",
             _ => $"run {run.Id} is {run.State}{(run.HaltReason is null ? "" : ": " + run.HaltReason)}.",
         };
-        (run.State == RunState.Succeeded ? Console.Out : Console.Error).WriteLine(line);
+        if (run.State == RunState.Succeeded) output.Line(line);
+        else output.Note(line);
     }
 
-    public static void WriteRuns(IReadOnlyList<RunView> runs)
+    public void WriteRuns(IReadOnlyList<RunView> runs)
     {
         var table = new Table().AddColumns("id", "definition", "state", "trigger", "started", "by", "wall time", "steps done");
         foreach (var r in runs)
         {
             var done = r.Steps.Count(s => s.State is StepState.Succeeded or StepState.Skipped);
-            table.AddRow(r.Id.ToString(CultureInfo.InvariantCulture), Markup.Escape($"{r.DefinitionId} v{r.DefinitionVersion}"), Colour(r.State), r.Trigger,
-                Time(r.StartedAt ?? r.CreatedAt), Markup.Escape(r.StartedBy), Duration(r.WallTime), $"{done}/{r.Steps.Count}");
+            table.AddRow(r.Id.ToString(CultureInfo.InvariantCulture), Cell($"{r.DefinitionId} v{r.DefinitionVersion}"), Colour(r.State), Cell(r.Trigger),
+                Time(r.StartedAt ?? r.CreatedAt), Cell(r.StartedBy), Duration(r.WallTime), $"{done}/{r.Steps.Count}");
         }
         AnsiConsole.Write(table);
     }
 
-    public static void WriteJournal(IReadOnlyList<AttemptView> attempts, IReadOnlyList<AuditView> audit)
+    public void WriteJournal(IReadOnlyList<AttemptView> attempts, IReadOnlyList<AuditView> audit)
     {
         var table = new Table().AddColumns("step", "attempt", "node", "started", "ended", "work", "waiting", "outcome", "error / intents");
         foreach (var a in attempts)
         {
             var detail = a.Error ?? string.Join("; ", a.Intents);
-            table.AddRow(Markup.Escape(a.StepId), a.Number.ToString(CultureInfo.InvariantCulture), Markup.Escape(a.Node), Time(a.StartedAt), Time(a.EndedAt),
-                Duration(a.Duration), a.WaitingTime > TimeSpan.Zero ? Duration(a.WaitingTime) : "", a.Outcome, Markup.Escape(detail));
+            table.AddRow(Cell(a.StepId), a.Number.ToString(CultureInfo.InvariantCulture), Cell(a.Node), Time(a.StartedAt), Time(a.EndedAt),
+                Duration(a.Duration), a.WaitingTime > TimeSpan.Zero ? Duration(a.WaitingTime) : "", Cell(a.Outcome), Cell(detail));
         }
         AnsiConsole.Write(table);
         if (audit.Count == 0) return;
         var trail = new Table().AddColumns("when", "who", "what", "step", "why");
-        foreach (var a in audit) trail.AddRow(Time(a.At), Markup.Escape(a.Who), a.Action, Markup.Escape(a.StepId ?? ""), Markup.Escape(a.Reason ?? a.Details ?? ""));
+        foreach (var a in audit) trail.AddRow(Time(a.At), Cell(a.Who), Cell(a.Action), Cell(a.StepId), Cell(a.Reason ?? a.Details));
         AnsiConsole.Write(trail);
     }
 

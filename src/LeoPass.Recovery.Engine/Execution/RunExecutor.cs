@@ -23,7 +23,10 @@ public enum RunExecutionResult
     Aborted,
     /// <summary>Another node took the run over; this one stopped without writing.</summary>
     LostOwnership,
-    /// <summary>This node is shutting down; the attempt was journaled as Interrupted and the run left for another node.</summary>
+    /// <summary>
+    /// Stopped by <c>stopping</c>: the attempt was journaled as Interrupted; the run was left for
+    /// another node (the node shuts down) or, for an <see cref="ExecutionInterrupt"/>, halted with its reason.
+    /// </summary>
     Interrupted,
 }
 
@@ -52,14 +55,17 @@ public sealed class RunExecutor(
     private readonly IExecutionStoppedListener[] _stoppedListeners = stoppedListeners.ToArray();
 
     /// <param name="stopping">Fires when this node shuts down: the current attempt is interrupted and the run left for another node.</param>
-    public async Task<RunExecutionResult> ExecuteAsync(long runId, CancellationToken stopping) =>
-        await FinishAsync(runId, await journal.TakeOverAsync(runId) is var (lease, steps) ? await ExecuteCoreAsync(lease, steps, stopping) : await UndoAfterAbortAsync(runId, stopping));
+    /// <param name="interrupt">When a person stops the execution rather than the node shutting down
+    /// (Ctrl+C in the command executing it): the run then halts with this reason instead of waiting
+    /// for another node, and `resume` continues it from the interrupted step.</param>
+    public async Task<RunExecutionResult> ExecuteAsync(long runId, CancellationToken stopping, ExecutionInterrupt? interrupt = null) =>
+        await FinishAsync(runId, await journal.TakeOverAsync(runId) is var (lease, steps) ? await ExecuteCoreAsync(lease, steps, interrupt, stopping) : await UndoAfterAbortAsync(runId, stopping));
 
     /// <summary>
     /// Executes a run this node started already holding its lease (<see cref="RunOperations.StartHeldAsync"/>),
     /// without taking it over again. The caller holds the run's lock, as for <see cref="ExecuteAsync"/>.
     /// </summary>
-    public async Task<RunExecutionResult> ExecuteLeasedAsync(RunRecord started, CancellationToken stopping)
+    public async Task<RunExecutionResult> ExecuteLeasedAsync(RunRecord started, CancellationToken stopping, ExecutionInterrupt? interrupt = null)
     {
         if (started.HolderNode != options.NodeId || started.State != RunState.Running)
         {
@@ -68,7 +74,7 @@ public sealed class RunExecutor(
         var lease = new RunLease(started.Id, started.LeaseToken, options.NodeId, started.DefinitionVersionId, started.DefinitionId, started.DefinitionVersion,
             JsonNode.Parse(started.Parameters) as JsonObject ?? [], started.AutomaticRetries);
         var steps = started.Steps.OrderBy(s => s.Position).ToList();
-        return await FinishAsync(started.Id, await ExecuteCoreAsync(lease, steps, stopping));
+        return await FinishAsync(started.Id, await ExecuteCoreAsync(lease, steps, interrupt, stopping));
     }
 
     private async Task<RunExecutionResult> FinishAsync(long runId, RunExecutionResult result)
@@ -93,7 +99,7 @@ public sealed class RunExecutor(
         return result;
     }
 
-    private async Task<RunExecutionResult> ExecuteCoreAsync(RunLease lease, List<StepRecord> steps, CancellationToken stopping)
+    private async Task<RunExecutionResult> ExecuteCoreAsync(RunLease lease, List<StepRecord> steps, ExecutionInterrupt? interrupt, CancellationToken stopping)
     {
         var runId = lease.RunId;
 
@@ -122,6 +128,11 @@ public sealed class RunExecutor(
                     _logger.LogWarning("run {RunId}: step {StepId} is {State}; execution stops", runId, next.StepId, next.State);
                     return RunExecutionResult.NothingToDo;
                 }
+                if (stopping.IsCancellationRequested)
+                {
+                    // Stopped between steps (or before the first): no attempt is begun only to be cancelled.
+                    return await InterruptedAsync(lease, next.StepId, interrupt);
+                }
                 var step = definition.Step(next.StepId);
                 if (!step.Enabled)
                 {
@@ -135,7 +146,8 @@ public sealed class RunExecutor(
                 }
                 var outputs = steps.Where(s => s.State == StepState.Succeeded && s.Output is not null)
                     .ToDictionary(s => s.StepId, s => JsonNode.Parse(s.Output!) as JsonObject ?? []);
-                var result = await RunStepAsync(lease, next, step, outputs, rewound, steps, abort.Token, stopping);
+                var result = await RunStepAsync(lease, next, step, outputs, rewound, steps, interrupt, abort.Token, stopping);
+                if (result is RunExecutionResult.Interrupted) return await InterruptedAsync(lease, next.StepId, interrupt);
                 if (result is not null) return result.Value;
                 if (next.State == StepState.WaitingForApproval) return RunExecutionResult.WaitingForApproval;
             }
@@ -204,7 +216,7 @@ public sealed class RunExecutor(
                 if (record.State == StepState.WaitingForApproval) await journal.OpenGateForUndoAsync(lease, record);
                 var outputs = steps.Where(s => s.State == StepState.Succeeded && s.Output is not null)
                     .ToDictionary(s => s.StepId, s => JsonNode.Parse(s.Output!) as JsonObject ?? []);
-                var result = await RunStepAsync(lease, record, step with { GateAfter = null }, outputs, [], steps, lost.Token, stopping);
+                var result = await RunStepAsync(lease, record, step with { GateAfter = null }, outputs, [], steps, interrupt: null, lost.Token, stopping);
                 if (result is RunExecutionResult.Interrupted) return RunExecutionResult.Interrupted;
                 if (lost.IsCancellationRequested) return RunExecutionResult.LostOwnership;
                 outcomes.Add(record.State == StepState.Succeeded ? $"{stepId}: succeeded" : $"{stepId}: {record.State.ToString().ToLowerInvariant()}: {record.Error}");
@@ -233,9 +245,24 @@ public sealed class RunExecutor(
         }
     }
 
+    /// <summary>
+    /// The execution was stopped. A node shutting down leaves the run Running for another node; a
+    /// person's interrupt halts it with the reason (the interrupted step is Pending again, so
+    /// `resume` continues there), through the same halt a failed step takes.
+    /// </summary>
+    private async Task<RunExecutionResult> InterruptedAsync(RunLease lease, string stepId, ExecutionInterrupt? interrupt)
+    {
+        if (interrupt is not null)
+        {
+            await journal.HaltAsync(lease, $"interrupted at step '{stepId}': {interrupt.Reason()}", stepId);
+            _logger.LogWarning("run {RunId} interrupted at step {StepId}: {Reason}", lease.RunId, stepId, interrupt.Reason());
+        }
+        return RunExecutionResult.Interrupted;
+    }
+
     /// <summary>Null when the step succeeded and the run goes on; otherwise why the execution stops.</summary>
     private async Task<RunExecutionResult?> RunStepAsync(RunLease lease, StepRecord record, StepDefinition step, IReadOnlyDictionary<string, JsonObject> outputs,
-        HashSet<string> rewound, List<StepRecord> steps, CancellationToken abort, CancellationToken stopping)
+        HashSet<string> rewound, List<StepRecord> steps, ExecutionInterrupt? interrupt, CancellationToken abort, CancellationToken stopping)
     {
         var registration = activities.Find(step.Activity);
         if (registration is null)
@@ -246,7 +273,7 @@ public sealed class RunExecutor(
         var pipeline = StepPipelines.Build(lease.AutomaticRetries ? step : step with { Retry = RetryPolicy.None }, time, e => IsRetryable(e, abort));
         try
         {
-            await pipeline.ExecuteAsync(async token => await AttemptAsync(lease, record, step, registration, outputs, token, abort, stopping), abort);
+            await pipeline.ExecuteAsync(async token => await AttemptAsync(lease, record, step, registration, outputs, interrupt, token, abort, stopping), abort);
             return null;
         }
         catch (Exception e) when (e is RunOwnershipLostException or RunNoLongerRunningException)
@@ -275,7 +302,7 @@ public sealed class RunExecutor(
         }
     }
 
-    private async Task AttemptAsync(RunLease lease, StepRecord record, StepDefinition step, ActivityRegistration registration, IReadOnlyDictionary<string, JsonObject> outputs, CancellationToken attemptToken, CancellationToken abort, CancellationToken stopping)
+    private async Task AttemptAsync(RunLease lease, StepRecord record, StepDefinition step, ActivityRegistration registration, IReadOnlyDictionary<string, JsonObject> outputs, ExecutionInterrupt? interrupt, CancellationToken attemptToken, CancellationToken abort, CancellationToken stopping)
     {
         var attempt = await journal.BeginAttemptAsync(lease, record);
         try
@@ -310,7 +337,7 @@ public sealed class RunExecutor(
                 : AttemptOutcome.Failed;
             var message = outcome switch
             {
-                AttemptOutcome.Interrupted => $"node {lease.Node} shut down during the attempt",
+                AttemptOutcome.Interrupted => interrupt is null ? $"node {lease.Node} shut down during the attempt" : $"interrupted on node {lease.Node}: {interrupt.Reason()}",
                 AttemptOutcome.Cancelled => "cancelled: the run was aborted",
                 AttemptOutcome.TimedOut => $"timed out after {IsoDuration.Format(step.Timeout ?? TimeSpan.Zero)}",
                 _ => e.Message,

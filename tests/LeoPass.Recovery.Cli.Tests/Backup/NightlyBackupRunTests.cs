@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.TestSupport;
 
-namespace LeoPass.Recovery.EndToEnd.Tests.Backup;
+namespace LeoPass.Recovery.Cli.Tests.Backup;
 
 /// <summary>The nightly backup as a workflow run on the engine, the way the scheduler fires it.</summary>
 public class NightlyBackupRunTests

@@ -1,9 +1,8 @@
 using LeoPass.Recovery.Backup.Encryption;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Storage;
-using LeoPass.Recovery.TestSupport;
 
-namespace LeoPass.Recovery.EndToEnd.Tests.Backup;
+namespace LeoPass.Recovery.TestSupport;
 
 /// <summary>
 /// What an operator configures for `leopass-recovery backup …`: a seeded source database, the

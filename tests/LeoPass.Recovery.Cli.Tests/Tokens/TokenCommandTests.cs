@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
-using LeoPass.Recovery.Server.Tests.Support;
 using LeoPass.Recovery.TestSupport;
 
-namespace LeoPass.Recovery.Server.Tests;
+namespace LeoPass.Recovery.Cli.Tests.Tokens;
 
 /// <summary>The product as an operator uses it: `token` commands, then `server` serving the API with that token.</summary>
-public sealed class CliTests
+public sealed class TokenCommandTests
 {
     [Fact]
     public async Task Token_created_by_the_cli_opens_the_api_of_the_server_command_until_revoked()
@@ -34,9 +33,10 @@ public sealed class CliTests
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        var (status, definitions) = await client.GetJsonAsync("/api/definitions");
-        Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains(definitions!.AsArray(), d => d!["id"]!.GetValue<string>() == "nightly-backup");
+        using var answer = await client.GetAsync("/api/definitions");
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var definitions = System.Text.Json.Nodes.JsonNode.Parse(await answer.Content.ReadAsStringAsync())!;
+        Assert.Contains(definitions.AsArray(), d => d!["id"]!.GetValue<string>() == "nightly-backup");
 
         var revoked = await CliRunner.RunAsync(environment, null, "token", "revoke", "chatops");
         Assert.True(revoked.ExitCode == 0, revoked.ToString());

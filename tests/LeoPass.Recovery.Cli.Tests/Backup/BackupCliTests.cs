@@ -1,7 +1,7 @@
 using System.Text.Json;
 using LeoPass.Recovery.TestSupport;
 
-namespace LeoPass.Recovery.EndToEnd.Tests.Backup;
+namespace LeoPass.Recovery.Cli.Tests.Backup;
 
 public class BackupCliTests
 {

@@ -1,8 +1,7 @@
 using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.EndToEnd.Tests.Backup;
 using LeoPass.Recovery.TestSupport;
 
-namespace LeoPass.Recovery.EndToEnd.Tests.Logging;
+namespace LeoPass.Recovery.Cli.Tests.Secrets;
 
 /// <summary>
 /// Every command logs through the one redacting setup: run with --verbose, each logs the

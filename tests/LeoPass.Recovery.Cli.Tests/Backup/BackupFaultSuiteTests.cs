@@ -6,7 +6,7 @@ using LeoPass.Recovery.Storage;
 using LeoPass.Recovery.Storage.S3;
 using LeoPass.Recovery.TestSupport;
 
-namespace LeoPass.Recovery.EndToEnd.Tests.Backup;
+namespace LeoPass.Recovery.Cli.Tests.Backup;
 
 /// <summary>
 /// The backup side of "nothing lost, nothing leaked", on real parts: the real CLI, PostgreSQL,

@@ -4,7 +4,7 @@ using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Storage;
 using LeoPass.Recovery.TestSupport;
 
-namespace LeoPass.Recovery.EndToEnd.Tests.Backup;
+namespace LeoPass.Recovery.Cli.Tests.Backup;
 
 /// <summary>
 /// Two `backup run` started together — a manual run during the nightly one, or two nodes — used to

@@ -3,7 +3,7 @@ using System.Text.Json;
 using LeoPass.Recovery.Storage.S3;
 using LeoPass.Recovery.TestSupport;
 
-namespace LeoPass.Recovery.EndToEnd.Tests.Backup;
+namespace LeoPass.Recovery.Cli.Tests.Backup;
 
 /// <summary>
 /// Memory of a backup to S3 with parts uploaded in parallel stays flat: the real CLI process backs
