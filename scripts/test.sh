@@ -63,7 +63,9 @@ if [ -d "$REPO_ROOT/artifacts/screenshots" ]; then
 fi
 elapsed=$(( SECONDS - suite_started ))
 log "phases: $(IFS=,; echo "${phases[*]}" | sed 's/,/, /g')"
-# CPU of every process this script waited for (builds, test hosts and the processes they reaped), user and sys.
-log "CPU time of the suite's processes: $(times | tail -n 1)"
+# CPU of every process this script waited for (builds, test hosts and the processes they reaped), user
+# and sys; `times` runs in this shell, not in a $(…) subshell, which has no children of its own.
+times > "$work/cpu-times"
+log "CPU time of the suite's processes (user, sys): $(tail -n 1 "$work/cpu-times")"
 log "scripts/test.sh took $(( elapsed / 60 )) min $(( elapsed % 60 )) s (install, services, build, tests) on $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 exit $status
