@@ -10,8 +10,10 @@
 # and prints a markdown table of wall time, output bytes, CPU time and peak RSS (median of --runs),
 # then writes it into docs/benchmarks.md ("Backup pipeline" section).
 #
-#   scripts/bench/backup.sh [--size-mb N]... [--scale] [--runs R] [--no-doc]
+#   scripts/bench/backup.sh [--size-mb N]... [--scale] [--runs R] [--no-doc] [--fixed-cost-only]
 #
+# --fixed-cost-only measures the fixed cost below and prints it, then stops (no sizes, no doc):
+# the quick check of a start-up change (docs/benchmarks.md, "Start-up and the test suite's fixed cost").
 # --scale is --size-mb 500 --size-mb 1000 --size-mb 2000 --size-mb 5000: the cost's growth with the
 # database, with a summary table of wall time and peak memory per size (the "scale curve").
 # The fixed cost of `backup run` is measured first, median of 5 (at least): on an empty database
@@ -24,14 +26,15 @@ source "$(dirname "$0")/../lib/common.sh"
 source "$(dirname "$0")/../lib/services.sh"
 BENCH_DIR="$REPO_ROOT/scripts/bench"
 
-sizes=() runs=2 write_doc=1
+sizes=() runs=2 write_doc=1 fixed_only=0
 while [ $# -gt 0 ]; do
   case $1 in
     --size-mb) [ $# -ge 2 ] && [[ $2 =~ ^[0-9]+$ ]] && [ "$2" -ge 20 ] || die "--size-mb needs a whole number of MB (at least 20)"; sizes+=("$2"); shift 2 ;;
     --runs) [ $# -ge 2 ] && [[ $2 =~ ^[1-9][0-9]*$ ]] || die "--runs needs a positive whole number"; runs=$2; shift 2 ;;
     --scale) sizes+=(500 1000 2000 5000); shift ;;
     --no-doc) write_doc=0; shift ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --fixed-cost-only) fixed_only=1; shift ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
   esac
 done
@@ -194,6 +197,7 @@ declare -A label=(
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 bench_started=$(date -u '+%Y-%m-%d %H:%M UTC')
+log "load average (1/5/15 min) before: $(loadavg)"
 
 # The CLI's fixed cost (process start, configuration, catalogue, snapshot, manifest): case (c) on an
 # empty database and on a demo-sized one, interleaved with the shell pipeline (e) on the same
@@ -227,6 +231,10 @@ demo_dump=$("$PG_BIN/pg_dump" -Fc -Z0 "$(pg_url bench_demo)" | wc -c)
 demo_line=$(fixed_cost bench_demo)
 log "backup run of a demo-sized database ($(numfmt --to=iec-i --suffix=B --format=%.1f "$demo_dump") dumped): $demo_line"
 psql_q "$(pg_url postgres)" -c "DROP DATABASE bench_demo"
+if [ "$fixed_only" = 1 ]; then
+  log "load average (1/5/15 min) after: $(loadavg)"
+  exit 0
+fi
 
 for size in "${sizes[@]}"; do
   db="bench_${size}mb"
