@@ -31,11 +31,11 @@ internal static class TokenCommands
             var created = await store.CreateAsync(parse.GetValue(name)!, parsedRole, $"cli:{Environment.UserName}", cancellationToken);
             if (context.Output.Json)
             {
-                context.Output.WriteJson(new { ok = true, name = created.Record.Name, role = created.Record.Role.Name(), token = created.Token });
+                context.Output.Revealing(created.Token).WriteJson(new { ok = true, name = created.Record.Name, role = created.Record.Role.Name(), token = created.Token });
             }
             else
             {
-                context.Output.Line(created.Token);
+                context.Output.Revealing(created.Token).Line(created.Token);
                 context.Output.Note($"token '{created.Record.Name}' ({created.Record.Role.Name()}) created. It is shown only now: send it as 'Authorization: Bearer <token>'.");
             }
             return ExitCodes.Success;

@@ -104,7 +104,8 @@ internal static class DemoCommand
             Say($"the console: {console}/ — the drill you just ran: {console}/runs/{runId}");
             Say($"sign in with this operator token ({(created ? "created now" : "the one created before, still valid")}; kept in {Path.Combine(directory, DemoToken.FileName)}; " +
                 $"`./leopass-recovery token revoke {DemoToken.Name}` ends it):");
-            Console.WriteLine(token);
+            // Shown as it is: the one token a newcomer needs, printed only here (masked everywhere else).
+            new Output.CliOutput(json: false, Core.Secrets.SecretRedactor.Shared).Revealing(token).Line(token);
             Say($"the API's reference: {console}/docs");
         }
         // The demo's Ctrl+C or SIGTERM stops the server cleanly (CliWrap's graceful cancellation sends it

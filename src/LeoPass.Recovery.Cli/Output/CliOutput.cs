@@ -29,6 +29,24 @@ public sealed class CliOutput(bool json, SecretRedactor redactor)
 
     public void Line(string text) => Console.Out.WriteLine(redactor.Redact(text));
 
+    /// <summary>
+    /// The one deliberate exception to masking: a new API token is shown once, when it is created
+    /// (the store keeps only its hash), and every token is masked by its shape everywhere else.
+    /// Only that exact value is shown; the rest of the line (or JSON) is masked as always.
+    /// </summary>
+    public CliOutput.Reveal Revealing(string shown) => new(this, shown);
+
+    /// <summary>Writes with one value shown as it is (<see cref="Revealing"/>).</summary>
+    public readonly struct Reveal(CliOutput output, string shown)
+    {
+        public void Line(string text) => RedactingWriter.WriteLinePastFilter(output.MaskAllBut(text, shown));
+
+        public void WriteJson<T>(T value) => RedactingWriter.WriteLinePastFilter(output.MaskAllBut(JsonSerializer.Serialize(value, JsonOptions), shown));
+    }
+
+    private string MaskAllBut(string text, string shown) =>
+        string.Join(shown, text.Split(shown).Select(part => redactor.Redact(part)));
+
     /// <summary>Text as it is (a Markdown report), masked.</summary>
     public void Text(string text) => Console.Out.Write(redactor.Redact(text));
 

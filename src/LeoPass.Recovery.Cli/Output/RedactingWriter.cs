@@ -10,6 +10,8 @@ namespace LeoPass.Recovery.Cli.Output;
 /// </summary>
 internal sealed class RedactingWriter(TextWriter inner, SecretRedactor redactor) : TextWriter
 {
+    private TextWriter Inner => inner;
+
     public override Encoding Encoding => inner.Encoding;
 
     public override IFormatProvider FormatProvider => inner.FormatProvider;
@@ -27,6 +29,16 @@ internal sealed class RedactingWriter(TextWriter inner, SecretRedactor redactor)
     {
         if (Console.Out is not RedactingWriter) Console.SetOut(new RedactingWriter(Console.Out, redactor));
         if (Console.Error is not RedactingWriter) Console.SetError(new RedactingWriter(Console.Error, redactor));
+    }
+
+    /// <summary>
+    /// A line whose masking the caller already did, written past the filter: only
+    /// <see cref="CliOutput.Revealing"/> uses it, for a token shown at its creation.
+    /// </summary>
+    internal static void WriteLinePastFilter(string text)
+    {
+        if (Console.Out is RedactingWriter filtered) filtered.Inner.WriteLine(text);
+        else Console.Out.WriteLine(text);
     }
 
     public override void Write(char value) => inner.Write(value);
