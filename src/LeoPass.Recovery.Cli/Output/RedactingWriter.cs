@@ -10,8 +10,6 @@ namespace LeoPass.Recovery.Cli.Output;
 /// </summary>
 internal sealed class RedactingWriter(TextWriter inner, SecretRedactor redactor) : TextWriter
 {
-    private TextWriter Inner => inner;
-
     public override Encoding Encoding => inner.Encoding;
 
     public override IFormatProvider FormatProvider => inner.FormatProvider;
@@ -27,8 +25,11 @@ internal sealed class RedactingWriter(TextWriter inner, SecretRedactor redactor)
     /// <summary>Installs the filter on stdout and stderr, once, before anything is printed.</summary>
     public static void Install(SecretRedactor redactor)
     {
-        if (Console.Out is not RedactingWriter) Console.SetOut(new RedactingWriter(Console.Out, redactor));
-        if (Console.Error is not RedactingWriter) Console.SetError(new RedactingWriter(Console.Error, redactor));
+        // Console.Out is a synchronised wrapper after SetOut, never this type: remember instead.
+        if (_unfilteredOut is not null) return;
+        _unfilteredOut = Console.Out;
+        Console.SetOut(new RedactingWriter(Console.Out, redactor));
+        Console.SetError(new RedactingWriter(Console.Error, redactor));
     }
 
     /// <summary>
@@ -37,9 +38,13 @@ internal sealed class RedactingWriter(TextWriter inner, SecretRedactor redactor)
     /// </summary>
     internal static void WriteLinePastFilter(string text)
     {
-        if (Console.Out is RedactingWriter filtered) filtered.Inner.WriteLine(text);
-        else Console.Out.WriteLine(text);
+        Console.Out.Flush();
+        (_unfilteredOut ?? Console.Out).WriteLine(text);
+        (_unfilteredOut ?? Console.Out).Flush();
     }
+
+    /// <summary>Stdout as it was before <see cref="Install"/> (Console.Out itself is then a synchronised wrapper, not this type).</summary>
+    private static TextWriter? _unfilteredOut;
 
     public override void Write(char value) => inner.Write(value);
 
