@@ -3,9 +3,16 @@ namespace LeoPass.Recovery.Contracts;
 // The JSON of /api/runs, as the server writes it (camelCase, enums as strings, TimeSpan as "d.hh:mm:ss.fffffff").
 // The server's test ContractTests reads its real answers into these records and fails on any field either side lacks.
 
-/// <summary>GET /api/runs/{id}, POST /api/runs and every action on a run: the run, its journal, its audit trail and what may be asked of it now.</summary>
+/// <summary>
+/// GET /api/runs/{id}, POST /api/runs and every action on a run: the run, its journal (one row per step attempt),
+/// its audit trail and what a responder may ask of it now (<c>retry</c>, <c>resume</c>, <c>skip</c>, <c>abort</c>,
+/// <c>approve</c>, <c>reject</c>: the run state machine's answer, before roles).
+/// </summary>
 public sealed record RunDetails(Run Run, IReadOnlyList<Attempt> Journal, IReadOnlyList<AuditEntry> Audit, IReadOnlyList<string> AllowedNow);
 
+/// <summary>A run as the CLI, the API and the engine's own readers see it.</summary>
+/// <param name="HolderCheckedInAt">While the run is Running: when its holder node last checked in with the cluster (null: it has no check-in).</param>
+/// <param name="HolderPresumedDead">While the run is Running: the holder's last check-in is older than the failover time (or it has none) — another node takes the run over.</param>
 public sealed record Run(
     long Id,
     string DefinitionId,
@@ -56,21 +63,6 @@ public sealed record Attempt(
 
 public sealed record AuditEntry(DateTimeOffset At, string Who, string Action, string? StepId, string? Reason, string? Details);
 
-/// <summary>GET /api/runs/{id}/report: the figures the run page shows beside the timeline.</summary>
-public sealed record RunReport(
-    long RunId,
-    RunState State,
-    string Outcome,
-    string? RestorePoint,
-    DateTimeOffset? SnapshotStartedAt,
-    double? RpoSeconds,
-    double RpoTargetSeconds,
-    bool? RpoMet,
-    double? RtoSeconds,
-    double RtoTargetSeconds,
-    bool? RtoMet,
-    string RtoMeasuredUntil);
-
 /// <summary>An event of /api/events: a run changed, on any node.</summary>
 public sealed record RunChange(long RunId, string Definition, RunState State, DateTimeOffset UpdatedAt);
 
@@ -78,4 +70,4 @@ public sealed record RunChange(long RunId, string Definition, RunState State, Da
 public sealed record RunFilter(string? Definition = null, RunState? State = null, DateTimeOffset? Since = null, DateTimeOffset? Until = null, int Limit = 100);
 
 /// <summary>POST /api/runs: the newest published version of <see cref="Definition"/>, or <see cref="Version"/>.</summary>
-public sealed record StartRunRequest(string Definition, IReadOnlyDictionary<string, string> Parameters, int? Version = null);
+public sealed record StartRunBody(string Definition, IReadOnlyDictionary<string, string> Parameters, int? Version = null);

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace LeoPass.Recovery.Contracts;
 
-/// <summary>Where a run is, as the API writes it (the engine's run states, by name). Succeeded and Aborted are final; Halted waits for a responder.</summary>
+/// <summary>Where a run is: the engine's run state machine (Runs/RunTransitions) and, by name, the API's. Succeeded and Aborted are final; Halted waits for a responder.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<RunState>))]
 public enum RunState
 {
@@ -14,7 +14,7 @@ public enum RunState
     Aborted,
 }
 
-/// <summary>Where one step of a run is (the engine's step states, by name).</summary>
+/// <summary>Where one step of a run is: the engine's step state machine and, by name, the API's. Succeeded and Skipped steps are never executed again.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<StepState>))]
 public enum StepState
 {

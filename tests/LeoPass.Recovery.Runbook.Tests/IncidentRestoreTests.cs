@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using System.Text.Json;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Runs;
@@ -200,6 +201,6 @@ public sealed class IncidentRestoreTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.Equal(report.Outcome, incident.RootElement.GetProperty("outcome").GetString());
         Assert.Equal(report.RtoSeconds, incident.RootElement.GetProperty("rtoSeconds").GetDouble());
         Assert.All(report.FollowUps, f => Assert.DoesNotContain("Running", f, StringComparison.Ordinal));
-        Assert.Equal("Succeeded", report.State);
+        Assert.Equal(RunState.Succeeded, report.State);
     }
 }

@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Runbook.Tests.Support;
 using LeoPass.Recovery.TestSupport;
@@ -26,7 +27,7 @@ public sealed class NodeCrashTests(Xunit.Abstractions.ITestOutputHelper output)
         {
             var runId = await client.StartAsync("restore-drill");
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-            Engine.Journal.AttemptView? restoring = null;
+            Contracts.Attempt? restoring = null;
             while (DateTime.UtcNow < deadline)
             {
                 restoring = (await client.Queries.JournalAsync(runId)).FirstOrDefault(a => a.StepId == "restore" && a.Intents.Any(i => i.StartsWith("pg_restore", StringComparison.Ordinal)));
@@ -89,7 +90,7 @@ public sealed class NodeCrashTests(Xunit.Abstractions.ITestOutputHelper output)
         {
             var runId = await client.StartAsync("restore-drill");
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-            Engine.Journal.AttemptView? restoring = null;
+            Contracts.Attempt? restoring = null;
             ServerNode? victim = null;
             List<int> children = [];
             while (DateTime.UtcNow < deadline)
@@ -117,7 +118,7 @@ public sealed class NodeCrashTests(Xunit.Abstractions.ITestOutputHelper output)
             Assert.True(!children.Any(Alive), "still running after the node died: " + string.Join("; ", children.Where(Alive).Select(p => $"{p} {Command(p)}")));
 
             // The node that takes over restores only once no session of the dead attempt is connected.
-            Engine.Journal.AttemptView? second = null;
+            Contracts.Attempt? second = null;
             while (DateTime.UtcNow < deadline + TimeSpan.FromSeconds(60))
             {
                 second = (await client.Queries.JournalAsync(runId)).FirstOrDefault(a => a.StepId == "restore" && a.Number == 2 && a.Intents.Any(i => i.StartsWith("pg_restore", StringComparison.Ordinal)));

@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Backup.Catalogue;
@@ -83,7 +84,7 @@ internal static class BackupCommands
     }
 
     /// <summary>The output of the run's first succeeded step of this activity.</summary>
-    private static JsonObject? StepOutput(RunView run, string activity) =>
+    private static JsonObject? StepOutput(Run run, string activity) =>
         run.Steps.FirstOrDefault(s => s.Activity == activity && s.State == StepState.Succeeded)?.Output is { } text ? JsonNode.Parse(text) as JsonObject : null;
 
     private static string Text(JsonObject output, string name) => output[name]?.GetValue<string>() ?? "";

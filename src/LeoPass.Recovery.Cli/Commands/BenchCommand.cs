@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -129,7 +130,7 @@ internal static class BenchCommand
         return command;
     }
 
-    private static async Task<RunView> SettledAsync(RunQueries queries, long runId, CancellationToken ct)
+    private static async Task<Run> SettledAsync(RunQueries queries, long runId, CancellationToken ct)
     {
         while (true)
         {

@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using System.CommandLine;
 using LeoPass.Recovery.Cli.Hosting;
 using LeoPass.Recovery.Cli.Output;
@@ -115,7 +116,7 @@ internal static class RunCommands
     /// interrupted; when a server executes the run, it only stops following it, and the run goes on.
     /// Either way <see cref="CommandInterruptedException"/> says which.
     /// </summary>
-    internal static async Task<(long RunId, RunView Run)> ActAsync(CliOutput output, ParseResult parse, bool follow, bool publish, Func<RunningNode, RunStarter, Task<long>> act, CancellationToken ct)
+    internal static async Task<(long RunId, Run Run)> ActAsync(CliOutput output, ParseResult parse, bool follow, bool publish, Func<RunningNode, RunStarter, Task<long>> act, CancellationToken ct)
     {
         var quiet = output.Json;
         // A temporary node joins nothing, so it is also the right host when a server turns out to be up.
@@ -133,7 +134,7 @@ internal static class RunCommands
         {
             var execution = executeHere ? Task.Run(() => LocalExecution.ExecuteAsync(node, runId, held, ct), CancellationToken.None) : null;
             held = null;
-            RunView? final;
+            Run? final;
             try
             {
                 // Following stops (null) when nothing executes the run any more: not here, and no node alive.
@@ -157,7 +158,7 @@ internal static class RunCommands
     /// halt the run, and says so; with no execution here, the run goes on where it executes.
     /// Returns the run only if it settled by itself first (it finished as the key was pressed).
     /// </summary>
-    private static async Task<RunView> InterruptedAsync(RunQueries queries, long runId, Task<RunExecutionResult?>? execution)
+    private static async Task<Run> InterruptedAsync(RunQueries queries, long runId, Task<RunExecutionResult?>? execution)
     {
         var result = execution is null ? null : await execution;
         var run = await queries.GetAsync(runId, CancellationToken.None);

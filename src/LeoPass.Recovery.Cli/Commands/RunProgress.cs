@@ -1,4 +1,5 @@
 using LeoPass.Recovery.Cli.Output;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Runs;
 using Spectre.Console;
@@ -22,7 +23,7 @@ internal static class RunProgress
     /// <param name="changesHere">This process's <see cref="RunChanges"/> when it is a node that executes runs, else null.</param>
     /// <returns>The settled run, or null when the cluster emptied first.</returns>
     /// <param name="output">With --json, following prints nothing: the settled run is the command's one JSON object.</param>
-    public static async Task<RunView?> FollowAsync(
+    public static async Task<Run?> FollowAsync(
         CliOutput output, RunQueries queries, long runId, Func<CancellationToken, Task<bool>>? clusterIsEmpty, RunChanges? changesHere, CancellationToken cancellationToken)
     {
         var quiet = output.Json;
@@ -38,7 +39,7 @@ internal static class RunProgress
 
         if (!quiet && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
         {
-            RunView? last = null;
+            Run? last = null;
             var table = new Table();
             await AnsiConsole.Live(table).StartAsync(async context =>
             {

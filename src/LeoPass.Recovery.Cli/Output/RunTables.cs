@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using System.Globalization;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Runs;
@@ -30,7 +31,7 @@ internal sealed class RunTables(CliOutput output)
 
     private static string Time(DateTimeOffset? value) => value?.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "";
 
-    public void WriteRun(RunView run)
+    public void WriteRun(Run run)
     {
         AnsiConsole.MarkupLine($"[bold]run {run.Id}[/] {Cell(run.DefinitionId)} v{run.DefinitionVersion} — [bold]{run.State}[/]");
         AnsiConsole.MarkupLine(Cell($"started {Time(run.StartedAt ?? run.CreatedAt)} by {run.StartedBy} ({run.Trigger}); wall time {Duration(run.WallTime)}; node {run.HolderNode ?? "-"}"));
@@ -42,9 +43,9 @@ internal sealed class RunTables(CliOutput output)
     }
 
     /// <summary>While a run is Running: which node holds it and when it last checked in — or that it is presumed dead.</summary>
-    public static string? Holder(RunView run)
+    public static string? Holder(Run run)
     {
-        if (run.State != Engine.Runs.RunState.Running || run.HolderNode is null) return null;
+        if (run.State != Contracts.RunState.Running || run.HolderNode is null) return null;
         var seen = run.HolderCheckedInAt is { } at
             ? $"last checked in {Time(at)} ({Duration(TimeProvider.System.GetUtcNow() - at)} ago)"
             : "has no check-in with the cluster";
@@ -54,7 +55,7 @@ internal sealed class RunTables(CliOutput output)
             : $"held by node {run.HolderNode}, {seen}";
     }
 
-    public void FillStepTable(Table table, RunView run)
+    public void FillStepTable(Table table, Run run)
     {
         if (table.Columns.Count == 0)
         {
@@ -72,7 +73,7 @@ internal sealed class RunTables(CliOutput output)
         table.Caption = new TableTitle($"run {run.Id}: {run.State}");
     }
 
-    public void WriteOutcome(RunView run)
+    public void WriteOutcome(Run run)
     {
         var line = run.State switch
         {
@@ -86,7 +87,7 @@ internal sealed class RunTables(CliOutput output)
         else output.Note(line);
     }
 
-    public void WriteRuns(IReadOnlyList<RunView> runs)
+    public void WriteRuns(IReadOnlyList<Run> runs)
     {
         var table = new Table().AddColumns("id", "definition", "state", "trigger", "started", "by", "wall time", "steps done");
         foreach (var r in runs)
@@ -98,7 +99,7 @@ internal sealed class RunTables(CliOutput output)
         AnsiConsole.Write(table);
     }
 
-    public void WriteJournal(IReadOnlyList<AttemptView> attempts, IReadOnlyList<AuditView> audit)
+    public void WriteJournal(IReadOnlyList<Attempt> attempts, IReadOnlyList<AuditEntry> audit)
     {
         var table = new Table().AddColumns("step", "attempt", "node", "started", "ended", "work", "waiting", "outcome", "error / intents");
         foreach (var a in attempts)

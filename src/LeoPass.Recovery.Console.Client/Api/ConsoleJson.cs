@@ -12,7 +12,7 @@ namespace LeoPass.Recovery.Console.Api;
 [JsonSerializable(typeof(IReadOnlyList<Run>))]
 [JsonSerializable(typeof(RunReport))]
 [JsonSerializable(typeof(RunChange))]
-[JsonSerializable(typeof(StartRunRequest))]
+[JsonSerializable(typeof(StartRunBody))]
 [JsonSerializable(typeof(RecoveryStatus))]
 [JsonSerializable(typeof(IReadOnlyList<ScheduledDefinition>))]
 [JsonSerializable(typeof(StatusHistory))]

@@ -51,8 +51,8 @@ public sealed class RecoveryApi(HttpClient http, IApiCredentials session)
         return await response.Content.ReadAsStringAsync(cancellationToken);
     }
 
-    public Task<RunDetails> StartRunAsync(StartRunRequest request, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, "api/runs", JsonContent.Create(request, Json.StartRunRequest), Json.RunDetails, cancellationToken);
+    public Task<RunDetails> StartRunAsync(StartRunBody request, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, "api/runs", JsonContent.Create(request, Json.StartRunBody), Json.RunDetails, cancellationToken);
 
     public Task<RunDetails> RetryRunAsync(long id, CancellationToken cancellationToken = default) => ActAsync(id, "retry", null, cancellationToken);
 

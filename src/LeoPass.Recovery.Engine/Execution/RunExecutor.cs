@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using System.Text.Json.Nodes;
 using System.Text;
 using LeoPass.Recovery.Engine.Activities;

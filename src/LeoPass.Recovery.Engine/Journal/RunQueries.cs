@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Nodes;
 using LeoPass.Recovery.Engine.Runs;
 using Microsoft.EntityFrameworkCore;
@@ -7,7 +8,7 @@ namespace LeoPass.Recovery.Engine.Journal;
 /// <summary>Read side of runs and their journal, for the CLI, the API and reports.</summary>
 public sealed class RunQueries(IDbContextFactory<EngineDbContext> dbFactory, TimeProvider time, ClusterNodes cluster, RunLocks locks)
 {
-    public async Task<RunView> GetAsync(long runId, CancellationToken cancellationToken = default)
+    public async Task<Run> GetAsync(long runId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var run = await db.Runs.AsNoTracking().Include(r => r.Steps).SingleOrDefaultAsync(r => r.Id == runId, cancellationToken)
@@ -29,7 +30,7 @@ public sealed class RunQueries(IDbContextFactory<EngineDbContext> dbFactory, Tim
     /// queries however long the page (runs with steps, then the attempts' durations of those runs),
     /// never one per run. Holder liveness is left to <see cref="GetAsync"/>.
     /// </summary>
-    public async Task<IReadOnlyList<RunView>> ListAsync(int limit = 50, string? definitionId = null, RunState? state = null,
+    public async Task<IReadOnlyList<Run>> ListAsync(int limit = 50, string? definitionId = null, RunState? state = null,
         DateTimeOffset? since = null, DateTimeOffset? until = null, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -64,32 +65,32 @@ public sealed class RunQueries(IDbContextFactory<EngineDbContext> dbFactory, Tim
         return await db.Runs.AsNoTracking().Where(r => runIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.State, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<AttemptView>> JournalAsync(long runId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<Attempt>> JournalAsync(long runId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (!await db.Runs.AnyAsync(r => r.Id == runId, cancellationToken)) throw new NotFoundException($"run {runId} does not exist");
         var positions = await db.Steps.AsNoTracking().Where(s => s.RunId == runId).ToDictionaryAsync(s => s.StepId, s => s.Position, cancellationToken);
         var attempts = await db.Attempts.AsNoTracking().Where(a => a.RunId == runId).ToListAsync(cancellationToken);
         return attempts.OrderBy(a => a.StartedAt).ThenBy(a => positions.GetValueOrDefault(a.StepId)).ThenBy(a => a.Number)
-            .Select(a => new AttemptView(a.StepId, a.Number, a.Node, a.StartedAt, a.EndedAt, a.Duration, a.WaitingTime, a.Outcome.ToString(), a.Error, a.Output, a.Intents))
+            .Select(a => new Attempt(a.StepId, a.Number, a.Node, a.StartedAt, a.EndedAt, a.Duration, a.WaitingTime, a.Outcome.ToString(), a.Error, a.Output, a.Intents))
             .ToList();
     }
 
-    public async Task<IReadOnlyList<AuditView>> AuditAsync(long runId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<AuditEntry>> AuditAsync(long runId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await db.Audit.AsNoTracking().Where(a => a.RunId == runId).OrderBy(a => a.Id).ToListAsync(cancellationToken);
-        return rows.Select(a => new AuditView(a.At, a.Who, a.Action, a.StepId, a.Reason, a.Details)).ToList();
+        return rows.Select(a => new AuditEntry(a.At, a.Who, a.Action, a.StepId, a.Reason, a.Details)).ToList();
     }
 
-    private RunView ToView(RunRecord run, IReadOnlyDictionary<string, TimeSpan> work)
+    private Run ToView(RunRecord run, IReadOnlyDictionary<string, TimeSpan> work)
     {
         var end = run.EndedAt ?? (run.StartedAt is null ? null : time.GetUtcNow());
-        return new RunView(
+        return new Run(
             run.Id, run.DefinitionId, run.DefinitionVersion, run.State, run.Trigger, run.StartedBy, run.CreatedAt, run.StartedAt, run.EndedAt,
             run.HolderNode, run.HaltReason,
             run.StartedAt is { } started && end is { } e ? e - started : null,
-            run.Steps.OrderBy(s => s.Position).Select(s => new StepView(
+            run.Steps.OrderBy(s => s.Position).Select(s => new Step(
                 s.StepId, s.Position, s.Title, s.Activity, s.State, s.Attempts,
                 work.GetValueOrDefault(s.StepId),
                 s.WaitingTime,

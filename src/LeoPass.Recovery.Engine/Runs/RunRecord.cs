@@ -1,3 +1,5 @@
+using LeoPass.Recovery.Contracts;
+
 namespace LeoPass.Recovery.Engine.Runs;
 
 /// <summary>One execution of a definition version.</summary>

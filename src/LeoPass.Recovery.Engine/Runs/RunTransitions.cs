@@ -1,3 +1,5 @@
+using LeoPass.Recovery.Contracts;
+
 namespace LeoPass.Recovery.Engine.Runs;
 
 /// <summary>The run state machine (DESIGN §5): Pending → Running → (WaitingForApproval ⇄ Running) → Succeeded | Halted | Aborted; Halted → Running on retry, skip or resume.</summary>

@@ -1,3 +1,5 @@
+using LeoPass.Recovery.Contracts;
+
 namespace LeoPass.Recovery.Engine.Runs;
 
 /// <summary>The step state machine. A step waits at a gate before it starts or after it succeeded; approving the first lets it start, approving the second completes it.</summary>

@@ -1,4 +1,5 @@
 using LeoPass.Recovery.Backup.Restore;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Engine.Definitions;
@@ -60,7 +61,7 @@ public sealed class AbortedRestoreTarget(
         logger.LogWarning("run {RunId} aborted: {Action}: {Reason}", change.RunId, action, reason);
     }
 
-    private async Task<(string Action, string Reason, string? Details)> DecideAsync(RunView run, string provisionStep, RestoreTargetOnAbort policy, CancellationToken cancellationToken)
+    private async Task<(string Action, string Reason, string? Details)> DecideAsync(Run run, string provisionStep, RestoreTargetOnAbort policy, CancellationToken cancellationToken)
     {
         var policyText = $"onAbort.restoreTarget is {(policy == RestoreTargetOnAbort.Drop ? "drop" : "keep")} in {run.DefinitionId} v{run.DefinitionVersion}";
         if (settings.Runbook.TargetDatabase is null && !target.ScratchConfigured)
@@ -103,7 +104,7 @@ public sealed class AbortedRestoreTarget(
     }
 
     /// <summary>The connection string of the database this run created and that still carries its mark, or null.</summary>
-    private async Task<string?> CreatedByRunAsync(RunView run, string provisionStep, CancellationToken cancellationToken)
+    private async Task<string?> CreatedByRunAsync(Run run, string provisionStep, CancellationToken cancellationToken)
     {
         var names = new List<string>();
         if (settings.Runbook.TargetDatabase is not null) names.AddRange([target.NameFor(run.Id, perRun: true), target.ConfiguredName]);

@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using System.Globalization;
 using LeoPass.Recovery.Backup.Alerts;
 using LeoPass.Recovery.Engine.Journal;
@@ -93,7 +94,7 @@ public sealed class BackupAlerts(AlertDispatcher alerts, RunQueries queries, Run
     }
 
     /// <summary>An attempt's intents as breadcrumbs ("snapshot: opening …" has the stage "snapshot"), and its end.</summary>
-    private static IEnumerable<StageBreadcrumb> Breadcrumbs(AttemptView attempt)
+    private static IEnumerable<StageBreadcrumb> Breadcrumbs(Attempt attempt)
     {
         foreach (var intent in attempt.Intents) yield return new StageBreadcrumb(attempt.StartedAt, StageOf(intent) ?? attempt.StepId, intent);
         if (attempt.Outcome is not ("Succeeded" or "Running"))

@@ -1,4 +1,5 @@
 using LeoPass.Recovery.Backup.Catalogue;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;

@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Definitions;
@@ -74,7 +75,7 @@ public sealed class AbortedRecoveryCluster(
     }
 
     /// <summary>The run once no point-in-time restore step of it is running (or the wait is over); null if it has none.</summary>
-    private async Task<RunView?> WaitForRestoreToEndAsync(long runId, CancellationToken cancellationToken)
+    private async Task<Run?> WaitForRestoreToEndAsync(long runId, CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + RestoreEndsWithin;
         while (true)

@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Runs;
@@ -13,13 +14,13 @@ internal static class FailoverReport
     public const string FailbackActivity = "runbook.failback-dns";
 
     /// <summary>The findings of the check step that succeeded (a failed check names them in its error, the step's note).</summary>
-    public static IReadOnlyList<ReportFinding>? Findings(RunView run) =>
+    public static IReadOnlyList<ReportFinding>? Findings(Run run) =>
         Output(run.Steps.FirstOrDefault(s => s.Activity == CheckActivity && s.State == StepState.Succeeded)?.Output)?["findings"] is JsonArray findings
             ? [.. findings.OfType<JsonObject>().Select(f => new ReportFinding(f["check"]!.GetValue<string>(), f["outcome"]!.GetValue<string>(), f["detail"]!.GetValue<string>()))]
             : null;
 
     /// <summary>Null when the run changed no DNS record.</summary>
-    public static ReportDns? Dns(RunView run, IReadOnlyList<AuditView> audit, IReadOnlyList<ReportStep> steps)
+    public static ReportDns? Dns(Run run, IReadOnlyList<AuditEntry> audit, IReadOnlyList<ReportStep> steps)
     {
         var failover = run.Steps.FirstOrDefault(s => s.Activity == FailoverActivity);
         if (failover is null) return null;

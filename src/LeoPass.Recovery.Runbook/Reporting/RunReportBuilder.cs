@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Core.Targets;
@@ -48,7 +49,7 @@ public sealed class RunReportBuilder(RunQueries queries, RunLinks links, TimePro
         // An abort's undo steps (onAbort.undo) may reopen traffic after the abort: that restores nothing, so
         // only what succeeded before the abort counts.
         var abortedAt = run.State == RunState.Aborted ? audit.LastOrDefault(a => a.Action == "run.abort")?.At : null;
-        bool BeforeAbort(StepView s) => abortedAt is null || journal.Any(a => a.StepId == s.StepId && a.Outcome == "Succeeded" && a.EndedAt <= abortedAt);
+        bool BeforeAbort(Step s) => abortedAt is null || journal.Any(a => a.StepId == s.StepId && a.Outcome == "Succeeded" && a.EndedAt <= abortedAt);
         var reopen = run.Steps.FirstOrDefault(s => s.Activity == ReopenActivity && s.State == StepState.Succeeded && BeforeAbort(s));
         var validate = run.Steps.FirstOrDefault(s => s.Activity is ValidateActivity or PitrValidateActivity && s.State == StepState.Succeeded && BeforeAbort(s));
         var rtoStep = reopen ?? validate;
@@ -74,7 +75,7 @@ public sealed class RunReportBuilder(RunQueries queries, RunLinks links, TimePro
             var disabled = s.State == StepState.Skipped && s.SkipReason == "disabled in definition";
             var note = disabled ? "disabled in this definition" : s.SkipReason is { } reason ? $"skipped: {reason}" : s.Error;
             if (note is null && Output(s.Output)?["warning"]?.GetValue<string>() is { } warning) note = warning;
-            return new ReportStep(s.Position + 1, s.StepId, s.Title, s.Activity, s.State.ToString(), disabled, attempts.Count,
+            return new ReportStep(s.Position + 1, s.StepId, s.Title, s.Activity, s.State, disabled, attempts.Count,
                 Round(work), Round(waiting), Round(work + waiting + halted + lost),
                 rtoStep is not null && s.Position <= rtoStep.Position, note, attempts, Round(halted), Round(lost));
         }).ToList();
@@ -135,7 +136,7 @@ public sealed class RunReportBuilder(RunQueries queries, RunLinks links, TimePro
             var other => other.ToString().ToLowerInvariant(),
         };
 
-        return new RunReport(run.Id, run.DefinitionId, run.DefinitionVersion, run.State.ToString(), outcome, run.Trigger, run.StartedBy,
+        return new RunReport(run.Id, run.DefinitionId, run.DefinitionVersion, run.State, outcome, run.Trigger, run.StartedBy,
             run.StartedAt, run.EndedAt, restorePoint, snapshot,
             rpo is { } p ? Round(p.TotalSeconds) : null, rpoTarget.TotalSeconds, rpo is null ? null : rpo <= rpoTarget,
             rto is { } t ? Round(t.TotalSeconds) : null, rtoTarget.TotalSeconds, rto is null ? null : rto <= rtoTarget,
@@ -147,7 +148,7 @@ public sealed class RunReportBuilder(RunQueries queries, RunLinks links, TimePro
     /// The run as it will be once the post-mortem (running now, the last step) succeeds: its
     /// attempt ends now, its step succeeds and — when every other step is done — so does the run.
     /// </summary>
-    private static (RunView, IReadOnlyList<AttemptView>) AsTheRunEnds(RunView run, IReadOnlyList<AttemptView> journal, DateTimeOffset now)
+    private static (Run, IReadOnlyList<Attempt>) AsTheRunEnds(Run run, IReadOnlyList<Attempt> journal, DateTimeOffset now)
     {
         var own = run.Steps.FirstOrDefault(s => s.Activity == PostMortemActivity && s.State == StepState.Running);
         if (own is null) return (run, journal);

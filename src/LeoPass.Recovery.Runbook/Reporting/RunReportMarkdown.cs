@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using System.Globalization;
 using System.Text;
 
@@ -33,7 +34,7 @@ public static class RunReportMarkdown
         sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var s in r.Steps)
         {
-            var state = s.Disabled ? "disabled" : s.State;
+            var state = s.Disabled ? "disabled" : s.State.ToString();
             sb.AppendLine(c, $"| {s.Number} | {Cell(s.Id)} | {state} | {s.AttemptCount} | {Seconds(s.WorkSeconds)} | {Seconds(s.WaitingSeconds)} | {Seconds(s.HaltedSeconds)} | {Seconds(s.LostSeconds)} | {Seconds(s.TotalSeconds)} | {(s.CountsTowardRto ? "yes" : "")} | {Cell(s.Note ?? "")} |");
         }
         if (r.Dns is { PropagationSeconds: { } propagation } dns)

@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Runs;
 
@@ -41,7 +42,7 @@ public static class RunTimeBuckets
 {
     private static readonly HashSet<string> HaltEnds = ["run.retry", "run.resume", "run.skip", "run.abort"];
 
-    public static IReadOnlyList<TimeSpanOfRun> Of(RunView run, IReadOnlyList<AttemptView> journal, IReadOnlyList<AuditView> audit, DateTimeOffset now)
+    public static IReadOnlyList<TimeSpanOfRun> Of(Run run, IReadOnlyList<Attempt> journal, IReadOnlyList<AuditEntry> audit, DateTimeOffset now)
     {
         var stretches = new List<TimeSpanOfRun>();
         foreach (var attempt in journal)

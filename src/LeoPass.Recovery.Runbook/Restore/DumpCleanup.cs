@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using System.Globalization;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;

@@ -19,6 +19,7 @@ using Microsoft.AspNetCore.Routing;
 using BackupSummary = LeoPass.Recovery.Contracts.BackupSummary;
 using BackupVerification = LeoPass.Recovery.Contracts.BackupVerification;
 using RestoreVerification = LeoPass.Recovery.Contracts.RestoreVerification;
+using RunDetails = LeoPass.Recovery.Contracts.RunDetails;
 
 namespace LeoPass.Recovery.Server.Apis;
 

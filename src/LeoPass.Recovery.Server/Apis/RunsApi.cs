@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using System.Security.Claims;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Execution;
@@ -43,7 +44,7 @@ public static class RunsApi
         return api;
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<RunView>>, ValidationProblem>> ListRuns(
+    public static async Task<Results<Ok<IReadOnlyList<Run>>, ValidationProblem>> ListRuns(
         RunQueries queries,
         string? definition, string? state, DateTimeOffset? since, DateTimeOffset? until, int? limit, CancellationToken cancellationToken)
     {
@@ -56,7 +57,7 @@ public static class RunsApi
         if (!validation.IsValid) return validation.Result();
 
         var runs = (await queries.ListAsync(limit ?? 50, definition, wanted, since, until, cancellationToken)).ToList();
-        return TypedResults.Ok<IReadOnlyList<RunView>>(runs);
+        return TypedResults.Ok<IReadOnlyList<Run>>(runs);
     }
 
     public static async Task<Ok<RunDetails>> GetRun(long id, RunQueries queries, CancellationToken cancellationToken) =>
@@ -156,7 +157,7 @@ public static class RunsApi
     }
 
     /// <summary>The version the run started with: its policy holds even after a newer version changed it.</summary>
-    private static async Task<WorkflowDefinition> PinnedDefinitionAsync(RunView run, DefinitionCatalog definitions, CancellationToken cancellationToken) =>
+    private static async Task<WorkflowDefinition> PinnedDefinitionAsync(Run run, DefinitionCatalog definitions, CancellationToken cancellationToken) =>
         await definitions.FindDefinitionAsync(run.DefinitionId, run.DefinitionVersion, cancellationToken)
             ?? throw new NotFoundException($"run {run.Id} pinned {run.DefinitionId} v{run.DefinitionVersion}, which is not published");
 

@@ -5,8 +5,6 @@ using LeoPass.Recovery.Core.Targets;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Runs;
-using RunState = LeoPass.Recovery.Engine.Runs.RunState;
-using StepState = LeoPass.Recovery.Engine.Runs.StepState;
 using LeoPass.Recovery.Runbook.Prediction;
 using LeoPass.Recovery.Runbook.Reporting;
 using LeoPass.Recovery.Server.Roles;
@@ -36,7 +34,7 @@ public static class StatusApi
         var backup = new BackupStatus(latest?.Key, latest?.SnapshotStartedAt, age, RecoveryTargets.RecoveryPointObjective,
             age is { } a && a <= RecoveryTargets.RecoveryPointObjective);
 
-        RunView? lastDrill = null;
+        Run? lastDrill = null;
         // Whose successful runs measure the RTO: the definitions with purpose drill or incident.
         foreach (var definition in await definitions.RestoreDefinitionIdsAsync(cancellationToken))
         {

@@ -1,6 +1,5 @@
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Contracts;
-using RunReport = LeoPass.Recovery.Runbook.Reporting.RunReport;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Runbook.Reporting;

@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using System.Text.Json;
 using LeoPass.Recovery.Backup;
 using LeoPass.Recovery.Engine.Definitions;

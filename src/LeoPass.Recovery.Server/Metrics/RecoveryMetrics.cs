@@ -1,5 +1,6 @@
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Pitr;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Core.Targets;
 using LeoPass.Recovery.Engine.Definitions;

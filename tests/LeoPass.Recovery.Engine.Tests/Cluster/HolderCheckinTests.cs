@@ -1,4 +1,5 @@
 using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
+using LeoPass.Recovery.Contracts;
 using System.Globalization;
 using System.Text.Json;
 using LeoPass.Recovery.Engine.Runs;

@@ -1,4 +1,5 @@
 using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Runs;

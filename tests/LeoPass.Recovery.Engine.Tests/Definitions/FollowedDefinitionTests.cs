@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Runs;
@@ -134,7 +135,7 @@ public sealed class FollowedDefinitionTests
         }
     }
 
-    private static async Task<IReadOnlyList<LeoPass.Recovery.Engine.Journal.RunView>> WaitForRunsAsync(EngineHarness engine, string definition, int count)
+    private static async Task<IReadOnlyList<Contracts.Run>> WaitForRunsAsync(EngineHarness engine, string definition, int count)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTime.UtcNow < deadline)

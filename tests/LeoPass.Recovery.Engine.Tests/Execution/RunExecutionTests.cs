@@ -1,4 +1,5 @@
 using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
+using LeoPass.Recovery.Contracts;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Engine.Runs;
@@ -205,7 +206,7 @@ public sealed class RunExecutionTests
         Assert.Contains("declares no parameter 'colour'", e.Message, StringComparison.Ordinal);
     }
 
-    internal static async Task<LeoPass.Recovery.Engine.Journal.AttemptView> WaitForAttemptEndAsync(EngineHarness engine, long runId, string stepId)
+    internal static async Task<Contracts.Attempt> WaitForAttemptEndAsync(EngineHarness engine, long runId, string stepId)
     {
         for (var i = 0; i < 400; i++)
         {

@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Engine.Definitions;
@@ -72,10 +73,10 @@ public sealed class EngineHarness : IAsyncDisposable
         (await Operations.StartAsync(new StartRunRequest(definitionId, parameters ?? new Dictionary<string, string>(), "tester"))).Id;
 
     /// <summary>Polls until the run is in one of the states, or fails with the run as it stands.</summary>
-    public async Task<RunView> WaitForAsync(long runId, params RunState[] states)
+    public async Task<Run> WaitForAsync(long runId, params RunState[] states)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        RunView run;
+        Run run;
         do
         {
             run = await Queries.GetAsync(runId);
@@ -86,10 +87,10 @@ public sealed class EngineHarness : IAsyncDisposable
         throw new TimeoutException($"run {runId} is {run.State} ({run.HaltReason}); expected {string.Join(" or ", states)}; steps: {string.Join(", ", run.Steps.Select(s => $"{s.StepId}={s.State}"))}");
     }
 
-    public async Task<RunView> WaitForStepAsync(long runId, string stepId, StepState state)
+    public async Task<Run> WaitForStepAsync(long runId, string stepId, StepState state)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        RunView run;
+        Run run;
         do
         {
             run = await Queries.GetAsync(runId);

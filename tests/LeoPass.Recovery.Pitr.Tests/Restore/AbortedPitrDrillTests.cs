@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Engine.Execution;
@@ -60,7 +61,7 @@ public sealed class AbortedPitrDrillTests
     }
 
     /// <summary>The abort's observer writes its record after the abort is committed: wait for it.</summary>
-    private static async Task<AuditView> WaitForAuditAsync(RunQueries queries, long runId, string actionPrefix, TimeSpan timeout)
+    private static async Task<AuditEntry> WaitForAuditAsync(RunQueries queries, long runId, string actionPrefix, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)

@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using System.Globalization;
 using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Wal;
@@ -65,7 +66,7 @@ public sealed class BrokenWindowTests
         Assert.Empty(Directory.GetDirectories(bed.Variables["RESTORE_WORK_DIR"]!, "pitr-run-*"));
     }
 
-    private static void AssertHaltedAt(RunView run, string segment, string why)
+    private static void AssertHaltedAt(Run run, string segment, string why)
     {
         Assert.True(run.State == RunState.Halted, PitrTestBed.Steps(run));
         var restore = run.Steps.Single(s => s.StepId == "restore");

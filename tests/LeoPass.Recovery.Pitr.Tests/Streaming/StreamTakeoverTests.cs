@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using System.Diagnostics;
 using System.Globalization;
 using LeoPass.Recovery.Backup.Wal;

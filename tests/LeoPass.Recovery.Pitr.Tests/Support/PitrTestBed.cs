@@ -1,5 +1,6 @@
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Encryption;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Server.Hosting;
 using LeoPass.Recovery.TestSupport;
@@ -161,17 +162,17 @@ public sealed class PitrTestBed : IAsyncDisposable
     }
 
     /// <summary>Starts a run of <paramref name="definition"/> on <paramref name="node"/> and waits until it ends (succeeded, halted or aborted).</summary>
-    public static async Task<RunView> RunAsync(ProductHost node, string definition, Dictionary<string, string>? parameters = null, TimeSpan? timeout = null)
+    public static async Task<Run> RunAsync(ProductHost node, string definition, Dictionary<string, string>? parameters = null, TimeSpan? timeout = null)
     {
         var run = await node.Get<RunOperations>().StartAsync(new StartRunRequest(definition, parameters ?? [], "tester"));
         return await WaitForRunAsync(node, run.Id, timeout ?? TimeSpan.FromMinutes(4));
     }
 
-    public static async Task<RunView> WaitForRunAsync(ProductHost node, long runId, TimeSpan timeout)
+    public static async Task<Run> WaitForRunAsync(ProductHost node, long runId, TimeSpan timeout)
     {
         var queries = node.Get<RunQueries>();
         var deadline = DateTime.UtcNow + timeout;
-        RunView run;
+        Run run;
         do
         {
             run = await queries.GetAsync(runId);
@@ -183,7 +184,7 @@ public sealed class PitrTestBed : IAsyncDisposable
         throw new TimeoutException($"run {runId} is still {run.State} after {timeout.TotalSeconds:0} s; steps: {Steps(run)}\nnode log:\n{log}");
     }
 
-    public static string Steps(RunView run) => string.Join("; ", run.Steps.Select(s => $"{s.StepId}={s.State}{(s.Error is null ? "" : ": " + s.Error)}"));
+    public static string Steps(Run run) => string.Join("; ", run.Steps.Select(s => $"{s.StepId}={s.State}{(s.Error is null ? "" : ": " + s.Error)}"));
 
     /// <summary>The application directory: smoke tests run here, with DATABASE_URL at the restored database.</summary>
     public string AppDirectory => Path.Combine(WorkDirectory, "app");

@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Engine.Runs;

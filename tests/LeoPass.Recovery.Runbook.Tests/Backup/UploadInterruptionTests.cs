@@ -1,5 +1,6 @@
 using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Catalogue;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Runbook.Backup;
 using LeoPass.Recovery.Runbook.Tests.Support;

@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Runs;
@@ -211,7 +212,7 @@ public sealed class DnsFailoverTests(Xunit.Abstractions.ITestOutputHelper output
         JsonNode.Parse((await node.Queries.GetAsync(runId)).Steps.Single(s => s.StepId == stepId).Output!)!.AsObject();
 
     /// <summary>Waits until the abort's undo steps have ended (the run.undo-ended audit record).</summary>
-    internal static async Task<RunView> WaitForUndoAsync(EngineNode node, long runId)
+    internal static async Task<Run> WaitForUndoAsync(EngineNode node, long runId)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         while (DateTime.UtcNow < deadline)

@@ -1,4 +1,5 @@
 using LeoPass.Recovery.Backup.Reading;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Runbook.Restore;

@@ -1,5 +1,6 @@
 using LeoPass.Recovery.Backup.Encryption;
 using LeoPass.Recovery.Backup.Pipeline;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
@@ -210,10 +211,10 @@ public sealed class EngineNode(IServiceProvider services)
     public async Task<long> StartAsync(string definition, Dictionary<string, string>? parameters = null) =>
         (await Operations.StartAsync(new StartRunRequest(definition, parameters ?? [], "tester"))).Id;
 
-    public async Task<RunView> WaitForAsync(long runId, TimeSpan? timeout = null, params RunState[] states)
+    public async Task<Run> WaitForAsync(long runId, TimeSpan? timeout = null, params RunState[] states)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
-        RunView run;
+        Run run;
         do
         {
             run = await Queries.GetAsync(runId);

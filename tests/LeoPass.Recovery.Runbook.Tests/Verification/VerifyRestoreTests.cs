@@ -1,3 +1,4 @@
+using LeoPass.Recovery.Contracts;
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Catalogue;
@@ -7,6 +8,7 @@ using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Runbook.Prediction;
 using LeoPass.Recovery.Runbook.Tests.Support;
+using BackupManifest = LeoPass.Recovery.Backup.Artefacts.BackupManifest;
 using LeoPass.Recovery.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -149,7 +151,7 @@ public sealed class VerifyRestoreTests
         Assert.Contains($"({result["tables"]!.GetValue<long>()} tables equal)", table.StandardOutput, StringComparison.Ordinal);
     }
 
-    private static async Task<RunView> WaitForFollowerAsync(EngineNode node, string definition)
+    private static async Task<Run> WaitForFollowerAsync(EngineNode node, string definition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline)

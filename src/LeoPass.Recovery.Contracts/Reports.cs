@@ -1,4 +1,4 @@
-namespace LeoPass.Recovery.Runbook.Reporting;
+namespace LeoPass.Recovery.Contracts;
 
 /// <summary>
 /// A run's recovery report: the restore point, RPO and RTO against the targets, and every step
@@ -10,7 +10,7 @@ public sealed record RunReport(
     long RunId,
     string DefinitionId,
     int DefinitionVersion,
-    string State,
+    RunState State,
     string Outcome,
     string Trigger,
     string StartedBy,
@@ -74,7 +74,7 @@ public sealed record ReportStep(
     string Id,
     string Title,
     string Activity,
-    string State,
+    StepState State,
     bool Disabled,
     int AttemptCount,
     double WorkSeconds,

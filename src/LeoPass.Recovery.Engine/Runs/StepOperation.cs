@@ -1,16 +1,5 @@
 namespace LeoPass.Recovery.Engine.Runs;
 
-/// <summary>Where one step of a run is. Succeeded and Skipped steps are never executed again.</summary>
-public enum StepState
-{
-    Pending,
-    Running,
-    Succeeded,
-    Failed,
-    Skipped,
-    WaitingForApproval,
-}
-
 public enum StepOperation
 {
     /// <summary>An attempt begins (from Pending, or from Failed while the retry policy has attempts left).</summary>
