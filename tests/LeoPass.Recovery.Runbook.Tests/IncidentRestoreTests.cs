@@ -1,7 +1,6 @@
-using LeoPass.Recovery.Contracts;
 using System.Text.Json;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Runbook.Tests.Support;
 using LeoPass.Recovery.TestSupport;
 using Npgsql;

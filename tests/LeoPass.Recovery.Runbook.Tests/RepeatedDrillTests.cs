@@ -1,5 +1,4 @@
 using LeoPass.Recovery.Contracts;
-using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Runbook.Tests.Support;
 
 namespace LeoPass.Recovery.Runbook.Tests;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.IO.Pipelines;
 using System.Reflection;
 using System.Text;
 using CliWrap;
@@ -26,14 +25,11 @@ public sealed class BackupPipeline(
     RecoverySettings settings,
     IArtefactStore store,
     BackupCatalogue catalogue,
+    EncryptedUpload upload,
     CommitMarker commitMarker,
     TimeProvider clock,
     ILogger<BackupPipeline> logger)
 {
-    // Enough to keep pg_dump, the compressor and the uploader busy at once, small enough to
-    // keep peak memory flat whatever the database size.
-    private const long PipeBufferBytes = 4 * 1024 * 1024;
-
     public async Task<BackupResult> RunAsync(IBackupObserver? observer = null, CancellationToken cancellationToken = default)
     {
         observer ??= NullBackupObserver.Instance;
@@ -169,111 +165,50 @@ public sealed class BackupPipeline(
         }
     }
 
+    /// <summary>
+    /// pg_dump's output through <see cref="EncryptedUpload"/>: compressed, encrypted and streamed to
+    /// the store. A failure on either side of the pipe stops the other and is reported as the
+    /// backup's, with the stage it happened in.
+    /// </summary>
     private async Task<(StoredObject Stored, long DumpBytes, long CompressedBytes)> DumpAndUploadAsync(
         string source, string snapshotId, string key, OpenPgpRecipient recipient, IBackupObserver observer, CancellationToken cancellationToken)
     {
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: PipeBufferBytes, resumeWriterThreshold: PipeBufferBytes / 2, useSynchronizationContext: false));
-        using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        long dumpBytes = 0, compressedBytes = 0;
         observer.Stage("dump", $"pg_dump → {settings.Backup.Compression.Name()} → OpenPGP → {store.Description}");
-
-        var produce = Task.Run(async () =>
-        {
-            try
-            {
-                (dumpBytes, compressedBytes) = await ProduceAsync(source, snapshotId, key, recipient, pipe.Writer, observer, failFast.Token);
-                await pipe.Writer.CompleteAsync();
-            }
-            catch (Exception e)
-            {
-                await pipe.Writer.CompleteAsync(e);
-                await failFast.CancelAsync();
-                throw;
-            }
-        }, CancellationToken.None);
-
-        var upload = Task.Run(async () =>
-        {
-            try
-            {
-                await using var content = pipe.Reader.AsStream();
-                await using var uploads = new LiveUploads(catalogue, key);
-                var options = new PutOptions
-                {
-                    UploadStarted = uploads.StartedAsync,
-                    UploadFinished = uploads.FinishedAsync,
-                    Progress = observer.Bytes,
-                };
-                return await store.PutAsync(key, content, options, failFast.Token);
-            }
-            catch
-            {
-                await failFast.CancelAsync();
-                throw;
-            }
-        }, CancellationToken.None);
-
+        var options = new EncryptedUploadOptions(LiteralFileName: Path.GetFileNameWithoutExtension(key), Progress: observer.Bytes, HashPlain: false);
         try
         {
-            await Task.WhenAll(produce, upload);
+            var result = await upload.UploadAsync(key, recipient, (plain, token) => DumpAsync(source, snapshotId, plain, observer, token), options, cancellationToken);
+            return (result.Stored, result.PlainBytes, result.CompressedBytes);
         }
-        catch
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            throw RootCause(produce, upload, cancellationToken);
+            throw new OperationCanceledException("backup cancelled", cancellationToken);
         }
-        return (await upload, dumpBytes, compressedBytes);
+        catch (Exception e) when (e is not BackupException)
+        {
+            throw e switch
+            {
+                ArtefactStoreException failed => new BackupException($"upload failed: {failed.Message}", failed) { Stage = "upload" },
+                EncryptionKeyException unusable => new BackupException(unusable.Message, unusable) { Stage = "encrypt" },
+                _ => new BackupException($"backup failed: {e.Message}", e) { Stage = "upload" },
+            };
+        }
     }
 
-    private async Task<(long DumpBytes, long CompressedBytes)> ProduceAsync(
-        string source, string snapshotId, string key, OpenPgpRecipient recipient, PipeWriter pipeWriter, IBackupObserver observer, CancellationToken cancellationToken)
+    private static async Task DumpAsync(string source, string snapshotId, Stream plain, IBackupObserver observer, CancellationToken cancellationToken)
     {
         var stderr = new StringBuilder();
-        long dumpBytes, compressedBytes;
-        await using (var pipeStream = pipeWriter.AsStream(leaveOpen: true))
+        var result = await ChildProcess.ExecuteAsync(Cli.Wrap(PostgresTools.PathOf("pg_dump"))
+            .WithArguments(["--format=custom", "--compress=0", "--no-password", $"--snapshot={snapshotId}", $"--dbname={PostgresTools.UrlWithoutPassword(source)}"])
+            .WithEnvironmentVariables(PostgresTools.EnvironmentFor(source))
+            .WithStandardOutputPipe(PipeTarget.ToStream(plain, autoFlush: false)) // a flush per 14 KB read costs zstd 12 % CPU
+            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
+            .WithValidation(CommandResultValidation.None), cancellationToken);
+        if (result.ExitCode != 0)
         {
-            await using var encrypting = recipient.OpenEncryptingStream(pipeStream, leaveOpen: true, literalFileName: Path.GetFileNameWithoutExtension(key));
-            var compressedCounter = new CountingWriteStream(encrypting, leaveOpen: true);
-            await using var compressing = CompressionStreams.Compress(
-                compressedCounter, settings.Backup.Compression, leaveOpen: true, new CompressionTuning { ZstdLevel = settings.Backup.ZstdLevel });
-            var dumpCounter = new CountingWriteStream(compressing, leaveOpen: true);
-
-            var result = await ChildProcess.ExecuteAsync(Cli.Wrap(PostgresTools.PathOf("pg_dump"))
-                .WithArguments(["--format=custom", "--compress=0", "--no-password", $"--snapshot={snapshotId}", $"--dbname={PostgresTools.UrlWithoutPassword(source)}"])
-                .WithEnvironmentVariables(PostgresTools.EnvironmentFor(source))
-                .WithStandardOutputPipe(PipeTarget.ToStream(dumpCounter, autoFlush: false)) // a flush per 14 KB read costs zstd 12 % CPU
-                .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
-                .WithValidation(CommandResultValidation.None), cancellationToken);
-            if (result.ExitCode != 0)
-            {
-                throw new BackupException($"pg_dump failed with exit code {result.ExitCode}: {ProcessErrorText.Summarise(stderr.ToString())}") { Stage = "dump" };
-            }
-            observer.Stage("compress", "pg_dump finished; finishing compression and encryption");
-            await compressing.DisposeAsync();
-            await encrypting.DisposeAsync();
-            dumpBytes = dumpCounter.BytesWritten;
-            compressedBytes = compressedCounter.BytesWritten;
+            throw new BackupException($"pg_dump failed with exit code {result.ExitCode}: {ProcessErrorText.Summarise(stderr.ToString())}") { Stage = "dump" };
         }
-        return (dumpBytes, compressedBytes);
-    }
-
-    /// <summary>When one side of the pipe fails, the other is cancelled; report the failure, not the cancellation.</summary>
-    private static Exception RootCause(Task produce, Task upload, CancellationToken cancellationToken)
-    {
-        if (cancellationToken.IsCancellationRequested) return new OperationCanceledException("backup cancelled", cancellationToken);
-        var failures = new[] { produce, upload }
-            .Where(t => t.IsFaulted)
-            .SelectMany(t => t.Exception!.InnerExceptions)
-            .ToList();
-        var cause = failures.FirstOrDefault(e => e is not OperationCanceledException and not IOException { InnerException: OperationCanceledException })
-            ?? failures.FirstOrDefault()
-            ?? new BackupException("backup failed for an unknown reason");
-        return cause switch
-        {
-            BackupException => cause,
-            ArtefactStoreException store => new BackupException($"upload failed: {store.Message}", store) { Stage = "upload" },
-            EncryptionKeyException key => new BackupException(key.Message, key) { Stage = "encrypt" },
-            _ => new BackupException($"backup failed: {cause.Message}", cause) { Stage = "upload" },
-        };
+        observer.Stage("compress", "pg_dump finished; finishing compression and encryption");
     }
 
     /// <summary>

@@ -9,27 +9,38 @@ using LeoPass.Recovery.Storage;
 
 namespace LeoPass.Recovery.Backup.Pipeline;
 
-/// <summary>What <see cref="EncryptedUpload"/> stored: the object, and the bytes before compression (with their SHA-256) and after it.</summary>
-public sealed record EncryptedUploadResult(StoredObject Stored, long PlainBytes, string PlainSha256, long CompressedBytes);
+/// <summary>What <see cref="EncryptedUpload"/> stored: the object, and the bytes before compression (with their SHA-256 when asked for) and after it.</summary>
+public sealed record EncryptedUploadResult(StoredObject Stored, long PlainBytes, string? PlainSha256, long CompressedBytes);
+
+/// <param name="LiteralFileName">The file name inside the OpenPGP literal data packet; null: the key's file name.</param>
+/// <param name="Progress">Bytes uploaded so far, as the store reports them.</param>
+/// <param name="HashPlain">Compute the SHA-256 of the content before compression (a WAL manifest holds it; a dump's does not, and hashing every byte of a large dump costs CPU the compressor needs).</param>
+public sealed record EncryptedUploadOptions(string? LiteralFileName = null, Action<long>? Progress = null, bool HashPlain = true);
 
 /// <summary>
 /// The dump pipeline's layers for any content: whatever <c>writePlain</c> writes is compressed
 /// (BACKUP_COMPRESSION), encrypted to the backup key (OpenPGP) and streamed into
 /// <see cref="IArtefactStore.PutAsync"/> through a bounded pipe, with the store's upload
-/// verification and no-replace rule. WAL segments and base backups go through it; a store-side
+/// verification and no-replace rule. The nightly dump, WAL segments and base backups go through it; a store-side
 /// upload is recorded as pending while it runs, as a dump's is, so one left by a dead process is
 /// aborted by the next backup.
 /// </summary>
 public sealed class EncryptedUpload(RecoverySettings settings, IArtefactStore store, BackupCatalogue catalogue)
 {
+    // Enough to keep the producer, the compressor and the uploader busy at once, small enough to
+    // keep peak memory flat whatever the content's size.
     private const long PipeBufferBytes = 4 * 1024 * 1024;
 
-    public async Task<EncryptedUploadResult> UploadAsync(string key, OpenPgpRecipient recipient, Func<Stream, CancellationToken, Task> writePlain, CancellationToken cancellationToken)
+    public Task<EncryptedUploadResult> UploadAsync(string key, OpenPgpRecipient recipient, Func<Stream, CancellationToken, Task> writePlain, CancellationToken cancellationToken) =>
+        UploadAsync(key, recipient, writePlain, new EncryptedUploadOptions(), cancellationToken);
+
+    public async Task<EncryptedUploadResult> UploadAsync(
+        string key, OpenPgpRecipient recipient, Func<Stream, CancellationToken, Task> writePlain, EncryptedUploadOptions options, CancellationToken cancellationToken)
     {
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: PipeBufferBytes, resumeWriterThreshold: PipeBufferBytes / 2, useSynchronizationContext: false));
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         long plainBytes = 0, compressedBytes = 0;
-        var plainSha256 = "";
+        string? plainSha256 = null;
 
         var produce = Task.Run(async () =>
         {
@@ -37,19 +48,19 @@ public sealed class EncryptedUpload(RecoverySettings settings, IArtefactStore st
             {
                 await using (var pipeStream = pipe.Writer.AsStream(leaveOpen: true))
                 {
-                    await using var encrypting = recipient.OpenEncryptingStream(pipeStream, leaveOpen: true, literalFileName: Path.GetFileName(key));
+                    await using var encrypting = recipient.OpenEncryptingStream(pipeStream, leaveOpen: true, literalFileName: options.LiteralFileName ?? Path.GetFileName(key));
                     var compressedCounter = new CountingWriteStream(encrypting, leaveOpen: true);
                     await using var compressing = CompressionStreams.Compress(
                         compressedCounter, settings.Backup.Compression, leaveOpen: true, new CompressionTuning { ZstdLevel = settings.Backup.ZstdLevel });
-                    using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                    var plainCounter = new CountingWriteStream(new HashingWriteStream(compressing, hash), leaveOpen: true);
+                    using var hash = options.HashPlain ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+                    var plainCounter = new CountingWriteStream(hash is null ? compressing : new HashingWriteStream(compressing, hash), leaveOpen: true);
                     await writePlain(plainCounter, failFast.Token);
                     await plainCounter.FlushAsync(failFast.Token);
                     await compressing.DisposeAsync();
                     await encrypting.DisposeAsync();
                     plainBytes = plainCounter.BytesWritten;
                     compressedBytes = compressedCounter.BytesWritten;
-                    plainSha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
+                    if (hash is not null) plainSha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
                 }
                 await pipe.Writer.CompleteAsync();
             }
@@ -67,7 +78,8 @@ public sealed class EncryptedUpload(RecoverySettings settings, IArtefactStore st
             {
                 await using var content = pipe.Reader.AsStream();
                 await using var uploads = new LiveUploads(catalogue, key);
-                return await store.PutAsync(key, content, new PutOptions { UploadStarted = uploads.StartedAsync, UploadFinished = uploads.FinishedAsync }, failFast.Token);
+                var put = new PutOptions { UploadStarted = uploads.StartedAsync, UploadFinished = uploads.FinishedAsync, Progress = options.Progress };
+                return await store.PutAsync(key, content, put, failFast.Token);
             }
             catch
             {

@@ -50,7 +50,7 @@ public sealed class WalShipper(RecoverySettings settings, EncryptedUpload upload
                 completedAt),
             Sizes = new WalSizes(result.PlainBytes, result.CompressedBytes, result.Stored.Size),
             Sha256 = result.Stored.Sha256,
-            PlainSha256 = result.PlainSha256,
+            PlainSha256 = result.PlainSha256 ?? throw new InvalidOperationException("the upload of a WAL file must hash its content"),
             Upload = new ManifestUpload(result.Stored.ETag, result.Stored.Verification.ToString(), result.Stored.PartCount, store.Description)
             {
                 ReplaceProtection = result.Stored.ReplaceProtection.ToString(),

@@ -1,10 +1,10 @@
-using LeoPass.Recovery.Contracts;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using LeoPass.Recovery.Cli.Hosting;
 using LeoPass.Recovery.Cli.Output;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Nodes;

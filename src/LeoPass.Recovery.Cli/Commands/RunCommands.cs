@@ -1,7 +1,7 @@
-using LeoPass.Recovery.Contracts;
 using System.CommandLine;
 using LeoPass.Recovery.Cli.Hosting;
 using LeoPass.Recovery.Cli.Output;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Execution;

@@ -1,7 +1,6 @@
 using LeoPass.Recovery.Cli.Output;
 using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.Runs;
 using Spectre.Console;
 
 namespace LeoPass.Recovery.Cli.Commands;

@@ -1,7 +1,5 @@
-using LeoPass.Recovery.Contracts;
 using System.Globalization;
-using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.Runs;
+using LeoPass.Recovery.Contracts;
 using Spectre.Console;
 
 namespace LeoPass.Recovery.Cli.Output;

@@ -1,6 +1,6 @@
-using LeoPass.Recovery.Contracts;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Nodes;

@@ -1,5 +1,4 @@
 using LeoPass.Recovery.Contracts;
-using LeoPass.Recovery.Engine.Runs;
 
 namespace LeoPass.Recovery.Engine.Execution;
 

@@ -1,6 +1,6 @@
-using LeoPass.Recovery.Contracts;
 using System.Text.Json.Nodes;
 using System.Text;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Journal;
@@ -164,16 +164,25 @@ public sealed class RunExecutor(
         }
         finally
         {
-            await watchStop.CancelAsync();
-            await watch;
-            try
-            {
-                await journal.FlushAsync(lease);
-            }
-            catch (RunOwnershipLostException e)
-            {
-                _logger.LogWarning("{Message}", e.Message);
-            }
+            await StopWatchingAsync(lease, watchStop, watch);
+        }
+    }
+
+    /// <summary>
+    /// Ends the abort watch of an execution and writes what the journal deferred (an attempt's end).
+    /// A lease lost meanwhile is only logged: the run is another node's now.
+    /// </summary>
+    private async Task StopWatchingAsync(RunLease lease, CancellationTokenSource watchStop, Task watch)
+    {
+        await watchStop.CancelAsync();
+        await watch;
+        try
+        {
+            await journal.FlushAsync(lease);
+        }
+        catch (RunOwnershipLostException e)
+        {
+            _logger.LogWarning("{Message}", e.Message);
         }
     }
 
@@ -233,16 +242,7 @@ public sealed class RunExecutor(
         }
         finally
         {
-            await watchStop.CancelAsync();
-            await watch;
-            try
-            {
-                await journal.FlushAsync(lease);
-            }
-            catch (RunOwnershipLostException e)
-            {
-                _logger.LogWarning("{Message}", e.Message);
-            }
+            await StopWatchingAsync(lease, watchStop, watch);
         }
     }
 

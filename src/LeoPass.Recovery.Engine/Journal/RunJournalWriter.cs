@@ -1,5 +1,5 @@
-using LeoPass.Recovery.Contracts;
 using System.Text.Json.Nodes;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Nodes;
 using LeoPass.Recovery.Engine.Runs;
 using Microsoft.EntityFrameworkCore;

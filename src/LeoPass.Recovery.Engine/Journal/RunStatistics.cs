@@ -1,5 +1,4 @@
 using LeoPass.Recovery.Contracts;
-using LeoPass.Recovery.Engine.Runs;
 using Microsoft.EntityFrameworkCore;
 
 namespace LeoPass.Recovery.Engine.Journal;

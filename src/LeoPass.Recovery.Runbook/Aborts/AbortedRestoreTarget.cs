@@ -6,7 +6,6 @@ using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Nodes;
-using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Runbook.Application;
 using LeoPass.Recovery.Runbook.Restore;
 using Microsoft.Extensions.Logging;

@@ -1,8 +1,7 @@
-using LeoPass.Recovery.Contracts;
 using System.Globalization;
 using LeoPass.Recovery.Backup.Alerts;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Runbook.Reporting;
 using Microsoft.Extensions.Logging;
 

@@ -1,7 +1,6 @@
 using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Execution;
-using LeoPass.Recovery.Engine.Runs;
 
 namespace LeoPass.Recovery.Runbook.Alerts;
 

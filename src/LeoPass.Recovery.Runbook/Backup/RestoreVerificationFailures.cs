@@ -3,7 +3,6 @@ using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Runbook.Restore;
 
 namespace LeoPass.Recovery.Runbook.Backup;

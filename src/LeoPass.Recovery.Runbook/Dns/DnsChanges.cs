@@ -1,7 +1,6 @@
-using LeoPass.Recovery.Contracts;
 using System.Text.Json.Nodes;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.Runs;
 
 namespace LeoPass.Recovery.Runbook.Dns;
 

@@ -1,11 +1,10 @@
-using LeoPass.Recovery.Contracts;
 using System.Text.Json.Nodes;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Nodes;
-using LeoPass.Recovery.Engine.Runs;
 using Microsoft.Extensions.Logging;
 
 namespace LeoPass.Recovery.Runbook.Pitr;

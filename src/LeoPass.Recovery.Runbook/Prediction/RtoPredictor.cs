@@ -1,6 +1,6 @@
-using LeoPass.Recovery.Contracts;
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Backup.Catalogue;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Core.Targets;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Journal;

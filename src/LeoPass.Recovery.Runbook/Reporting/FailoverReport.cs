@@ -1,7 +1,5 @@
-using LeoPass.Recovery.Contracts;
 using System.Text.Json.Nodes;
-using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.Runs;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Runbook.Dns;
 
 namespace LeoPass.Recovery.Runbook.Reporting;

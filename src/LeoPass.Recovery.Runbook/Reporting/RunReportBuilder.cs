@@ -1,9 +1,8 @@
-using LeoPass.Recovery.Contracts;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Core.Targets;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.Runs;
 
 namespace LeoPass.Recovery.Runbook.Reporting;
 

@@ -1,6 +1,6 @@
-using LeoPass.Recovery.Contracts;
 using System.Globalization;
 using System.Text;
+using LeoPass.Recovery.Contracts;
 
 namespace LeoPass.Recovery.Runbook.Reporting;
 

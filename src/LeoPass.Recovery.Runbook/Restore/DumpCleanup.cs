@@ -1,9 +1,8 @@
-using LeoPass.Recovery.Contracts;
 using System.Globalization;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Nodes;
-using LeoPass.Recovery.Engine.Runs;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

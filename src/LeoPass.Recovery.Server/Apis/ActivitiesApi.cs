@@ -3,10 +3,7 @@ using System.Text.Json;
 using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Server.Roles;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace LeoPass.Recovery.Server.Apis;
 

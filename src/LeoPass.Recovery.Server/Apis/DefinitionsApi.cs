@@ -7,10 +7,7 @@ using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Server.Errors;
 using LeoPass.Recovery.Server.Roles;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 
 namespace LeoPass.Recovery.Server.Apis;

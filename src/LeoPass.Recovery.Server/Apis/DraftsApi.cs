@@ -6,10 +6,7 @@ using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Server.Roles;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 
 namespace LeoPass.Recovery.Server.Apis;
 

@@ -1,10 +1,6 @@
 using System.Text.Json;
 using LeoPass.Recovery.Server.Events;
 using LeoPass.Recovery.Server.Roles;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Hosting;
 
 namespace LeoPass.Recovery.Server.Apis;
 

@@ -1,9 +1,6 @@
 using System.Security.Claims;
 using LeoPass.Recovery.Server.Roles;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace LeoPass.Recovery.Server.Apis;
 

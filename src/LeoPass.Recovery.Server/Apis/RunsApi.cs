@@ -1,5 +1,5 @@
-using LeoPass.Recovery.Contracts;
 using System.Security.Claims;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
@@ -8,11 +8,8 @@ using LeoPass.Recovery.Runbook.Reporting;
 using LeoPass.Recovery.Server.Errors;
 using LeoPass.Recovery.Server.Idempotency;
 using LeoPass.Recovery.Server.Roles;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 
 namespace LeoPass.Recovery.Server.Apis;

@@ -2,10 +2,7 @@ using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Scheduling;
 using LeoPass.Recovery.Server.Roles;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Quartz;
 
 namespace LeoPass.Recovery.Server.Apis;

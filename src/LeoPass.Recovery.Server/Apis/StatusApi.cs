@@ -4,14 +4,10 @@ using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Core.Targets;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Runbook.Prediction;
 using LeoPass.Recovery.Runbook.Reporting;
 using LeoPass.Recovery.Server.Roles;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace LeoPass.Recovery.Server.Apis;
 

@@ -1,6 +1,6 @@
-using LeoPass.Recovery.Contracts;
 using System.Text.Json;
 using LeoPass.Recovery.Backup;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Server.Idempotency;

@@ -6,7 +6,6 @@ using LeoPass.Recovery.Core.Targets;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Nodes;
-using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Runbook.Prediction;
 using LeoPass.Recovery.Runbook.Reporting;
 using LeoPass.Recovery.Runbook.Watchdog;

@@ -1,8 +1,7 @@
 using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
-using LeoPass.Recovery.Contracts;
 using System.Globalization;
 using System.Text.Json;
-using LeoPass.Recovery.Engine.Runs;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.TestSupport;
 
 namespace LeoPass.Recovery.Engine.Tests.Cluster;

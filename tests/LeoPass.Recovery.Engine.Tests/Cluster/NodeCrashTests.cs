@@ -1,6 +1,5 @@
 using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
 using LeoPass.Recovery.Contracts;
-using LeoPass.Recovery.Engine.Runs;
 
 namespace LeoPass.Recovery.Engine.Tests.Cluster;
 

@@ -1,7 +1,7 @@
 using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
-using LeoPass.Recovery.Contracts;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Runs;

@@ -1,7 +1,6 @@
 using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
-using LeoPass.Recovery.Contracts;
 using System.Globalization;
-using LeoPass.Recovery.Engine.Runs;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.TestSupport;
 
 namespace LeoPass.Recovery.Engine.Tests.Cluster;

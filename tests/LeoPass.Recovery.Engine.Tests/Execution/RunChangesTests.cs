@@ -1,7 +1,6 @@
 using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
 using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Engine.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

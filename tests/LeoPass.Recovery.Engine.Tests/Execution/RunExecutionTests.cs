@@ -1,7 +1,7 @@
 using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
-using LeoPass.Recovery.Contracts;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Engine.Tests.Support;
 

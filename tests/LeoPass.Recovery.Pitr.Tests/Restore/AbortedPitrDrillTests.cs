@@ -1,9 +1,8 @@
-using LeoPass.Recovery.Contracts;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Pitr.Tests.Support;
 
 namespace LeoPass.Recovery.Pitr.Tests.Restore;

@@ -1,8 +1,7 @@
-using LeoPass.Recovery.Contracts;
 using System.Globalization;
 using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Wal;
-using LeoPass.Recovery.Engine.Journal;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Pitr.Tests.Support;
 

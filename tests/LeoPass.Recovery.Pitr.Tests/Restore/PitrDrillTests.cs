@@ -1,15 +1,14 @@
-using LeoPass.Recovery.Contracts;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Pitr;
 using LeoPass.Recovery.Backup.Wal;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Runbook.Reporting;
 using LeoPass.Recovery.Server.Apis;
 using LeoPass.Recovery.TestSupport;
-using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Pitr.Tests.Support;
 using LeoPass.Recovery.Backup.Artefacts;
 

@@ -1,5 +1,4 @@
 using LeoPass.Recovery.Contracts;
-using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Pitr.Tests.Support;
 
 namespace LeoPass.Recovery.Pitr.Tests.Restore;

@@ -6,7 +6,6 @@ using LeoPass.Recovery.Backup.Pitr;
 using LeoPass.Recovery.Backup.Retention;
 using LeoPass.Recovery.Backup.Wal;
 using LeoPass.Recovery.Contracts;
-using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Pitr.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -1,8 +1,7 @@
-using LeoPass.Recovery.Contracts;
 using System.Diagnostics;
 using System.Globalization;
 using LeoPass.Recovery.Backup.Wal;
-using LeoPass.Recovery.Engine.Runs;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Pitr.Tests.Support;
 using LeoPass.Recovery.TestSupport;
 using LeoPass.Recovery.Backup.Artefacts;

@@ -1,7 +1,6 @@
-using LeoPass.Recovery.Contracts;
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Backup.Catalogue;
-using LeoPass.Recovery.Engine.Runs;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Runbook.Tests.Support;
 using LeoPass.Recovery.TestSupport;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,5 @@
 using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Runbook.Tests.Support;
 using LeoPass.Recovery.TestSupport;
 

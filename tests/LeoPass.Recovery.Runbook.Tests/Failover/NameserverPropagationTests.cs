@@ -1,8 +1,7 @@
-using LeoPass.Recovery.Contracts;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Definitions;
-using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Runbook.Tests.Support;
 using LeoPass.Recovery.TestSupport;
 using Microsoft.Extensions.DependencyInjection;

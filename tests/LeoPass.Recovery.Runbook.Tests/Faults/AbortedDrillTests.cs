@@ -1,6 +1,4 @@
 using LeoPass.Recovery.Contracts;
-using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Runbook.Tests.Support;
 using LeoPass.Recovery.TestSupport;
 

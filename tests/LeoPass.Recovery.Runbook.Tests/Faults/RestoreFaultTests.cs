@@ -1,7 +1,6 @@
 using LeoPass.Recovery.Backup.Reading;
 using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Activities;
-using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Runbook.Restore;
 using LeoPass.Recovery.Runbook.Tests.Support;
 using LeoPass.Recovery.TestSupport;

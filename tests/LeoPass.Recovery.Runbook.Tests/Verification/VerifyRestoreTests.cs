@@ -1,11 +1,9 @@
-using LeoPass.Recovery.Contracts;
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Encryption;
 using LeoPass.Recovery.Backup.Signing;
-using LeoPass.Recovery.Engine.Journal;
-using LeoPass.Recovery.Engine.Runs;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Runbook.Prediction;
 using LeoPass.Recovery.Runbook.Tests.Support;
 using BackupManifest = LeoPass.Recovery.Backup.Artefacts.BackupManifest;
