@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using LeoPass.Recovery.Cli.Hosting;
-using LeoPass.Recovery.Cli.Output;
 using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
