@@ -13,7 +13,8 @@ namespace LeoPass.Recovery.Cli.Tests.Interrupts;
 /// host is up, no step has begun) and mid-step (the step's child process is running). Each exits
 /// 130 with an `interrupted: …` line; no process of its group outlives it; nothing half-written
 /// stays in the real store (s3rver) or in the catalogue; every run it started is halted saying it
-/// was interrupted, and the interrupted drill resumes to success. Each signal waits on a condition
+/// was interrupted, and the interrupted drill resumes to success. A second Ctrl+C while the first is
+/// still cleaning up ends the command at once, 130 too, with nothing listed as a backup. Each signal waits on a condition
 /// (the masked configuration line the host logs as it starts, or the child process existing), never on a clock.
 /// </summary>
 public sealed class CtrlCTests
@@ -118,6 +119,31 @@ public sealed class CtrlCTests
         }
         while (run.GetProperty("state").GetString() == "Running" && waited.Elapsed < Patience);
         Assert.True(run.GetProperty("state").GetString() == "Succeeded", $"{run}\n{server.Output}");
+    }
+
+    [Fact]
+    public async Task A_second_Ctrl_C_while_the_first_is_still_cleaning_up_ends_the_command_at_once_with_130()
+    {
+        await using var env = await CliBackupEnvironment.CreateAsync(useS3: true, rows: 200);
+        await env.AddBulkAsync();
+
+        await using var cli = CliRunner.StartAsProcessGroup(env.Variables, "backup", "run");
+        await UntilAsync(() => Task.FromResult(cli.HasExited || cli.ProcessGroupChildren().Contains("pg_dump")), cli, "pg_dump to run");
+        Assert.False(cli.HasExited, $"backup run ended before pg_dump ran:\n{cli.StandardErrorSoFar}");
+        cli.InterruptProcessGroup();
+        // The first Ctrl+C is taken (the orderly stop has begun: cancel the dump, abort the upload, journal, leave the cluster) ...
+        await UntilAsync(() => Task.FromResult(cli.HasExited || cli.StandardErrorSoFar.Contains("stopping: ", StringComparison.Ordinal)), cli, "the first Ctrl+C to be taken");
+        Assert.False(cli.HasExited, $"the orderly stop ended before a second Ctrl+C could be sent, so this test proves nothing:\n{cli.StandardErrorSoFar}");
+        // ... and the second lands while it runs.
+        cli.InterruptProcessGroup();
+        var result = await cli.WaitAsync(Patience);
+
+        Assert.True(result.ExitCode == 130, result.ToString());
+        Assert.Contains("interrupted: second Ctrl+C, stopped at once", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("run list --state Running", result.StandardError, StringComparison.Ordinal);
+        await UntilAsync(() => Task.FromResult(cli.ProcessGroupChildren().Count == 0), cli, "the command's children to end", afterExit: true);
+        // Stopped without cleaning up, but nothing half-written looks like a backup: there is no manifest to list.
+        Assert.Empty(ListedKeys(await env.RunAsync("backup", "list", "--json")));
     }
 
     /// <summary>SIGINT as the command's host starts (its masked configuration line is out), before any step begins.</summary>
