@@ -60,7 +60,7 @@ public sealed class WalFetchExitCodeTests
     [Fact]
     public async Task A_file_never_shipped_to_the_store_exits_1()
     {
-        await using var env = await CliBackupEnvironment.CreateAsync(useS3: false, rows: 1);
+        await using var env = await CliBackupEnvironment.CreateAsync(useS3: false, rows: 20);
         var destination = Path.Combine(env.BackupDirectory, "fetched-" + Segment);
 
         var result = await env.RunAsync("wal", "fetch", Segment, destination);
