@@ -11,12 +11,9 @@ using LeoPass.Recovery.Backup.Verification;
 using LeoPass.Recovery.Backup.BaseBackups;
 using LeoPass.Recovery.Backup.Wal;
 using LeoPass.Recovery.Backup.Wal.Streaming;
-using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Core.Secrets;
-using LeoPass.Recovery.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace LeoPass.Recovery.Backup;
 

@@ -1,7 +1,4 @@
-using System.CommandLine;
 using LeoPass.Recovery.Cli.Commands;
-using LeoPass.Recovery.Cli.Hosting;
-using LeoPass.Recovery.Cli.Output;
 using LeoPass.Recovery.Core.Secrets;
 
 namespace LeoPass.Recovery.Cli;

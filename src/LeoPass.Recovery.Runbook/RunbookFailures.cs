@@ -1,7 +1,5 @@
 using LeoPass.Recovery.Backup;
 using LeoPass.Recovery.Backup.Encryption;
-using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Engine.Activities;
 using Microsoft.Extensions.Logging;
 
 namespace LeoPass.Recovery.Runbook;

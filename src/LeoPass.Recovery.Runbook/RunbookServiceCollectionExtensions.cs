@@ -1,4 +1,3 @@
-using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Runbook.Aborts;
 using LeoPass.Recovery.Runbook.Alerts;

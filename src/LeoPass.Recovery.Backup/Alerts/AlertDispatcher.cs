@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
-using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Core.Secrets;
-using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Timeout;
 

@@ -1,4 +1,3 @@
-using System.Text;
 using LeoPass.Recovery.Core.Secrets;
 
 namespace LeoPass.Recovery.Backup.Alerts;

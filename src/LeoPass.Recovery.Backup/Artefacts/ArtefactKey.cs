@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using LeoPass.Recovery.Core.Configuration;
 
 namespace LeoPass.Recovery.Backup.Artefacts;
 

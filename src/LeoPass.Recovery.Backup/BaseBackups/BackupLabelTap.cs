@@ -1,9 +1,7 @@
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 using LeoPass.Recovery.Backup.Streams;
 using LeoPass.Recovery.Backup.Wal;
-using LeoPass.Recovery.Backup.Artefacts;
 
 namespace LeoPass.Recovery.Backup.BaseBackups;
 

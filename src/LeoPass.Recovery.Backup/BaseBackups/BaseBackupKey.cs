@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using LeoPass.Recovery.Backup.Artefacts;
-using LeoPass.Recovery.Core.Configuration;
 
 namespace LeoPass.Recovery.Backup.BaseBackups;
 

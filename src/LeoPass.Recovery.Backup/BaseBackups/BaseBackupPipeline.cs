@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using CliWrap;
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Dump;
@@ -7,11 +6,7 @@ using LeoPass.Recovery.Backup.Pipeline;
 using LeoPass.Recovery.Backup.Processes;
 using LeoPass.Recovery.Backup.Signing;
 using LeoPass.Recovery.Backup.Wal;
-using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Storage;
-using Microsoft.Extensions.Logging;
 using Npgsql;
-using LeoPass.Recovery.Backup.Artefacts;
 
 namespace LeoPass.Recovery.Backup.BaseBackups;
 

@@ -1,9 +1,6 @@
 using LeoPass.Recovery.Core.Schema;
 using System.Security.Cryptography;
-using System.Text;
-using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Signing;
-using LeoPass.Recovery.Storage;
 using Medallion.Threading.Postgres;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using LeoPass.Recovery.Core.Configuration;
 using ZstdSharp;
 using ZstdSharp.Unsafe;
 

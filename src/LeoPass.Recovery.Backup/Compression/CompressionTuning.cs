@@ -1,4 +1,3 @@
-using LeoPass.Recovery.Core.Configuration;
 
 namespace LeoPass.Recovery.Backup.Compression;
 

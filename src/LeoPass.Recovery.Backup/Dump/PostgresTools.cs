@@ -1,6 +1,5 @@
 using CliWrap;
 using CliWrap.Buffered;
-using LeoPass.Recovery.Core.Configuration;
 using Npgsql;
 
 namespace LeoPass.Recovery.Backup.Dump;

@@ -1,5 +1,3 @@
-using LeoPass.Recovery.Backup.Artefacts;
-using LeoPass.Recovery.Core.Configuration;
 using Npgsql;
 
 namespace LeoPass.Recovery.Backup.Dump;

@@ -1,4 +1,3 @@
-using System.Text;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 
 namespace LeoPass.Recovery.Backup.Encryption;

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 using Org.BouncyCastle.Crypto.Digests;

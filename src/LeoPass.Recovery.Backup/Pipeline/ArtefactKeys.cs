@@ -1,8 +1,6 @@
 using System.Reflection;
-using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Encryption;
 using LeoPass.Recovery.Backup.Signing;
-using LeoPass.Recovery.Core.Configuration;
 
 namespace LeoPass.Recovery.Backup.Pipeline;
 

@@ -1,18 +1,13 @@
 using System.Diagnostics;
 using System.Reflection;
-using System.Text;
 using CliWrap;
 using LeoPass.Recovery.Backup.Processes;
-using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Compression;
 using LeoPass.Recovery.Backup.Dump;
 using LeoPass.Recovery.Backup.Encryption;
 using LeoPass.Recovery.Backup.Signing;
 using LeoPass.Recovery.Backup.Streams;
-using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace LeoPass.Recovery.Backup.Pipeline;
 

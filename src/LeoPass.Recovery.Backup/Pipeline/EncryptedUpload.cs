@@ -4,8 +4,6 @@ using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Compression;
 using LeoPass.Recovery.Backup.Encryption;
 using LeoPass.Recovery.Backup.Streams;
-using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Storage;
 
 namespace LeoPass.Recovery.Backup.Pipeline;
 

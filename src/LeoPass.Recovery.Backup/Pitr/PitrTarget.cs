@@ -1,6 +1,5 @@
 using System.Globalization;
 using LeoPass.Recovery.Backup.Wal;
-using LeoPass.Recovery.Backup.Artefacts;
 
 namespace LeoPass.Recovery.Backup.Pitr;
 

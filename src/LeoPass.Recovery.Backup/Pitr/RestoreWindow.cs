@@ -1,7 +1,6 @@
 using System.Globalization;
 using LeoPass.Recovery.Backup.BaseBackups;
 using LeoPass.Recovery.Backup.Catalogue;
-using LeoPass.Recovery.Backup.Artefacts;
 
 namespace LeoPass.Recovery.Backup.Pitr;
 

@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
-using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Reading;
 using LeoPass.Recovery.Backup.Signing;
 using LeoPass.Recovery.Backup.Wal;
-using LeoPass.Recovery.Storage;
 
 namespace LeoPass.Recovery.Backup.Pitr;
 

@@ -2,8 +2,6 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Runtime.ExceptionServices;
-using System.Text;
-using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Compression;
 using LeoPass.Recovery.Backup.CustomFormat;
@@ -11,8 +9,6 @@ using LeoPass.Recovery.Backup.Encryption;
 using LeoPass.Recovery.Backup.Pipeline;
 using LeoPass.Recovery.Backup.Signing;
 using LeoPass.Recovery.Backup.Streams;
-using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Storage;
 
 namespace LeoPass.Recovery.Backup.Reading;
 

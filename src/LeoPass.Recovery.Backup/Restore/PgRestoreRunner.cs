@@ -1,4 +1,3 @@
-using System.Text;
 using CliWrap;
 using LeoPass.Recovery.Backup.Dump;
 using LeoPass.Recovery.Backup.Pipeline;

@@ -1,4 +1,3 @@
-using LeoPass.Recovery.Backup.Artefacts;
 using Npgsql;
 
 namespace LeoPass.Recovery.Backup.Restore;

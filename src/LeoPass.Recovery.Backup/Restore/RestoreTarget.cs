@@ -1,4 +1,3 @@
-using LeoPass.Recovery.Core.Configuration;
 using Npgsql;
 
 namespace LeoPass.Recovery.Backup.Restore;

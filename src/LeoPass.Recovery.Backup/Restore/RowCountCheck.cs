@@ -1,4 +1,3 @@
-using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Dump;
 using Npgsql;
 

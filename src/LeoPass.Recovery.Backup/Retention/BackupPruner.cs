@@ -1,7 +1,4 @@
-using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Catalogue;
-using LeoPass.Recovery.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace LeoPass.Recovery.Backup.Retention;
 

@@ -1,10 +1,7 @@
-using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.BaseBackups;
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Pitr;
 using LeoPass.Recovery.Backup.Wal;
-using LeoPass.Recovery.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace LeoPass.Recovery.Backup.Retention;
 

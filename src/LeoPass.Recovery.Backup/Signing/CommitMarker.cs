@@ -1,7 +1,3 @@
-using System.Text;
-using LeoPass.Recovery.Backup.Artefacts;
-using LeoPass.Recovery.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace LeoPass.Recovery.Backup.Signing;
 

@@ -1,6 +1,3 @@
-using System.Text;
-using LeoPass.Recovery.Backup.Artefacts;
-using LeoPass.Recovery.Storage;
 
 namespace LeoPass.Recovery.Backup.Signing;
 

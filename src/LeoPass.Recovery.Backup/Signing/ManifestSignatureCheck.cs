@@ -1,6 +1,3 @@
-using LeoPass.Recovery.Backup.Artefacts;
-using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Storage;
 
 namespace LeoPass.Recovery.Backup.Signing;
 

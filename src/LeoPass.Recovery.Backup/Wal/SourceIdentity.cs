@@ -1,7 +1,6 @@
 using System.Globalization;
 using Npgsql;
 using Npgsql.Replication;
-using LeoPass.Recovery.Backup.Artefacts;
 
 namespace LeoPass.Recovery.Backup.Wal;
 

@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using LeoPass.Recovery.Backup.Artefacts;
-using LeoPass.Recovery.Core.Configuration;
 
 namespace LeoPass.Recovery.Backup.Wal;
 

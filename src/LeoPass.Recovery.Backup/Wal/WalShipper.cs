@@ -1,9 +1,6 @@
-using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Pipeline;
 using LeoPass.Recovery.Backup.Signing;
-using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Storage;
 
 namespace LeoPass.Recovery.Backup.Wal;
 

@@ -1,16 +1,10 @@
-using System.CommandLine;
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Restore;
 using LeoPass.Recovery.Backup.Retention;
 using LeoPass.Recovery.Backup.Signing;
 using LeoPass.Recovery.Backup.Verification;
-using LeoPass.Recovery.Cli.Output;
-using LeoPass.Recovery.Contracts;
-using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Definitions;
-using LeoPass.Recovery.Engine.Execution;
-using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Runbook.Backup;
 
 namespace LeoPass.Recovery.Cli.Commands;

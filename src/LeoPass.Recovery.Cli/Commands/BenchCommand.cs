@@ -1,13 +1,7 @@
-using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Json;
-using LeoPass.Recovery.Cli.Hosting;
-using LeoPass.Recovery.Contracts;
-using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Nodes;
-using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Server.Hosting;
 
 namespace LeoPass.Recovery.Cli.Commands;

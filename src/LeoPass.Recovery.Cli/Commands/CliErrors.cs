@@ -1,8 +1,6 @@
 using LeoPass.Recovery.Backup.Encryption;
 using LeoPass.Recovery.Backup;
-using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Definitions;
-using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Storage;
 using Npgsql;
 

@@ -1,7 +1,4 @@
-using System.CommandLine;
 using LeoPass.Recovery.Engine.Definitions;
-using LeoPass.Recovery.Engine.Execution;
-using LeoPass.Recovery.Engine.Runs;
 
 namespace LeoPass.Recovery.Cli.Commands;
 

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using LeoPass.Recovery.Backup.Encryption;
-using LeoPass.Recovery.Cli.Hosting;
 using LeoPass.Recovery.Core.Secrets;
 
 namespace LeoPass.Recovery.Cli.Commands;

@@ -1,13 +1,6 @@
-using System.CommandLine;
-using LeoPass.Recovery.Cli.Hosting;
-using LeoPass.Recovery.Cli.Output;
-using LeoPass.Recovery.Contracts;
-using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Definitions;
-using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Engine.Nodes;
-using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Server.Hosting;
 
 namespace LeoPass.Recovery.Cli.Commands;

@@ -1,5 +1,3 @@
-using LeoPass.Recovery.Cli.Output;
-using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Journal;
 using Spectre.Console;
 

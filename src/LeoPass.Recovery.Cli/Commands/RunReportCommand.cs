@@ -1,4 +1,3 @@
-using System.CommandLine;
 using LeoPass.Recovery.Runbook.Reporting;
 
 namespace LeoPass.Recovery.Cli.Commands;

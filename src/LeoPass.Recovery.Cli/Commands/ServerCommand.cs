@@ -1,5 +1,3 @@
-using System.CommandLine;
-using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server.Features;

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using LeoPass.Recovery.Cli.Hosting;
-using LeoPass.Recovery.Cli.Output;
 using LeoPass.Recovery.Server.Roles;
 using LeoPass.Recovery.Server.Tokens;
 

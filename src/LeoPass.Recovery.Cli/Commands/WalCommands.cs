@@ -1,4 +1,3 @@
-using System.CommandLine;
 using LeoPass.Recovery.Backup.Pitr;
 
 namespace LeoPass.Recovery.Cli.Commands;

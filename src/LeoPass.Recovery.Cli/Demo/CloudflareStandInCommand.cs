@@ -1,4 +1,3 @@
-using System.CommandLine;
 using LeoPass.Recovery.Cli.Commands;
 
 namespace LeoPass.Recovery.Cli.Demo;

@@ -1,10 +1,7 @@
-using System.CommandLine;
 using System.Text.Json;
 using CliWrap;
 using CliWrap.Buffered;
 using LeoPass.Recovery.Cli.Commands;
-using LeoPass.Recovery.Cli.Hosting;
-using LeoPass.Recovery.Core.Configuration;
 
 namespace LeoPass.Recovery.Cli.Demo;
 

@@ -1,4 +1,3 @@
-using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Server.Roles;
 using LeoPass.Recovery.Server.Tokens;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -83,7 +82,7 @@ public sealed class PrivateCluster(string directory)
         await CliWrap.Cli.Wrap("chown").WithArguments(["-R", "postgres:postgres", directory]).ExecuteAsync(cancellationToken);
     }
 
-    private static Command WrapAsPostgres(string program, IEnumerable<string> arguments) => IsRoot
+    private static CliWrap.Command WrapAsPostgres(string program, IEnumerable<string> arguments) => IsRoot
         ? CliWrap.Cli.Wrap("runuser").WithArguments(["-u", "postgres", "--", program, .. arguments])
         : CliWrap.Cli.Wrap(program).WithArguments(arguments);
 

@@ -1,4 +1,3 @@
-using LeoPass.Recovery.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace LeoPass.Recovery.Cli.Hosting;

@@ -1,6 +1,4 @@
 using LeoPass.Recovery.Backup.Catalogue;
-using LeoPass.Recovery.Cli.Output;
-using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Server.Hosting;
 
 namespace LeoPass.Recovery.Cli.Hosting;

@@ -1,5 +1,3 @@
-using LeoPass.Recovery.Engine.Execution;
-using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Engine.Nodes;
 
 namespace LeoPass.Recovery.Cli.Hosting;

@@ -1,5 +1,3 @@
-using System.Globalization;
-using LeoPass.Recovery.Contracts;
 using Spectre.Console;
 
 namespace LeoPass.Recovery.Cli.Output;

@@ -1,7 +1,5 @@
 using LeoPass.Recovery.Backup.Restore;
 using LeoPass.Recovery.Contracts;
-using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using LeoPass.Recovery.Backup.Alerts;
 using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Journal;

@@ -1,5 +1,3 @@
-using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Engine.Activities;
 
 namespace LeoPass.Recovery.Runbook.Application;
 

@@ -1,11 +1,8 @@
 using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using System.Text;
 using LeoPass.Recovery.Backup.Restore;
-using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Core.Secrets;
-using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Runbook.Shell;
 using Npgsql;
 

@@ -1,7 +1,4 @@
-using System.Text.Json.Nodes;
 using LeoPass.Recovery.Backup.Reading;
-using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Runbook.Restore;
 using LeoPass.Recovery.Runbook.Shell;
 using Microsoft.Extensions.Logging;

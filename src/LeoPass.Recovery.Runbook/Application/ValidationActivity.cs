@@ -1,8 +1,5 @@
-using System.Text.Json.Nodes;
 using LeoPass.Recovery.Backup.Reading;
 using LeoPass.Recovery.Backup.Restore;
-using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Runbook.Restore;
 using LeoPass.Recovery.Runbook.Shell;
 

@@ -1,5 +1,4 @@
 using LeoPass.Recovery.Backup.Pipeline;
-using LeoPass.Recovery.Engine.Activities;
 
 namespace LeoPass.Recovery.Runbook.Backup;
 

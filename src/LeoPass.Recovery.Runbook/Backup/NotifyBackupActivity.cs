@@ -1,7 +1,4 @@
-using System.Text.Json.Nodes;
 using LeoPass.Recovery.Backup.Catalogue;
-using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Runbook.Alerts;
 
 namespace LeoPass.Recovery.Runbook.Backup;

@@ -1,8 +1,5 @@
-using System.Text.Json.Nodes;
 using LeoPass.Recovery.Backup.Reading;
 using LeoPass.Recovery.Backup.Verification;
-using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Engine.Activities;
 
 namespace LeoPass.Recovery.Runbook.Backup;
 

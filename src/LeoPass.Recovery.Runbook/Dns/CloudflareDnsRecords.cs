@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Runbook.Cloudflare;
 
 namespace LeoPass.Recovery.Runbook.Dns;

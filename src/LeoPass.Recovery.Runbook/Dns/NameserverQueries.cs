@@ -1,6 +1,5 @@
 using System.Net;
 using DnsClient;
-using LeoPass.Recovery.Core.Configuration;
 
 namespace LeoPass.Recovery.Runbook.Dns;
 

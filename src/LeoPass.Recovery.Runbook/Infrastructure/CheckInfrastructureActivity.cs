@@ -1,9 +1,5 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Dump;
-using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Runbook.Restore;
 using Npgsql;
 

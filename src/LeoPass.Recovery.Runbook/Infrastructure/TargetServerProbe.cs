@@ -1,5 +1,4 @@
 using System.Net;
-using LeoPass.Recovery.Core.Configuration;
 using Npgsql;
 
 namespace LeoPass.Recovery.Runbook.Infrastructure;

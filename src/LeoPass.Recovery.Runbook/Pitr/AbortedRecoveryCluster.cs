@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using LeoPass.Recovery.Contracts;
-using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;

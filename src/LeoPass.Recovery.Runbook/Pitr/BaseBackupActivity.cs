@@ -1,9 +1,6 @@
-using System.Text.Json.Nodes;
 using LeoPass.Recovery.Backup;
 using LeoPass.Recovery.Backup.BaseBackups;
 using LeoPass.Recovery.Backup.Catalogue;
-using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Runbook.Backup;
 
 namespace LeoPass.Recovery.Runbook.Pitr;

@@ -1,7 +1,4 @@
-using System.Text.Json.Nodes;
 using LeoPass.Recovery.Backup.Retention;
-using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Engine.Activities;
 
 namespace LeoPass.Recovery.Runbook.Pitr;
 

@@ -1,13 +1,9 @@
 using Stopwatch = System.Diagnostics.Stopwatch;
-using System.Globalization;
-using System.Text.Json.Nodes;
 using LeoPass.Recovery.Backup;
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Pitr;
 using LeoPass.Recovery.Backup.Reading;
 using LeoPass.Recovery.Backup.Wal;
-using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Engine.Activities;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using LeoPass.Recovery.Backup.Artefacts;

@@ -1,7 +1,4 @@
-using System.Text.Json.Nodes;
 using LeoPass.Recovery.Backup.Pitr;
-using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Runs;

@@ -1,5 +1,4 @@
 using System.Formats.Tar;
-using System.Globalization;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;

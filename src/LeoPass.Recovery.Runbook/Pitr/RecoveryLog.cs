@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using LeoPass.Recovery.Backup.Wal;
 using LeoPass.Recovery.Backup.Artefacts;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using LeoPass.Recovery.Engine.Execution;
 
 namespace LeoPass.Recovery.Runbook.Planning;

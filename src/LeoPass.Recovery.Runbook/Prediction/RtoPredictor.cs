@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Core.Targets;

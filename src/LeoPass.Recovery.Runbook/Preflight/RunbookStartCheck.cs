@@ -1,8 +1,6 @@
-using System.Text.Json.Nodes;
 using LeoPass.Recovery.Backup.Encryption;
 using LeoPass.Recovery.Backup.Restore;
 using LeoPass.Recovery.Backup;
-using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Definitions;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Runs;

@@ -1,9 +1,6 @@
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json.Nodes;
-using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Core.Secrets;
-using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Runbook.Restore;
 
 namespace LeoPass.Recovery.Runbook.Reporting;

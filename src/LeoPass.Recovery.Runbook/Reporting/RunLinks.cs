@@ -1,5 +1,3 @@
-using System.Globalization;
-using LeoPass.Recovery.Core.Configuration;
 
 namespace LeoPass.Recovery.Runbook.Reporting;
 

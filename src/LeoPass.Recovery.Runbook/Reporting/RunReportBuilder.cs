@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Core.Targets;
 using LeoPass.Recovery.Engine.Journal;

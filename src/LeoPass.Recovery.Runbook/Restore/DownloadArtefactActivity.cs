@@ -1,7 +1,4 @@
-using System.Text.Json.Nodes;
-using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Core.Targets;
-using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Engine.Journal;
 using LeoPass.Recovery.Runbook.Planning;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Execution;
 using LeoPass.Recovery.Engine.Journal;

@@ -1,6 +1,5 @@
 using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Reading;
-using LeoPass.Recovery.Core.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace LeoPass.Recovery.Runbook.Restore;

@@ -1,5 +1,4 @@
 using LeoPass.Recovery.Backup.Restore;
-using LeoPass.Recovery.Core.Configuration;
 using Npgsql;
 
 namespace LeoPass.Recovery.Runbook.Restore;

@@ -1,7 +1,4 @@
-using System.Text.Json.Nodes;
 using LeoPass.Recovery.Backup.Restore;
-using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Runbook.Planning;
 using Npgsql;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using LeoPass.Recovery.Backup;
 using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Catalogue;

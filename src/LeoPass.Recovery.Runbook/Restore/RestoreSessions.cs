@@ -1,5 +1,3 @@
-using System.Globalization;
-using LeoPass.Recovery.Engine.Activities;
 using Npgsql;
 
 namespace LeoPass.Recovery.Runbook.Restore;

@@ -1,6 +1,4 @@
 using LeoPass.Recovery.Backup.Restore;
-using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Engine.Activities;
 
 namespace LeoPass.Recovery.Runbook.Restore;
 

@@ -1,6 +1,4 @@
-using System.Globalization;
 using LeoPass.Recovery.Backup.Artefacts;
-using LeoPass.Recovery.Engine.Activities;
 
 namespace LeoPass.Recovery.Runbook.Restore;
 

@@ -1,7 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
-using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Runbook.Cloudflare;
 
 namespace LeoPass.Recovery.Runbook.Traffic;

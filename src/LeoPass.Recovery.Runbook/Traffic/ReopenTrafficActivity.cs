@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Engine.Activities;
 
 namespace LeoPass.Recovery.Runbook.Traffic;
 

@@ -1,6 +1,4 @@
 using System.Net.Http.Json;
-using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Engine.Activities;
 using LeoPass.Recovery.Runbook.Shell;
 
 namespace LeoPass.Recovery.Runbook.Traffic;

@@ -1,7 +1,6 @@
 using LeoPass.Recovery.Backup.Alerts;
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Watchdog;
-using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using LeoPass.Recovery.Core.Targets;
 
 namespace LeoPass.Recovery.Runbook.Watchdog;

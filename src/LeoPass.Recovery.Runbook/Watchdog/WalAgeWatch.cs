@@ -1,6 +1,4 @@
-using System.Globalization;
 using LeoPass.Recovery.Backup.Pitr;
-using LeoPass.Recovery.Core.Configuration;
 
 namespace LeoPass.Recovery.Runbook.Watchdog;
 

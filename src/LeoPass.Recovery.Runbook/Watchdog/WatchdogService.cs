@@ -1,4 +1,3 @@
-using LeoPass.Recovery.Core.Configuration;
 using LeoPass.Recovery.Engine.Execution;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,4 @@
 using Npgsql;
-using LeoPass.Recovery.Backup.Artefacts;
 
 namespace LeoPass.Recovery.Backup.Wal.Streaming;
 

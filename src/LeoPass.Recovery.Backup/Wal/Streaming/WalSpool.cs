@@ -1,4 +1,3 @@
-using LeoPass.Recovery.Backup.Artefacts;
 namespace LeoPass.Recovery.Backup.Wal.Streaming;
 
 /// <summary>

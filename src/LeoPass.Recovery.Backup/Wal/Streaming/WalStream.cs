@@ -1,14 +1,9 @@
-using System.Text;
 using CliWrap;
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.Backup.Dump;
 using LeoPass.Recovery.Backup.Pipeline;
 using LeoPass.Recovery.Backup.Processes;
-using LeoPass.Recovery.Core.Configuration;
-using LeoPass.Recovery.Storage;
-using Microsoft.Extensions.Logging;
 using Npgsql;
-using LeoPass.Recovery.Backup.Artefacts;
 
 namespace LeoPass.Recovery.Backup.Wal.Streaming;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using LeoPass.Recovery.Backup.Alerts;
 using LeoPass.Recovery.Core.Secrets;
-using Microsoft.Extensions.Logging;
 
 namespace LeoPass.Recovery.Backup.Wal.Streaming;
 
