@@ -34,13 +34,16 @@ public sealed class FollowerRuns(IServiceProvider services, DefinitionCatalog de
     /// <summary>Followers this process found unconfigured (and said so): id → what is missing.</summary>
     private readonly ConcurrentDictionary<string, string> _unconfigured = new(StringComparer.Ordinal);
 
+    /// <summary>The followers this process does not start for want of settings, and what each lacks (said once in the log).</summary>
+    public IReadOnlyDictionary<string, string> Unconfigured => _unconfigured;
+
     /// <summary>How far back <see cref="CatchUpAsync"/> looks: a night's follower, not a month of them after an upgrade.</summary>
     public static readonly TimeSpan CatchUpWindow = TimeSpan.FromHours(24);
 
     public async Task OnRunStateChangedAsync(RunStateChange change, CancellationToken cancellationToken)
     {
         if (change.State != RunState.Succeeded) return;
-        var followers = (await FollowersAsync(cancellationToken)).Where(d => d.Trigger.After!.DefinitionId == change.DefinitionId).ToList();
+        var followers = await FollowersAsync(change.DefinitionId, cancellationToken);
         if (followers.Count > 0) await StartFollowersAsync(change.RunId, change.DefinitionId, followers, cancellationToken);
     }
 
@@ -52,7 +55,7 @@ public sealed class FollowerRuns(IServiceProvider services, DefinitionCatalog de
     {
         var started = 0;
         var since = time.GetUtcNow() - CatchUpWindow;
-        foreach (var follower in await FollowersAsync(cancellationToken))
+        foreach (var follower in await FollowersAsync(null, cancellationToken))
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var firstPublished = await db.DefinitionVersions.AsNoTracking().Where(d => d.DefinitionId == follower.Id).MinAsync(d => d.PublishedAt, cancellationToken);
@@ -88,8 +91,9 @@ public sealed class FollowerRuns(IServiceProvider services, DefinitionCatalog de
 
     private static string KeyFor(string followerId, long runId) => string.Create(CultureInfo.InvariantCulture, $"after:{followerId}:{runId}");
 
-    private async Task<List<WorkflowDefinition>> FollowersAsync(CancellationToken cancellationToken) =>
-        (await definitions.ListLatestDefinitionsAsync(cancellationToken))
+    /// <summary>The followers of <paramref name="leaderId"/> (of any definition when null) that are switched on and configured.</summary>
+    private async Task<List<WorkflowDefinition>> FollowersAsync(string? leaderId, CancellationToken cancellationToken) =>
+        (await definitions.ListFollowersAsync(leaderId, cancellationToken))
             .Where(d => d.Trigger.Type == WorkflowTriggerType.After && d.Trigger.After is { } after && after.IsEnabled(options.Variables) && IsConfigured(d)).ToList();
 
     /// <summary>
