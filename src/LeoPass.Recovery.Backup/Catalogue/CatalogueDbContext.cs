@@ -19,11 +19,20 @@ public sealed class CatalogueDbContext(DbContextOptions<CatalogueDbContext> opti
     public DbSet<BaseBackupEntry> BaseBackups => Set<BaseBackupEntry>();
     public DbSet<WalStreamState> WalStreams => Set<WalStreamState>();
 
-    public static DbContextOptions<CatalogueDbContext> OptionsFor(string connectionString) =>
-        new DbContextOptionsBuilder<CatalogueDbContext>()
+    public static DbContextOptions<CatalogueDbContext> OptionsFor(string connectionString)
+    {
+        var builder = new DbContextOptionsBuilder<CatalogueDbContext>()
             .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable(MigrationHistory.Table, Schema))
-            .UseSnakeCaseNamingConvention()
-            .Options;
+            .UseSnakeCaseNamingConvention();
+        // The model compiled into Catalogue/CompiledModel: no model building and no expression trees compiled
+        // for accessors and snapshots when a process starts. scripts/ef-compiled-models.sh regenerates it
+        // after a model change (CompiledModelTests fail until then); migrations and `dotnet ef` still
+        // build the design-time model from OnModelCreating.
+#if !EF_COMPILED_MODEL_REGENERATION
+        builder.UseModel(CompiledModel.CatalogueDbContextModel.Instance);
+#endif
+        return builder.Options;
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -116,6 +116,27 @@ public sealed class DefinitionCatalog(IDbContextFactory<EngineDbContext> dbFacto
         return all.GroupBy(d => d.DefinitionId).Select(g => g.MaxBy(d => d.Version)!).OrderBy(d => d.DefinitionId, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>
+    /// The newest version of each definition whose trigger is <c>after</c> <paramref name="leaderId"/>
+    /// (after any definition when null), parsed. Chosen in SQL from the stored JSON, so a run's success
+    /// parses and validates its followers only, not every published definition.
+    /// </summary>
+    public async Task<IReadOnlyList<WorkflowDefinition>> ListFollowersAsync(string? leaderId, CancellationToken cancellationToken = default)
+    {
+        List<long> ids;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            ids = await db.DefinitionVersions.FromSqlInterpolated($"""
+                SELECT * FROM (SELECT DISTINCT ON (definition_id) * FROM engine.definition_versions ORDER BY definition_id, version DESC) latest
+                WHERE content -> 'trigger' ->> 'type' = 'after'
+                  AND ({leaderId}::text IS NULL OR content -> 'trigger' -> 'after' ->> 'definition' = {leaderId}::text)
+                """).Select(d => d.Id).ToListAsync(cancellationToken);
+        }
+        var followers = new List<WorkflowDefinition>(ids.Count);
+        foreach (var id in ids) followers.Add(await GetVersionAsync(id, cancellationToken));
+        return followers;
+    }
+
     /// <summary>The definition a run pinned, parsed from its stored snapshot (cached: versions never change).</summary>
     public async Task<WorkflowDefinition> GetVersionAsync(long definitionVersionId, CancellationToken cancellationToken = default)
     {

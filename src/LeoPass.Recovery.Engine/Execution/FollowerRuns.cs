@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Contracts;
@@ -16,8 +17,10 @@ namespace LeoPass.Recovery.Engine.Execution;
 /// Starts the followers of a run that succeeded: one run of every published definition whose
 /// trigger is <c>after</c> that run's definition, its parameters bound from that run's step
 /// outputs and parameters. The idempotency key (<c>after:&lt;follower&gt;:&lt;run id&gt;</c>) makes a
-/// second notice of the same success start nothing. A follower the engine refuses to start (a
-/// missing setting) is logged as a warning naming what is missing, and the success stays a success.
+/// second notice of the same success start nothing. A follower whose steps lack a setting (no
+/// restore target for verify-restore) is not attempted: it is said once per process, at
+/// information level, naming what is missing, and the success stays a success. Settings come
+/// from the process's configuration, so what is missing at the first success is missing at every one.
 /// </summary>
 /// <remarks>
 /// Runs on the node that completed the run, after the completion is committed. A process that
@@ -27,15 +30,21 @@ namespace LeoPass.Recovery.Engine.Execution;
 /// <see cref="CatchUpWindow"/>.
 /// </remarks>
 public sealed class FollowerRuns(IServiceProvider services, DefinitionCatalog definitions, IDbContextFactory<EngineDbContext> dbFactory, EngineOptions options,
-    IRunDispatcher dispatcher, TimeProvider time, ILogger<FollowerRuns> logger) : IRunObserver
+    IRunDispatcher dispatcher, StepSettingsCheck settingsCheck, TimeProvider time, ILogger<FollowerRuns> logger) : IRunObserver
 {
+    /// <summary>Followers this process found unconfigured (and said so): id → what is missing.</summary>
+    private readonly ConcurrentDictionary<string, string> _unconfigured = new(StringComparer.Ordinal);
+
+    /// <summary>The followers this process does not start for want of settings, and what each lacks (said once in the log).</summary>
+    public IReadOnlyDictionary<string, string> Unconfigured => _unconfigured;
+
     /// <summary>How far back <see cref="CatchUpAsync"/> looks: a night's follower, not a month of them after an upgrade.</summary>
     public static readonly TimeSpan CatchUpWindow = TimeSpan.FromHours(24);
 
     public async Task OnRunStateChangedAsync(RunStateChange change, CancellationToken cancellationToken)
     {
         if (change.State != RunState.Succeeded) return;
-        var followers = (await FollowersAsync(cancellationToken)).Where(d => d.Trigger.After!.DefinitionId == change.DefinitionId).ToList();
+        var followers = await FollowersAsync(change.DefinitionId, cancellationToken);
         if (followers.Count > 0) await StartFollowersAsync(change.RunId, change.DefinitionId, followers, cancellationToken);
     }
 
@@ -47,7 +56,7 @@ public sealed class FollowerRuns(IServiceProvider services, DefinitionCatalog de
     {
         var started = 0;
         var since = time.GetUtcNow() - CatchUpWindow;
-        foreach (var follower in await FollowersAsync(cancellationToken))
+        foreach (var follower in await FollowersAsync(null, cancellationToken))
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var firstPublished = await db.DefinitionVersions.AsNoTracking().Where(d => d.DefinitionId == follower.Id).MinAsync(d => d.PublishedAt, cancellationToken);
@@ -83,9 +92,39 @@ public sealed class FollowerRuns(IServiceProvider services, DefinitionCatalog de
 
     private static string KeyFor(string followerId, long runId) => string.Create(CultureInfo.InvariantCulture, $"after:{followerId}:{runId}");
 
-    private async Task<List<WorkflowDefinition>> FollowersAsync(CancellationToken cancellationToken) =>
-        (await definitions.ListLatestDefinitionsAsync(cancellationToken))
-            .Where(d => d.Trigger.Type == WorkflowTriggerType.After && d.Trigger.After is { } after && after.IsEnabled(options.Variables)).ToList();
+    /// <summary>The followers of <paramref name="leaderId"/> (of any definition when null) that are switched on and configured.</summary>
+    private async Task<List<WorkflowDefinition>> FollowersAsync(string? leaderId, CancellationToken cancellationToken) =>
+        (await definitions.ListFollowersAsync(leaderId, cancellationToken))
+            .Where(d => d.Trigger.Type == WorkflowTriggerType.After && d.Trigger.After is { } after && after.IsEnabled(options.Variables) && IsConfigured(d)).ToList();
+
+    /// <summary>
+    /// Whether the follower's steps have their settings, checked as its start would check them, with
+    /// its parameters' defaults: no run to read, nothing to journal. A follower whose parameters have
+    /// no defaults is left to its start to judge (which refuses it with a warning, as before).
+    /// </summary>
+    private bool IsConfigured(WorkflowDefinition follower)
+    {
+        if (_unconfigured.ContainsKey(follower.Id)) return false;
+        JsonObject defaults;
+        try
+        {
+            defaults = RunOperations.BindRunParameters(follower, new Dictionary<string, string>());
+        }
+        catch (InvalidRunRequestException)
+        {
+            return true;
+        }
+        if (settingsCheck.Missing(follower, defaults) is not { } missing) return true;
+        if (_unconfigured.TryAdd(follower.Id, missing))
+        {
+            var after = follower.Trigger.After!;
+            // "${VERIFY_RESTORE_AFTER_BACKUP:-true}" names the variable that switches it off.
+            var switchName = after.Enabled.StartsWith("${", StringComparison.Ordinal) ? after.Enabled[2..].Split(':', '}')[0] : null;
+            logger.LogInformation("{Follower} (after {Definition}) is not configured, so successful {Definition} runs do not start it: {Missing}. Set them to have it run{SwitchOff}",
+                follower.Id, after.DefinitionId, after.DefinitionId, missing, switchName is null ? "" : $", or set {switchName}=false to say it should not");
+        }
+        return false;
+    }
 
     private async Task<int> StartFollowersAsync(long runId, string definitionId, IReadOnlyList<WorkflowDefinition> followers, CancellationToken cancellationToken)
     {

@@ -19,6 +19,18 @@ public sealed class StepSettingsCheck(ActivityRegistry activities, IServiceProvi
 {
     public void Check(WorkflowDefinition definition, JsonObject runParameters)
     {
+        if (Missing(definition, runParameters) is { } missing)
+        {
+            throw new InvalidRunRequestException($"{definition.Id}: refused before any step ran: {missing}. Set them and start again.");
+        }
+    }
+
+    /// <summary>
+    /// What <see cref="Check"/> would refuse the run for — "N setting(s) missing or invalid: NAME (need;
+    /// step id); …" — or null when every enabled step has what it needs.
+    /// </summary>
+    public string? Missing(WorkflowDefinition definition, JsonObject runParameters)
+    {
         var problems = new List<(SettingProblem Problem, string StepId)>();
         using var scope = services.CreateScope();
         foreach (var step in definition.Steps.Where(s => s.Enabled))
@@ -40,12 +52,11 @@ public sealed class StepSettingsCheck(ActivityRegistry activities, IServiceProvi
                 problems.Add((new SettingProblem("parameters", e.Message), step.Id));
             }
         }
-        if (problems.Count == 0) return;
+        if (problems.Count == 0) return null;
         var lines = problems
             .GroupBy(p => p.Problem)
             .Select(g => $"{g.Key.Setting} ({g.Key.Need}; step {string.Join(", ", g.Select(p => p.StepId).Distinct())})")
             .ToList();
-        throw new InvalidRunRequestException(
-            $"{definition.Id}: refused before any step ran: {lines.Count} setting(s) missing or invalid: {string.Join("; ", lines)}. Set them and start again.");
+        return $"{lines.Count} setting(s) missing or invalid: {string.Join("; ", lines)}";
     }
 }

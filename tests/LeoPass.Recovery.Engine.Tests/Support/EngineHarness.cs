@@ -56,6 +56,7 @@ public sealed class EngineHarness : IAsyncDisposable
             o.SendRunSignals = sendRunSignals;
         });
         builder.Services.AddActivity<AdvanceClockActivity>();
+        builder.Services.AddActivity<UnconfiguredActivity>();
         builder.Services.AddSingleton<RecordingRunObserver>();
         builder.Services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<RecordingRunObserver>());
         var host = builder.Build();
