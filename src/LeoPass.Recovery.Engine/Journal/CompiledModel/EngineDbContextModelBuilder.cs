@@ -17,7 +17,7 @@ namespace LeoPass.Recovery.Engine.Journal.CompiledModel
     public partial class EngineDbContextModel
     {
         private EngineDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b6b458c6-367c-477d-a5bf-a0b66607b9fa"), entityTypeCount: 7)
+            : base(skipDetectChanges: false, modelId: new Guid("284db580-c7c3-45cb-b0f8-cca01a0b5f6e"), entityTypeCount: 7)
         {
         }
 

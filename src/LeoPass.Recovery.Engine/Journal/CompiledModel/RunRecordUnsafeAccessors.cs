@@ -2,6 +2,7 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
+using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Runs;
 
 #pragma warning disable 219, 612, 618
