@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using LeoPass.Recovery.Contracts;
 using LeoPass.Recovery.Engine.Definitions;
+using LeoPass.Recovery.Engine.Runs;
 using LeoPass.Recovery.Engine.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using static LeoPass.Recovery.Engine.Tests.Support.Workflows;
