@@ -88,8 +88,12 @@ run_project() {
   echo "$code" > "$results/status/$name"
   log "tests: $name finished (exit $code)"
 }
+# Only the projects' own jobs are counted and waited for: s3rver is a background job of this shell too.
+project_pids=()
+start_project() { run_project "$@" & project_pids+=($!); }
+running_projects() { local pid n=0; for pid in "${project_pids[@]}"; do kill -0 "$pid" 2>/dev/null && n=$((n + 1)); done; echo "$n"; }
 wait_for_a_free_slot() {
-  while [ "$(jobs -rp | wc -l)" -ge "$at_once" ]; do wait -n || true; done
+  while [ "$(running_projects)" -ge "$at_once" ]; do wait -n "${project_pids[@]}" 2>/dev/null || true; done
 }
 
 # The CLI the tests call through ./leopass-recovery; the projects beside it must not call it
@@ -97,7 +101,7 @@ wait_for_a_free_slot() {
 ./leopass-recovery --version >/dev/null &
 publish_pid=$!
 for name in "${cli_free_projects[@]}"; do
-  LEOPASS_TEST_CLI_PUBLISHING=1 run_project "$name" "$@" &
+  LEOPASS_TEST_CLI_PUBLISHING=1 start_project "$name" "$@"
 done
 set +e
 wait "$publish_pid"
@@ -105,14 +109,14 @@ publish_status=$?
 set -e
 phase_done "CLI publish (beside the tests that need no CLI)"
 if [ "$publish_status" -ne 0 ]; then
-  wait
+  wait "${project_pids[@]}" 2>/dev/null || true
   die "publishing the CLI failed (exit $publish_status); the tests that run it were not started"
 fi
 for name in "${cli_projects[@]}"; do
   wait_for_a_free_slot
-  run_project "$name" "$@" &
+  start_project "$name" "$@"
 done
-wait
+wait "${project_pids[@]}" 2>/dev/null || true
 status=0
 for file in "$results"/status/*; do [ "$(cat "$file")" = 0 ] || status=1; done
 phase_done tests
