@@ -71,10 +71,13 @@ for csproj in tests/*/*.csproj; do
   name=$(basename "$csproj" .csproj); name=${name#LeoPass.Recovery.}
   [[ " ${cli_free_projects[*]} ${cli_projects[*]} " == *" $name "* ]] || cli_projects+=("$name")
 done
-# How many test projects run at once. Their tests mostly wait on child processes (the CLI, pg_dump,
-# PostgreSQL, s3rver), so more than the core count keeps the cores busy; each project also runs its
-# own collections in parallel (xunit.runner.json).
-at_once=${LEOPASS_TEST_PROJECTS_AT_ONCE:-4}
+# How many test projects run at once after the publish. Their tests mostly wait on child processes
+# (the CLI, pg_dump, PostgreSQL, s3rver), so more than the core count keeps the cores busy; but each
+# project also runs its own collections in parallel (xunit.runner.json), and with four at once on a
+# machine other builds shared (load 87-99) two tests bounded in wall time failed: the drill's engine
+# overhead (<= 3 s, saw 11.8) and the demo's 6-minute start (docs/benchmarks.md). Three is a guess
+# between the two, not yet measured on a quiet machine.
+at_once=${LEOPASS_TEST_PROJECTS_AT_ONCE:-3}
 
 results="$work/results"
 mkdir -p "$results/status"
