@@ -63,7 +63,7 @@ public static class CliRunner
 
     private static CliProcess StartUnder(string[] wrapper, IReadOnlyDictionary<string, string?> environment, string[] args)
     {
-        var cli = System.IO.Path.Combine(RepositoryRoot.Path, "leopass-recovery");
+        var cli = PublishedCli.Launcher;
         var start = new ProcessStartInfo(wrapper.Length > 0 ? wrapper[0] : cli)
         {
             RedirectStandardOutput = true,

@@ -26,7 +26,7 @@ public sealed class ServerNode : IAsyncDisposable
     /// <param name="environment">Variables to set; a null value removes the variable from the inherited environment.</param>
     public static async Task<ServerNode> StartAsync(IReadOnlyDictionary<string, string?> environment)
     {
-        var start = new ProcessStartInfo(Path.Combine(RepositoryRoot.Path, "leopass-recovery"))
+        var start = new ProcessStartInfo(PublishedCli.Launcher)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

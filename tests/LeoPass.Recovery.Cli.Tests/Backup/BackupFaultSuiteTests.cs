@@ -14,9 +14,11 @@ namespace LeoPass.Recovery.Cli.Tests.Backup;
 /// case ends the same way: the backup taken before the fault still verifies (nothing lost), no
 /// manifest stands beside an object that is not whole and verified and neither the catalogue nor
 /// `backup list --refresh` lists one (nothing half-done looks complete), and a failure reached
-/// Uptime Kuma and the Ops webhook naming its cause (the alert says why).
+/// Uptime Kuma and the Ops webhook naming its cause (the alert says why). Each case sets up a scene
+/// of its own (databases, s3rver, proxy), so the cases are grouped by the request they break into
+/// classes that xUnit runs in parallel with each other (one collection per class).
 /// </summary>
-public class BackupFaultSuiteTests
+public static class BackupFaultSuiteTests
 {
     private sealed class Scene : IAsyncDisposable
     {
@@ -51,156 +53,172 @@ public class BackupFaultSuiteTests
         return new Scene { Env = env, Proxy = proxy, GoodKey = good.GetProperty("key").GetString()!, GoodSha256 = good.GetProperty("sha256").GetString()! };
     }
 
-    [Fact]
-    public async Task S3_answering_500_to_every_attempt_at_upload_part_2_fails_the_backup_leaves_nothing_that_looks_complete_and_alerts_why()
+    /// <summary>An upload part that S3 refuses for good, or whose connection is reset once.</summary>
+    public sealed class UploadPart
     {
-        await using var scene = await SetUpAsync();
-        scene.Proxy.Inject(r => r.IsUploadPart && r.PartNumber == 2, InjectedFault.InternalServerError, int.MaxValue);
-
-        var run = await scene.Env.RunAsync("backup", "run");
-
-        AssertFailedNaming(run, "upload part 2", "500");
-        Assert.True(scene.Proxy.Requests.Count(r => r.IsUploadPart && r.PartNumber == 2) > 1, "the failing part should have been retried");
-        await AssertAlertedAsync(scene, "upload part 2");
-        await AssertNothingOfAsync(scene, scene.KeyUnderTest);
-        await AssertNothingHalfDoneLooksCompleteAsync(scene);
-        Assert.Empty(await PendingUploadsAsync(scene));
-    }
-
-    [Fact]
-    public async Task A_connection_reset_on_upload_part_2_is_retried_and_the_backup_is_whole()
-    {
-        await using var scene = await SetUpAsync();
-        scene.Proxy.Inject(r => r.IsUploadPart && r.PartNumber == 2, InjectedFault.ResetBeforeForwarding);
-
-        await RunExpectingOneWholeBackupAsync(scene);
-    }
-
-    [Fact]
-    public async Task S3_answering_500_to_every_attempt_at_CompleteMultipartUpload_fails_the_backup_ends_the_upload_and_alerts_why()
-    {
-        await using var scene = await SetUpAsync();
-        // Every attempt the store's retry policy makes (1 + 4); what comes after is the abort.
-        scene.Proxy.Inject(r => r.IsCompleteMultipartUpload, InjectedFault.InternalServerError, times: 5);
-
-        var run = await scene.Env.RunAsync("backup", "run");
-
-        AssertFailedNaming(run, "complete multipart upload", "500");
-        Assert.Equal(5, scene.Proxy.InjectedCount);
-        await AssertAlertedAsync(scene, "complete multipart upload");
-        await AssertNothingOfAsync(scene, scene.KeyUnderTest);
-        await AssertNothingHalfDoneLooksCompleteAsync(scene);
-        Assert.Empty(await PendingUploadsAsync(scene));
-        Assert.Empty(Directory.Exists(scene.UploadsDirectory) ? Directory.EnumerateDirectories(scene.UploadsDirectory) : []);
-    }
-
-    [Fact]
-    public async Task A_CompleteMultipartUpload_whose_answer_is_lost_is_recognised_as_done_and_the_backup_counts_once()
-    {
-        await using var scene = await SetUpAsync();
-        scene.Proxy.Inject(r => r.IsCompleteMultipartUpload, InjectedFault.ResetAfterForwarding);
-
-        await RunExpectingOneWholeBackupAsync(scene);
-    }
-
-    [Fact]
-    public async Task S3_answering_500_to_every_manifest_write_fails_the_backup_removes_its_artefact_and_alerts_why()
-    {
-        await using var scene = await SetUpAsync();
-        scene.Proxy.Inject(r => r.IsPutObject && ArtefactKey.IsManifest(r.Key), InjectedFault.InternalServerError, int.MaxValue);
-
-        var run = await scene.Env.RunAsync("backup", "run");
-
-        AssertFailedNaming(run, "writing the manifest", "500");
-        await AssertAlertedAsync(scene, "manifest");
-        await AssertNothingOfAsync(scene, scene.KeyUnderTest);
-        await AssertNothingHalfDoneLooksCompleteAsync(scene);
-        Assert.Empty(await PendingUploadsAsync(scene));
-    }
-
-    [Fact]
-    public async Task A_manifest_write_whose_answer_is_lost_is_retried_and_the_backup_counts_once()
-    {
-        await using var scene = await SetUpAsync();
-        scene.Proxy.Inject(r => r.IsPutObject && ArtefactKey.IsManifest(r.Key) && r.Key != ArtefactKey.ManifestOf(scene.GoodKey), InjectedFault.ResetAfterForwarding);
-
-        var key = await RunExpectingOneWholeBackupAsync(scene);
-
-        Assert.Equal(2, scene.Proxy.Requests.Count(r => r.IsPutObject && r.Key == ArtefactKey.ManifestOf(key)));
-    }
-
-    [Fact]
-    public async Task The_source_connection_killed_mid_dump_fails_the_backup_leaves_nothing_that_looks_complete_and_alerts_why()
-    {
-        // About 34 MB stored: more than the pipeline holds (two 8 MiB parts and a 4 MiB pipe), so
-        // while the first part is held here pg_dump is blocked in the middle of its COPY.
-        await using var scene = await SetUpAsync(bulkRows: 600_000);
-        long terminated = 0;
-        scene.Proxy.OnRequest = async request =>
+        [Fact]
+        public async Task S3_answering_500_to_every_attempt_at_upload_part_2_fails_the_backup_leaves_nothing_that_looks_complete_and_alerts_why()
         {
-            if (!request.IsUploadPart || request.PartNumber != 1 || Interlocked.Read(ref terminated) != 0) return;
-            for (var attempt = 0; attempt < 100 && Interlocked.Read(ref terminated) == 0; attempt++)
-            {
-                Interlocked.Exchange(ref terminated, await scene.Env.Source.ScalarAsync<long>(
-                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'COPY %'"));
-                if (Interlocked.Read(ref terminated) == 0) await Task.Delay(100);
-            }
-        };
+            await using var scene = await SetUpAsync();
+            scene.Proxy.Inject(r => r.IsUploadPart && r.PartNumber == 2, InjectedFault.InternalServerError, int.MaxValue);
 
-        var run = await scene.Env.RunAsync("backup", "run");
+            var run = await scene.Env.RunAsync("backup", "run");
 
-        Assert.Equal(1, Interlocked.Read(ref terminated));
-        AssertFailedNaming(run, "pg_dump failed");
-        await AssertAlertedAsync(scene, "pg_dump failed");
-        await AssertNothingOfAsync(scene, scene.KeyUnderTest);
-        await AssertNothingHalfDoneLooksCompleteAsync(scene);
-        Assert.Empty(await PendingUploadsAsync(scene));
+            AssertFailedNaming(run, "upload part 2", "500");
+            Assert.True(scene.Proxy.Requests.Count(r => r.IsUploadPart && r.PartNumber == 2) > 1, "the failing part should have been retried");
+            await AssertAlertedAsync(scene, "upload part 2");
+            await AssertNothingOfAsync(scene, scene.KeyUnderTest);
+            await AssertNothingHalfDoneLooksCompleteAsync(scene);
+            Assert.Empty(await PendingUploadsAsync(scene));
+        }
+
+        [Fact]
+        public async Task A_connection_reset_on_upload_part_2_is_retried_and_the_backup_is_whole()
+        {
+            await using var scene = await SetUpAsync();
+            scene.Proxy.Inject(r => r.IsUploadPart && r.PartNumber == 2, InjectedFault.ResetBeforeForwarding);
+
+            await RunExpectingOneWholeBackupAsync(scene);
+        }
     }
 
-    [Fact]
-    public async Task Kill_9_of_backup_run_during_the_upload_leaves_no_backup_and_the_next_run_aborts_its_upload()
+    /// <summary>The request that makes the object whole: refused for good, or done with its answer lost.</summary>
+    public sealed class CompleteMultipartUpload
     {
-        await using var scene = await SetUpAsync();
-        await using var running = CliRunner.Start(scene.Env.Variables, "backup", "run");
-        var killed = new TaskCompletionSource();
-        scene.Proxy.OnRequest = request =>
+        [Fact]
+        public async Task S3_answering_500_to_every_attempt_at_CompleteMultipartUpload_fails_the_backup_ends_the_upload_and_alerts_why()
         {
-            if (request.IsUploadPart && request.PartNumber == 2 && !killed.Task.IsCompleted)
+            await using var scene = await SetUpAsync();
+            // Every attempt the store's retry policy makes (1 + 4); what comes after is the abort.
+            scene.Proxy.Inject(r => r.IsCompleteMultipartUpload, InjectedFault.InternalServerError, times: 5);
+
+            var run = await scene.Env.RunAsync("backup", "run");
+
+            AssertFailedNaming(run, "complete multipart upload", "500");
+            Assert.Equal(5, scene.Proxy.InjectedCount);
+            await AssertAlertedAsync(scene, "complete multipart upload");
+            await AssertNothingOfAsync(scene, scene.KeyUnderTest);
+            await AssertNothingHalfDoneLooksCompleteAsync(scene);
+            Assert.Empty(await PendingUploadsAsync(scene));
+            Assert.Empty(Directory.Exists(scene.UploadsDirectory) ? Directory.EnumerateDirectories(scene.UploadsDirectory) : []);
+        }
+
+        [Fact]
+        public async Task A_CompleteMultipartUpload_whose_answer_is_lost_is_recognised_as_done_and_the_backup_counts_once()
+        {
+            await using var scene = await SetUpAsync();
+            scene.Proxy.Inject(r => r.IsCompleteMultipartUpload, InjectedFault.ResetAfterForwarding);
+
+            await RunExpectingOneWholeBackupAsync(scene);
+        }
+    }
+
+    /// <summary>The manifest that makes a backup count: refused for good, or written with its answer lost.</summary>
+    public sealed class ManifestWrite
+    {
+        [Fact]
+        public async Task S3_answering_500_to_every_manifest_write_fails_the_backup_removes_its_artefact_and_alerts_why()
+        {
+            await using var scene = await SetUpAsync();
+            scene.Proxy.Inject(r => r.IsPutObject && ArtefactKey.IsManifest(r.Key), InjectedFault.InternalServerError, int.MaxValue);
+
+            var run = await scene.Env.RunAsync("backup", "run");
+
+            AssertFailedNaming(run, "writing the manifest", "500");
+            await AssertAlertedAsync(scene, "manifest");
+            await AssertNothingOfAsync(scene, scene.KeyUnderTest);
+            await AssertNothingHalfDoneLooksCompleteAsync(scene);
+            Assert.Empty(await PendingUploadsAsync(scene));
+        }
+
+        [Fact]
+        public async Task A_manifest_write_whose_answer_is_lost_is_retried_and_the_backup_counts_once()
+        {
+            await using var scene = await SetUpAsync();
+            scene.Proxy.Inject(r => r.IsPutObject && ArtefactKey.IsManifest(r.Key) && r.Key != ArtefactKey.ManifestOf(scene.GoodKey), InjectedFault.ResetAfterForwarding);
+
+            var key = await RunExpectingOneWholeBackupAsync(scene);
+
+            Assert.Equal(2, scene.Proxy.Requests.Count(r => r.IsPutObject && r.Key == ArtefactKey.ManifestOf(key)));
+        }
+    }
+
+    /// <summary>A process dying mid-backup: the source's connection, or `backup run` itself (kill -9).</summary>
+    public sealed class KilledMidway
+    {
+        [Fact]
+        public async Task The_source_connection_killed_mid_dump_fails_the_backup_leaves_nothing_that_looks_complete_and_alerts_why()
+        {
+            // About 34 MB stored: more than the pipeline holds (two 8 MiB parts and a 4 MiB pipe), so
+            // while the first part is held here pg_dump is blocked in the middle of its COPY.
+            await using var scene = await SetUpAsync(bulkRows: 600_000);
+            long terminated = 0;
+            scene.Proxy.OnRequest = async request =>
             {
-                running.KillHard();
-                killed.TrySetResult();
-            }
-            return Task.CompletedTask;
-        };
+                if (!request.IsUploadPart || request.PartNumber != 1 || Interlocked.Read(ref terminated) != 0) return;
+                for (var attempt = 0; attempt < 100 && Interlocked.Read(ref terminated) == 0; attempt++)
+                {
+                    Interlocked.Exchange(ref terminated, await scene.Env.Source.ScalarAsync<long>(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'COPY %'"));
+                    if (Interlocked.Read(ref terminated) == 0) await Task.Delay(100);
+                }
+            };
 
-        var dead = await running.WaitAsync(TimeSpan.FromMinutes(3));
+            var run = await scene.Env.RunAsync("backup", "run");
 
-        Assert.True(killed.Task.IsCompleted, dead.ToString());
-        Assert.Equal(137, dead.ExitCode);
-        var pending = Assert.Single(await PendingUploadsAsync(scene));
-        Assert.True(Directory.Exists(Path.Combine(scene.UploadsDirectory, pending.UploadId)), "the dead run's parts should still be on the server");
-        Assert.Null(await HeadAsync(scene, ArtefactKey.ManifestOf(pending.Key)));
-        await AssertNothingHalfDoneLooksCompleteAsync(scene);
+            Assert.Equal(1, Interlocked.Read(ref terminated));
+            AssertFailedNaming(run, "pg_dump failed");
+            await AssertAlertedAsync(scene, "pg_dump failed");
+            await AssertNothingOfAsync(scene, scene.KeyUnderTest);
+            await AssertNothingHalfDoneLooksCompleteAsync(scene);
+            Assert.Empty(await PendingUploadsAsync(scene));
+        }
 
-        scene.Proxy.OnRequest = null;
-        await scene.Env.Source.ExecuteAsync("DROP TABLE bulk");
-        var next = await scene.Env.RunAsync("backup", "run", "--json", "--verbose");
-        Assert.True(next.ExitCode == 0, next.ToString());
-        Assert.Contains($"Aborted the unfinished upload of {pending.Key} left by an earlier run", next.StandardError, StringComparison.Ordinal);
-        Assert.Empty(await PendingUploadsAsync(scene));
-        Assert.False(Directory.Exists(Path.Combine(scene.UploadsDirectory, pending.UploadId)), "the next run should have ended the dead run's multipart upload");
-        await AssertNothingOfAsync(scene, pending.Key);
-        using var json = JsonDocument.Parse(next.StandardOutput);
-        var nextKey = json.RootElement.GetProperty("key").GetString()!;
-        // The killed `backup run` is a workflow run: the next node (here the next `backup run`'s) may take
-        // it over and finish it as a new attempt, which makes a second whole backup — never a half one.
-        var runs = Json(await scene.Env.RunAsync("run", "list", "--definition", "nightly-backup", "--json"));
-        var recovered = runs.EnumerateArray()
-            .SelectMany(r => r.GetProperty("steps").EnumerateArray())
-            .Where(s => s.GetProperty("stepId").GetString() == "dump-upload" && s.GetProperty("state").GetString() == "Succeeded")
-            .Select(s => JsonDocument.Parse(s.GetProperty("output").GetString()!).RootElement.GetProperty("key").GetString()!)
-            .Where(k => k != nextKey && k != scene.GoodKey).ToArray();
-        await AssertNothingHalfDoneLooksCompleteAsync(scene, [nextKey, .. recovered]);
+        [Fact]
+        public async Task Kill_9_of_backup_run_during_the_upload_leaves_no_backup_and_the_next_run_aborts_its_upload()
+        {
+            await using var scene = await SetUpAsync();
+            await using var running = CliRunner.Start(scene.Env.Variables, "backup", "run");
+            var killed = new TaskCompletionSource();
+            scene.Proxy.OnRequest = request =>
+            {
+                if (request.IsUploadPart && request.PartNumber == 2 && !killed.Task.IsCompleted)
+                {
+                    running.KillHard();
+                    killed.TrySetResult();
+                }
+                return Task.CompletedTask;
+            };
+
+            var dead = await running.WaitAsync(TimeSpan.FromMinutes(3));
+
+            Assert.True(killed.Task.IsCompleted, dead.ToString());
+            Assert.Equal(137, dead.ExitCode);
+            var pending = Assert.Single(await PendingUploadsAsync(scene));
+            Assert.True(Directory.Exists(Path.Combine(scene.UploadsDirectory, pending.UploadId)), "the dead run's parts should still be on the server");
+            Assert.Null(await HeadAsync(scene, ArtefactKey.ManifestOf(pending.Key)));
+            await AssertNothingHalfDoneLooksCompleteAsync(scene);
+
+            scene.Proxy.OnRequest = null;
+            await scene.Env.Source.ExecuteAsync("DROP TABLE bulk");
+            var next = await scene.Env.RunAsync("backup", "run", "--json", "--verbose");
+            Assert.True(next.ExitCode == 0, next.ToString());
+            Assert.Contains($"Aborted the unfinished upload of {pending.Key} left by an earlier run", next.StandardError, StringComparison.Ordinal);
+            Assert.Empty(await PendingUploadsAsync(scene));
+            Assert.False(Directory.Exists(Path.Combine(scene.UploadsDirectory, pending.UploadId)), "the next run should have ended the dead run's multipart upload");
+            await AssertNothingOfAsync(scene, pending.Key);
+            using var json = JsonDocument.Parse(next.StandardOutput);
+            var nextKey = json.RootElement.GetProperty("key").GetString()!;
+            // The killed `backup run` is a workflow run: the next node (here the next `backup run`'s) may take
+            // it over and finish it as a new attempt, which makes a second whole backup — never a half one.
+            var runs = Json(await scene.Env.RunAsync("run", "list", "--definition", "nightly-backup", "--json"));
+            var recovered = runs.EnumerateArray()
+                .SelectMany(r => r.GetProperty("steps").EnumerateArray())
+                .Where(s => s.GetProperty("stepId").GetString() == "dump-upload" && s.GetProperty("state").GetString() == "Succeeded")
+                .Select(s => JsonDocument.Parse(s.GetProperty("output").GetString()!).RootElement.GetProperty("key").GetString()!)
+                .Where(k => k != nextKey && k != scene.GoodKey).ToArray();
+            await AssertNothingHalfDoneLooksCompleteAsync(scene, [nextKey, .. recovered]);
+        }
     }
 
     private static JsonElement Json(CliResult result)

@@ -10,15 +10,25 @@ namespace LeoPass.Recovery.Cli.Tests.Backup;
 /// Two `backup run` started together — a manual run during the nightly one, or two nodes — used to
 /// share a key that was unique only per second, and the store kept one of them. Now each backup
 /// has a key of its own and no write replaces another: run it ten times on each store and count.
+/// One class per store, so the two stores' rounds run in parallel (one xUnit collection per class).
 /// </summary>
-public class ConcurrentBackupRunTests
+public static class ConcurrentBackupRunTests
 {
     private const int Rounds = 10;
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Two_backup_runs_started_together_ten_times_each_leave_their_own_artefact_and_manifest(bool useS3)
+    public sealed class OnTheFileSystem
+    {
+        [Fact]
+        public Task Two_backup_runs_started_together_ten_times_each_leave_their_own_artefact_and_manifest() => TenRoundsAsync(useS3: false);
+    }
+
+    public sealed class OnS3
+    {
+        [Fact]
+        public Task Two_backup_runs_started_together_ten_times_each_leave_their_own_artefact_and_manifest() => TenRoundsAsync(useS3: true);
+    }
+
+    private static async Task TenRoundsAsync(bool useS3)
     {
         await using var env = await CliBackupEnvironment.CreateAsync(useS3, rows: 200);
         var backups = new List<(string Key, string Sha256)>();

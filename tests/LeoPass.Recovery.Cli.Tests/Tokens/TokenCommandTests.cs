@@ -56,7 +56,7 @@ public sealed class TokenCommandTests
 
         public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> environment, string listenUrl)
         {
-            var start = new ProcessStartInfo(Path.Combine(RepositoryRoot.Path, "leopass-recovery"))
+            var start = new ProcessStartInfo(PublishedCli.Launcher)
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,

@@ -100,7 +100,7 @@ public sealed class PitrTestBed : IAsyncDisposable
 
     private static string CopyBuiltCli()
     {
-        var built = Path.Combine(RepositoryRoot.Path, ".build", "cli");
+        var built = PublishedCli.BuildDirectory;
         if (!File.Exists(Path.Combine(built, "leopass-recovery.dll")))
         {
             throw new InvalidOperationException($"the CLI is not built at {built}: run ./leopass-recovery --version first (scripts/test.sh does)");
