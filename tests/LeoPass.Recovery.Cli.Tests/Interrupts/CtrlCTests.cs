@@ -4,6 +4,7 @@ using System.Text.Json;
 using LeoPass.Recovery.Backup.Artefacts;
 using LeoPass.Recovery.Backup.Catalogue;
 using LeoPass.Recovery.TestSupport;
+using Npgsql;
 
 namespace LeoPass.Recovery.Cli.Tests.Interrupts;
 
@@ -126,6 +127,15 @@ public sealed class CtrlCTests
     {
         await using var env = await CliBackupEnvironment.CreateAsync(useS3: true, rows: 200);
         await env.AddBulkAsync();
+        // pg_dump waits for this lock until the end, so the first Ctrl+C lands mid-dump however fast the
+        // machine dumps (on an idle one, the whole backup had ended between two looks for pg_dump).
+        await using var lockHolder = new NpgsqlConnection(env.Source.ConnectionString);
+        await lockHolder.OpenAsync();
+        await using var lockTransaction = await lockHolder.BeginTransactionAsync();
+        await using (var lockBulk = new NpgsqlCommand("LOCK TABLE bulk IN ACCESS EXCLUSIVE MODE", lockHolder, lockTransaction))
+        {
+            await lockBulk.ExecuteNonQueryAsync();
+        }
 
         await using var cli = CliRunner.StartAsProcessGroup(env.Variables, "backup", "run");
         await UntilAsync(() => Task.FromResult(cli.HasExited || cli.ProcessGroupChildren().Contains("pg_dump")), cli, "pg_dump to run");
