@@ -25,6 +25,12 @@ phase_done() {
   phases+=("$1 $(( SECONDS - phase_started )) s ($(( children_cpu - phase_cpu_started )) CPU-s, machine $(( machine - phase_machine_started )))")
   phase_started=$SECONDS; phase_cpu_started=$children_cpu; phase_machine_started=$machine
 }
+# Checked before anything starts: a value the slot count cannot be compared with would let every
+# test project start at once.
+case "${LEOPASS_TEST_PROJECTS_AT_ONCE:-2}" in
+  *[!0-9]* | "" ) die "LEOPASS_TEST_PROJECTS_AT_ONCE must be a whole number of at least 1, not '${LEOPASS_TEST_PROJECTS_AT_ONCE}': unset it for the default (2)" ;;
+esac
+(( 10#${LEOPASS_TEST_PROJECTS_AT_ONCE:-2} >= 1 )) || die "LEOPASS_TEST_PROJECTS_AT_ONCE must be at least 1, not '${LEOPASS_TEST_PROJECTS_AT_ONCE}': unset it for the default (2)"
 log "load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
 
 "$REPO_ROOT/scripts/install-deps.sh"
@@ -79,7 +85,7 @@ done
 # three passed in 16 min 3 s against two's 16 min 56 s, but drove the load to 27, where the drill's
 # overhead bound has failed before: two, the count the solution-wide `dotnet test` used, for a CI that
 # must not flake; set 3 for a quicker local run.
-at_once=${LEOPASS_TEST_PROJECTS_AT_ONCE:-2}
+at_once=$(( 10#${LEOPASS_TEST_PROJECTS_AT_ONCE:-2} ))
 
 results="$work/results"
 mkdir -p "$results/status"
