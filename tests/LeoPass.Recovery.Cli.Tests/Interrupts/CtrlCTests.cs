@@ -128,9 +128,7 @@ public sealed class CtrlCTests
         await env.AddBulkAsync();
         await using var cli = CliRunner.StartAsProcessGroup(env.Variables, "backup", "run");
         // As the other mid-step interrupts wait: the journal shows the dump running, or pg_dump is seen.
-        await UntilAsync(async () => cli.HasExited || cli.ProcessGroupChildren().Contains("pg_dump")
-                                     || await env.Recovery.ScalarAsync<long>("SELECT count(*) FROM engine.attempts WHERE step_id = 'dump-upload' AND outcome = 'Running'") > 0,
-            cli, "the dump to run");
+        await UntilAsync(async () => cli.HasExited || cli.ProcessGroupChildren().Contains("pg_dump") || await DumpRunningAsync(env), cli, "the dump to run");
         Assert.False(cli.HasExited, $"backup run ended before its dump could be interrupted:\n{cli.StandardErrorSoFar}");
         cli.InterruptProcessGroup();
         // The first Ctrl+C is taken (the orderly stop has begun: cancel the dump, abort the upload, journal, leave the cluster) ...
@@ -146,6 +144,19 @@ public sealed class CtrlCTests
         await UntilAsync(() => Task.FromResult(cli.ProcessGroupChildren().Count == 0), cli, "the command's children to end", afterExit: true);
         // Stopped without cleaning up, but nothing half-written looks like a backup: there is no manifest to list.
         Assert.Empty(ListedKeys(await env.RunAsync("backup", "list", "--json")));
+    }
+
+    /// <summary>The journal shows a dump-upload attempt running; false while the command has not created the journal yet.</summary>
+    private static async Task<bool> DumpRunningAsync(CliBackupEnvironment env)
+    {
+        try
+        {
+            return await env.Recovery.ScalarAsync<long>("SELECT count(*) FROM engine.attempts WHERE step_id = 'dump-upload' AND outcome = 'Running'") > 0;
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UndefinedTable)
+        {
+            return false;
+        }
     }
 
     /// <summary>SIGINT as the command's host starts (its masked configuration line is out), before any step begins.</summary>
